@@ -1,0 +1,306 @@
+/* The grid: options, DMDAs, rectilinear coordinates, per-cell coefficients and reductions. */
+#include "mhimpl.h"
+
+const char *const MHBCTypes[] = {"zero_flux", "periodic", "dirichlet", "MHBCType", "MH_BC_", NULL};
+
+static const char *const axis_name[3] = {"x", "y", "z"};
+
+PetscErrorCode MHSetupDefaults(MHSetup *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(s, sizeof *s));
+  s->dim = 1;
+  for (PetscInt a = 0; a < 3; a++) {
+    s->cells[a]  = 64;
+    s->length[a] = 1.0;
+    for (PetscInt side = 0; side < 2; side++) {
+      s->bc[a][side].type = MH_BC_ZERO_FLUX;
+      for (PetscInt f = 0; f < MH_MAX_FIELDS; f++) s->bc[a][side].fixed[f] = PETSC_TRUE;
+    }
+  }
+  s->t_end      = 1.0;
+  s->dt_initial = 0; /* 0: chosen from t_end */
+  PetscFunctionReturn(0);
+}
+
+/* Physical axes present for each dimension, in DMDA order. */
+static void MHGridPhysicalAxes(PetscInt dim, PetscInt phys[3])
+{
+  phys[0] = 0;
+  phys[1] = dim == 2 ? 2 : 1;
+  phys[2] = 2;
+}
+
+static PetscErrorCode MHBoundaryFromOptions(PetscOptionItems *PetscOptionsObject, MHModel m, const char *axis, const char *side, MHBoundary *bc)
+{
+  char      opt[64], help[256];
+  PetscBool set;
+  PetscReal values[MH_MAX_FIELDS];
+  PetscInt  nv = m->nf, nn = MH_MAX_FIELDS;
+  char     *names[MH_MAX_FIELDS];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(opt, sizeof opt, "-bc_%s_%s", axis, side));
+  PetscCall(PetscSNPrintf(help, sizeof help, "Boundary condition on the %s face of the %s axis", side, axis));
+  PetscCall(PetscOptionsEnum(opt, help, "", MHBCTypes, (PetscEnum)bc->type, (PetscEnum *)&bc->type, NULL));
+  if (bc->type != MH_BC_DIRICHLET) PetscFunctionReturn(0);
+  for (PetscInt f = 0; f < m->nf; f++) values[f] = bc->value[f];
+  PetscCall(PetscSNPrintf(opt, sizeof opt, "-bc_%s_%s_values", axis, side));
+  PetscCall(PetscSNPrintf(help, sizeof help, "Held values of every field on that face, in field order [field units]"));
+  PetscCall(PetscOptionsRealArray(opt, help, "", values, &nv, &set));
+  if (set) {
+    PetscCheck(nv == m->nf, m->comm, PETSC_ERR_ARG_SIZ, "%s: gives %" PetscInt_FMT " values; model %s has %" PetscInt_FMT " fields", opt, nv, m->name, m->nf);
+    for (PetscInt f = 0; f < m->nf; f++) {
+      PetscCheck(!PetscIsInfOrNanReal(values[f]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: value %" PetscInt_FMT " is not finite", opt, f);
+      bc->value[f] = values[f];
+    }
+  }
+  PetscCall(PetscSNPrintf(opt, sizeof opt, "-bc_%s_%s_fields", axis, side));
+  PetscCall(PetscOptionsStringArray(opt, "Fields held on that face (default all; the others see zero flux)", "", names, &nn, &set));
+  if (set) {
+    for (PetscInt f = 0; f < m->nf; f++) bc->fixed[f] = PETSC_FALSE;
+    for (PetscInt k = 0; k < nn; k++) {
+      PetscInt  f;
+      PetscBool found = PETSC_FALSE;
+      for (f = 0; f < m->nf && !found; f++) PetscCall(PetscStrcmp(names[k], m->field_name[f], &found));
+      PetscCheck(found, m->comm, PETSC_ERR_ARG_WRONG, "%s: model %s has no field named %s", opt, m->name, names[k]);
+      bc->fixed[f - 1] = PETSC_TRUE;
+      PetscCall(PetscFree(names[k]));
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Reads the grid options over the model's proposed set-up; called inside PetscOptionsBegin/End. */
+PetscErrorCode MHGridSetFromOptions(PetscOptionItems *PetscOptionsObject, MHGrid *g, MHModel m, MHSetup *s)
+{
+  char opt[64], help[256];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsInt("-dim", "Spatial dimension: 1 (x), 2 (x-z cross-section) or 3 (x, y, z)", "", s->dim, &s->dim, NULL));
+  PetscCheck(s->dim >= 1 && s->dim <= 3, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-dim %" PetscInt_FMT ": must be 1, 2 or 3", s->dim);
+  g->dim = s->dim;
+  g->nf  = m->nf;
+  MHGridPhysicalAxes(g->dim, g->phys);
+  for (PetscInt a = 0; a < 3; a++) {
+    PetscInt p = g->phys[a];
+    if (a >= g->dim) {
+      g->n[a]      = 1;
+      g->length[a] = 1;
+      continue;
+    }
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-n%s", axis_name[p]));
+    PetscCall(PetscSNPrintf(help, sizeof help, "Cells along %s", axis_name[p]));
+    PetscCall(PetscOptionsInt(opt, help, "", s->cells[p], &s->cells[p], NULL));
+    PetscCheck(s->cells[p] >= 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": must be >= 1", opt, s->cells[p]);
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-length_%s", axis_name[p]));
+    PetscCall(PetscSNPrintf(help, sizeof help, "Domain length along %s [%s]", axis_name[p], m->length_unit));
+    PetscCall(PetscOptionsReal(opt, help, "", s->length[p], &s->length[p], NULL));
+    PetscCheck(s->length[p] > 0 && !PetscIsInfOrNanReal(s->length[p]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: must be > 0", opt, (double)s->length[p]);
+    g->n[a]      = s->cells[p];
+    g->length[a] = s->length[p];
+    PetscCall(MHBoundaryFromOptions(PetscOptionsObject, m, axis_name[p], "min", &s->bc[p][0]));
+    PetscCall(MHBoundaryFromOptions(PetscOptionsObject, m, axis_name[p], "max", &s->bc[p][1]));
+    PetscCheck((s->bc[p][0].type == MH_BC_PERIODIC) == (s->bc[p][1].type == MH_BC_PERIODIC), m->comm, PETSC_ERR_ARG_INCOMP,
+               "-bc_%s_min %s and -bc_%s_max %s: periodic must be set on both faces of an axis", axis_name[p], MHBCTypes[s->bc[p][0].type], axis_name[p], MHBCTypes[s->bc[p][1].type]);
+    g->bc[a][0] = s->bc[p][0];
+    g->bc[a][1] = s->bc[p][1];
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
+{
+  DMBoundaryType  bt[3];
+  PetscInt        sw = m->ntaxis ? 2 : 1, ncoef = m->nf + m->ntaxis;
+  const PetscInt *l[3] = {NULL, NULL, NULL};
+  PetscInt       *lc[3];
+  PetscMPIInt     size;
+  PetscInt        np[3];
+
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < 3; a++) {
+    bt[a] = g->bc[a][0].type == MH_BC_PERIODIC && a < g->dim ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
+    if (a < g->dim && bt[a] == DM_BOUNDARY_PERIODIC)
+      PetscCheck(g->n[a] >= 2 * sw, comm, PETSC_ERR_ARG_OUTOFRANGE, "a periodic %s axis needs at least %" PetscInt_FMT " cells, not %" PetscInt_FMT, axis_name[g->phys[a]], 2 * sw, g->n[a]);
+  }
+  if (g->dim == 1) PetscCall(DMDACreate1d(comm, bt[0], g->n[0], m->nf, sw, NULL, &g->da));
+  else if (g->dim == 2) PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_STAR, g->n[0], g->n[1], PETSC_DECIDE, PETSC_DECIDE, m->nf, sw, NULL, NULL, &g->da));
+  else PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, m->nf, sw, NULL, NULL, NULL, &g->da));
+  PetscCall(DMSetUp(g->da));
+  for (PetscInt f = 0; f < m->nf; f++) PetscCall(DMDASetFieldName(g->da, f, m->field_name[f]));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(DMDAGetInfo(g->da, NULL, NULL, NULL, NULL, &np[0], &np[1], &np[2], NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetOwnershipRanges(g->da, &l[0], &l[1], &l[2]));
+  for (PetscInt a = 0; a < 3; a++) {
+    PetscCall(PetscMalloc1(np[a], &lc[a]));
+    for (PetscInt r = 0; r < np[a]; r++) lc[a][r] = a < g->dim ? l[a][r] : 1;
+  }
+  /* Same ownership as da: the Jacobian (stencil width 1), single-field output, coefficients. */
+  if (g->dim == 1) {
+    PetscCall(DMDACreate1d(comm, bt[0], g->n[0], m->nf, 1, lc[0], &g->daJ));
+    PetscCall(DMDACreate1d(comm, bt[0], g->n[0], 1, 1, lc[0], &g->da1));
+    PetscCall(DMDACreate1d(comm, bt[0], g->n[0], ncoef, sw, lc[0], &g->dacoef));
+  } else if (g->dim == 2) {
+    PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_STAR, g->n[0], g->n[1], np[0], np[1], m->nf, 1, lc[0], lc[1], &g->daJ));
+    PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_STAR, g->n[0], g->n[1], np[0], np[1], 1, 1, lc[0], lc[1], &g->da1));
+    PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_STAR, g->n[0], g->n[1], np[0], np[1], ncoef, sw, lc[0], lc[1], &g->dacoef));
+  } else {
+    PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], np[0], np[1], np[2], m->nf, 1, lc[0], lc[1], lc[2], &g->daJ));
+    PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], np[0], np[1], np[2], 1, 1, lc[0], lc[1], lc[2], &g->da1));
+    PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], np[0], np[1], np[2], ncoef, sw, lc[0], lc[1], lc[2], &g->dacoef));
+  }
+  for (PetscInt a = 0; a < 3; a++) PetscCall(PetscFree(lc[a]));
+  PetscCall(DMSetUp(g->daJ));
+  PetscCall(DMSetUp(g->da1));
+  PetscCall(DMSetUp(g->dacoef));
+
+  PetscCall(DMDAGetCorners(g->da, &g->xs[0], &g->xs[1], &g->xs[2], &g->xm[0], &g->xm[1], &g->xm[2]));
+  PetscCall(DMDAGetGhostCorners(g->da, &g->gxs[0], &g->gxs[1], &g->gxs[2], &g->gxm[0], &g->gxm[1], &g->gxm[2]));
+  for (PetscInt a = g->dim; a < 3; a++) {
+    g->xs[a] = g->gxs[a] = 0;
+    g->xm[a] = g->gxm[a] = 1;
+  }
+  /* Uniform rectilinear coordinates (cell-centred). */
+  for (PetscInt a = 0; a < 3; a++) {
+    PetscInt n = g->n[a];
+    PetscCall(PetscMalloc3(n + 1, &g->faces[a], n, &g->centres[a], n, &g->widths[a]));
+    for (PetscInt i = 0; i <= n; i++) g->faces[a][i] = a < g->dim ? g->length[a] * i / n : 0;
+    for (PetscInt i = 0; i < n; i++) {
+      g->widths[a][i]  = a < g->dim ? g->faces[a][i + 1] - g->faces[a][i] : 1;
+      g->centres[a][i] = a < g->dim ? 0.5 * (g->faces[a][i] + g->faces[a][i + 1]) : 0;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHGridDestroy(MHGrid *g)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < 3; a++) PetscCall(PetscFree3(g->faces[a], g->centres[a], g->widths[a]));
+  PetscCall(DMDestroy(&g->da));
+  PetscCall(DMDestroy(&g->daJ));
+  PetscCall(DMDestroy(&g->da1));
+  PetscCall(DMDestroy(&g->dacoef));
+  PetscFunctionReturn(0);
+}
+
+/* The cell with DMDA indices idx, in physical coordinates. */
+void MHGridCellOf(const MHGrid *g, const PetscInt idx[3], MHCell *c)
+{
+  c->dim = g->dim;
+  for (PetscInt p = 0; p < 3; p++) c->x[p] = c->lo[p] = c->hi[p] = 0;
+  for (PetscInt a = 0; a < g->dim; a++) {
+    PetscInt p = g->phys[a], i = idx[a];
+    c->x[p]  = g->centres[a][i];
+    c->lo[p] = g->faces[a][i];
+    c->hi[p] = g->faces[a][i + 1];
+  }
+}
+
+PetscReal MHGridCellVolume(const MHGrid *g, const PetscInt idx[3])
+{
+  PetscReal v = 1;
+  for (PetscInt a = 0; a < g->dim; a++) v *= g->widths[a][idx[a]];
+  return v;
+}
+
+PetscReal MHGridTotalVolume(const MHGrid *g)
+{
+  PetscReal v = 1;
+  for (PetscInt a = 0; a < g->dim; a++) v *= g->length[a];
+  return v;
+}
+
+/* Per-cell coefficients, ghosted: nf diffusivities then ntaxis sensitivities. */
+PetscErrorCode MHGridFillCoefficients(const MHGrid *g, MHModel m, Vec coef_local)
+{
+  Vec          coef;
+  PetscScalar *c;
+  PetscInt     nc = m->nf + m->ntaxis, k = 0;
+  MHCell       cell;
+  PetscReal    D[MH_MAX_FIELDS], chi[MH_MAX_TAXIS];
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGetGlobalVector(g->dacoef, &coef));
+  PetscCall(VecGetArray(coef, &c));
+  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
+    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
+      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
+        PetscInt idx[3] = {i, j, kk};
+        MHGridCellOf(g, idx, &cell);
+        for (PetscInt f = 0; f < m->nf; f++) D[f] = 0;
+        if (m->ops.diffusivity) m->ops.diffusivity(m->data, cell.x, D);
+        if (m->ntaxis) m->ops.taxis(m->data, cell.x, chi);
+        for (PetscInt f = 0; f < m->nf; f++) {
+          PetscCheck(D[f] >= 0 && !PetscIsInfOrNanReal(D[f]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: diffusivity of %s at (%g, %g, %g) is %g; it must be finite and >= 0", m->name, m->field_name[f], (double)cell.x[0], (double)cell.x[1], (double)cell.x[2], (double)D[f]);
+          c[k * nc + f] = D[f];
+        }
+        for (PetscInt t = 0; t < m->ntaxis; t++) {
+          PetscCheck(!PetscIsInfOrNanReal(chi[t]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: taxis sensitivity %" PetscInt_FMT " is not finite", m->name, t);
+          c[k * nc + m->nf + t] = chi[t];
+        }
+      }
+  PetscCall(VecRestoreArray(coef, &c));
+  PetscCall(DMGlobalToLocalBegin(g->dacoef, coef, INSERT_VALUES, coef_local));
+  PetscCall(DMGlobalToLocalEnd(g->dacoef, coef, INSERT_VALUES, coef_local));
+  PetscCall(DMRestoreGlobalVector(g->dacoef, &coef));
+  PetscFunctionReturn(0);
+}
+
+/* Integral of every field over the domain (collective). */
+PetscErrorCode MHGridIntegrate(const MHGrid *g, Vec U, PetscReal total[])
+{
+  const PetscScalar *u;
+  PetscInt           nf = g->nf, k = 0;
+  PetscReal          local[MH_MAX_FIELDS] = {0};
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(U, &u));
+  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
+    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
+      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
+        PetscInt  idx[3] = {i, j, kk};
+        PetscReal v      = MHGridCellVolume(g, idx);
+        for (PetscInt f = 0; f < nf; f++) local[f] += v * PetscRealPart(u[k * nf + f]);
+      }
+  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscCall(MPIU_Allreduce(local, total, (PetscMPIInt)nf, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)g->da)));
+  PetscFunctionReturn(0);
+}
+
+static PetscInt MHGridLocate(const PetscReal *faces, PetscInt n, PetscReal x)
+{
+  PetscInt lo = 0, hi = n; /* faces[lo] <= x < faces[hi] */
+  if (x <= faces[0]) return 0;
+  if (x >= faces[n]) return n - 1;
+  while (hi - lo > 1) {
+    PetscInt mid = (lo + hi) / 2;
+    if (faces[mid] <= x) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Every field in the cell that holds the physical point p (collective). */
+PetscErrorCode MHGridValueNearest(const MHGrid *g, Vec U, const PetscReal p[3], PetscReal val[])
+{
+  PetscInt           idx[3] = {0, 0, 0};
+  PetscBool          mine   = PETSC_TRUE;
+  PetscReal          local[MH_MAX_FIELDS] = {0};
+  const PetscScalar *u;
+
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < g->dim; a++) {
+    idx[a] = MHGridLocate(g->faces[a], g->n[a], p[g->phys[a]]);
+    if (idx[a] < g->xs[a] || idx[a] >= g->xs[a] + g->xm[a]) mine = PETSC_FALSE;
+  }
+  if (mine) {
+    PetscInt k = ((idx[2] - g->xs[2]) * g->xm[1] + (idx[1] - g->xs[1])) * g->xm[0] + (idx[0] - g->xs[0]);
+    PetscCall(VecGetArrayRead(U, &u));
+    for (PetscInt f = 0; f < g->nf; f++) local[f] = PetscRealPart(u[k * g->nf + f]);
+    PetscCall(VecRestoreArrayRead(U, &u));
+  }
+  PetscCall(MPIU_Allreduce(local, val, (PetscMPIInt)g->nf, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)g->da)));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,179 @@
+/* microheal: the public interface of the framework and the model contract. */
+#pragma once
+
+#include <petscts.h>
+#include <petscdmda.h>
+
+#define MH_MAX_FIELDS   32
+#define MH_MAX_TAXIS    16
+#define MH_MAX_OUTCOMES 32
+#define MH_NAME_LEN     64
+#define MH_MAX_PARAMS   128
+
+extern const char MH_VERSION[];
+extern const char MH_GIT_REVISION[];
+
+/* ---------------------------------------------------------------------------------------------
+   Grid: a cell-centred rectilinear grid on a DMDA. Physical axes are x (0), y (1) and z (2, into
+   the skin). A 1-D grid spans x, a 2-D grid the x-z cross-section, a 3-D grid x, y and z.
+   DMDA axis a holds physical axis grid->phys[a]. */
+typedef enum { MH_BC_ZERO_FLUX, MH_BC_PERIODIC, MH_BC_DIRICHLET } MHBCType;
+PETSC_EXTERN const char *const MHBCTypes[];
+
+typedef struct {
+  MHBCType  type;
+  PetscBool fixed[MH_MAX_FIELDS]; /* dirichlet: fields held at value[]; the others see zero flux */
+  PetscReal value[MH_MAX_FIELDS];
+} MHBoundary;
+
+typedef struct {
+  PetscInt   dim;        /* 1, 2 or 3 */
+  PetscInt   nf;         /* fields (DMDA components) */
+  PetscInt   phys[3];    /* physical axis of each DMDA axis */
+  PetscInt   n[3];       /* cells along each DMDA axis (1 for absent axes) */
+  PetscReal  length[3];  /* domain length along each DMDA axis (model length unit) */
+  PetscReal *faces[3];   /* n+1 face positions per DMDA axis, held whole on every rank */
+  PetscReal *centres[3]; /* n cell centres */
+  PetscReal *widths[3];  /* n cell widths */
+  MHBoundary bc[3][2];   /* [DMDA axis][min,max] */
+  PetscInt   xs[3], xm[3];   /* owned cells: start, count (per DMDA axis) */
+  PetscInt   gxs[3], gxm[3]; /* ghosted local array: start, count */
+  DM         da;         /* nf components; stencil width 2 when the model has taxis, else 1 */
+  DM         daJ;        /* same layout, stencil width 1: the Jacobian's pattern */
+  DM         da1;        /* one component: output of single fields */
+  DM         dacoef;     /* per-cell coefficients: nf diffusivities then ntaxis sensitivities */
+} MHGrid;
+
+/* One cell, as given to initial conditions: centre and bounds in physical (x, y, z);
+   absent axes have lo = hi = centre = 0. */
+typedef struct {
+  PetscInt  dim;
+  PetscReal x[3], lo[3], hi[3];
+} MHCell;
+
+/* ---------------------------------------------------------------------------------------------
+   Set-up defaults a model proposes before the framework reads its own options: grid, boundary
+   conditions and time span. Indices are physical axes (x, y, z). */
+typedef struct {
+  PetscInt   dim;
+  PetscInt   cells[3];
+  PetscReal  length[3];
+  MHBoundary bc[3][2];
+  PetscReal  t_end, dt_initial;
+} MHSetup;
+
+/* ---------------------------------------------------------------------------------------------
+   The model contract. A model fills a struct of hooks and names; the framework owns the grid,
+   the operators, time stepping and output. Pointwise kernels are pure: no MPI, no allocation. */
+typedef struct _p_MHModel *MHModel;
+
+/* out = g(t, x, u); for reactions out has nf entries, for their Jacobians nf*nf (row-major,
+   out[i*nf+j] = d f_i / d u_j), for exact solutions nf entries. */
+typedef void (*MHPointFn)(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar out[]);
+/* Coefficients at a point: nf diffusivities, or ntaxis sensitivities. */
+typedef void (*MHCoefFn)(const void *ctx, const PetscReal x[3], PetscReal out[]);
+
+/* A parameter: read from -<model>_<name>, checked against its range, shown by -help and the
+   run's parameter table, and stored in the output. The name carries the unit where it has one. */
+typedef struct {
+  PetscReal lo, hi;
+  PetscBool lo_open, hi_open;
+} MHRange;
+#define MH_POSITIVE    ((MHRange){0, PETSC_MAX_REAL, PETSC_TRUE, PETSC_FALSE})
+#define MH_NONNEGATIVE ((MHRange){0, PETSC_MAX_REAL, PETSC_FALSE, PETSC_FALSE})
+#define MH_ANY         ((MHRange){PETSC_MIN_REAL, PETSC_MAX_REAL, PETSC_FALSE, PETSC_FALSE})
+#define MH_CLOSED(a, b) ((MHRange){(a), (b), PETSC_FALSE, PETSC_FALSE})
+
+typedef struct {
+  char      name[MH_NAME_LEN], unit[MH_NAME_LEN];
+  char      text[MH_NAME_LEN]; /* enumerated parameters: the chosen value's name */
+  PetscReal value;
+} MHParam;
+
+typedef struct {
+  /* read -<model>_* options through MHModelParam*; propose a set-up (grid, time span) */
+  PetscErrorCode (*setfromoptions)(MHModel, PetscOptionItems *, MHSetup *);
+  PetscErrorCode (*view)(MHModel, PetscViewer); /* optional: more than the parameter table */
+  PetscErrorCode (*initial)(MHModel, const MHCell *, PetscScalar u[]);
+  MHPointFn      reaction;
+  MHPointFn      reaction_jacobian; /* optional: finite-difference colouring without it */
+  MHCoefFn       diffusivity;       /* optional: no diffusion without it */
+  MHCoefFn       taxis;             /* sensitivities, one per taxis pair */
+  MHPointFn      exact;             /* optional exact solution u(t, x) */
+  /* optional scalar outcomes at time t (collective); may ask the run to stop */
+  PetscErrorCode (*outcomes)(MHModel, const MHGrid *, PetscReal t, Vec U, PetscReal out[], PetscBool *stop);
+  PetscErrorCode (*destroy)(MHModel);
+} MHModelOps;
+
+struct _p_MHModel {
+  char       name[MH_NAME_LEN];
+  MPI_Comm   comm;
+  PetscInt   nf;
+  char       field_name[MH_MAX_FIELDS][MH_NAME_LEN];
+  char       field_unit[MH_MAX_FIELDS][MH_NAME_LEN];
+  PetscBool  nonnegative[MH_MAX_FIELDS]; /* densities: a step making them negative is rejected */
+  PetscBool  coupling[MH_MAX_FIELDS][MH_MAX_FIELDS]; /* reaction Jacobian pattern (default dense) */
+  char       length_unit[MH_NAME_LEN], time_unit[MH_NAME_LEN];
+  PetscInt   ntaxis;
+  PetscInt   taxis_field[MH_MAX_TAXIS], taxis_attractant[MH_MAX_TAXIS];
+  PetscInt   noutcomes;
+  char       outcome_name[MH_MAX_OUTCOMES][MH_NAME_LEN];
+  char       outcome_unit[MH_MAX_OUTCOMES][MH_NAME_LEN];
+  PetscInt   nparams;
+  MHParam    param[MH_MAX_PARAMS];
+  MHModelOps ops;
+  void      *data;
+};
+
+typedef PetscErrorCode (*MHModelCreateFn)(MHModel);
+
+PETSC_EXTERN PetscErrorCode MHModelRegister(const char[], MHModelCreateFn);
+PETSC_EXTERN PetscErrorCode MHModelRegisterAll(void);
+PETSC_EXTERN PetscErrorCode MHModelList(MPI_Comm, FILE *);
+PETSC_EXTERN PetscErrorCode MHModelCreate(MPI_Comm, const char[], MHModel *);
+PETSC_EXTERN PetscErrorCode MHModelDestroy(MHModel *);
+PETSC_EXTERN PetscErrorCode MHModelSetFields(MHModel, PetscInt, const char *const[], const char *const[]);
+PETSC_EXTERN PetscErrorCode MHModelSetUnits(MHModel, const char[], const char[]);
+PETSC_EXTERN PetscErrorCode MHModelAddTaxis(MHModel, PetscInt, PetscInt);
+PETSC_EXTERN PetscErrorCode MHModelAddOutcome(MHModel, const char[], const char[]);
+PETSC_EXTERN PetscErrorCode MHModelParamReal(MHModel, PetscOptionItems *, const char[], const char[], const char[], PetscReal, MHRange, PetscReal *);
+PETSC_EXTERN PetscErrorCode MHModelParamInt(MHModel, PetscOptionItems *, const char[], const char[], PetscInt, PetscInt, PetscInt, PetscInt *);
+PETSC_EXTERN PetscErrorCode MHModelParamEnum(MHModel, PetscOptionItems *, const char[], const char[], const char *const[], PetscInt, PetscInt *);
+PETSC_EXTERN PetscErrorCode MHModelView(MHModel, PetscViewer);
+PETSC_EXTERN void           MHModelReactionJacobianFD(MHModel, PetscReal, const PetscReal[], const PetscScalar[], PetscScalar[]);
+
+/* Grid helpers for models' outcomes. */
+PETSC_EXTERN PetscErrorCode MHGridIntegrate(const MHGrid *, Vec, PetscReal[]);
+PETSC_EXTERN PetscErrorCode MHGridValueNearest(const MHGrid *, Vec, const PetscReal[3], PetscReal[]);
+PETSC_EXTERN PetscReal      MHGridCellVolume(const MHGrid *, const PetscInt[3]);
+PETSC_EXTERN PetscReal      MHGridTotalVolume(const MHGrid *);
+
+/* ---------------------------------------------------------------------------------------------
+   The simulation: a model on a grid, integrated by a TS, written to HDF5. */
+typedef struct _p_MHSim *MHSim;
+
+PETSC_EXTERN PetscErrorCode MHInitialize(int *, char ***, const char[]);
+PETSC_EXTERN PetscErrorCode MHSimCreate(MPI_Comm, MHSim *);
+PETSC_EXTERN PetscErrorCode MHSimSetFromOptions(MHSim);
+PETSC_EXTERN PetscErrorCode MHSimSetUp(MHSim);
+PETSC_EXTERN PetscErrorCode MHSimSolve(MHSim);
+PETSC_EXTERN PetscErrorCode MHSimDestroy(MHSim *);
+PETSC_EXTERN PetscErrorCode MHSimGetModel(MHSim, MHModel *);
+PETSC_EXTERN PetscErrorCode MHSimGetGrid(MHSim, const MHGrid **);
+PETSC_EXTERN PetscErrorCode MHSimGetSolution(MHSim, Vec *);
+PETSC_EXTERN PetscErrorCode MHSimGetTS(MHSim, TS *);
+PETSC_EXTERN PetscErrorCode MHSimHelpRequested(MHSim, PetscBool *);
+PETSC_EXTERN PetscErrorCode MHSimGetOutcomes(MHSim, PetscInt *, const PetscReal **);
+/* The semi-discrete right-hand side du/dt = R(t, u) and its Jacobian dR/du. */
+PETSC_EXTERN PetscErrorCode MHSimComputeRHS(MHSim, PetscReal, Vec, Vec);
+PETSC_EXTERN PetscErrorCode MHSimComputeRHSJacobian(MHSim, PetscReal, Vec, Mat);
+PETSC_EXTERN PetscErrorCode MHSimCreateJacobianMatrix(MHSim, Mat *);
+/* Errors against the model's exact solution at time t: per field, the volume-weighted L2 and max norms. */
+PETSC_EXTERN PetscErrorCode MHSimErrorNorms(MHSim, PetscReal, Vec, PetscReal[], PetscReal[]);
+
+/* Options: fail on options nothing read, naming them. */
+PETSC_EXTERN PetscErrorCode MHOptionsCheckUnused(MPI_Comm);
+PETSC_EXTERN PetscErrorCode MHPrintVersion(MPI_Comm);
+PETSC_EXTERN PetscErrorCode MHPushErrorHandler(void);
+/* The whole run of the microheal executable (after MHInitialize), collective. */
+PETSC_EXTERN PetscErrorCode MHRun(MPI_Comm);

@@ -1,0 +1,218 @@
+/* The model registry and helpers every model uses. */
+#include "mhimpl.h"
+
+static PetscFunctionList MHModelFunctions = NULL;
+
+PetscErrorCode MHModelRegister(const char name[], MHModelCreateFn create)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFunctionListAdd(&MHModelFunctions, name, create));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MHModelNames(char *buf, size_t len)
+{
+  const char **names;
+  int                n;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscFunctionListGet(MHModelFunctions, &names, &n));
+  buf[0] = 0;
+  for (int i = 0; i < n; i++) {
+    PetscCall(PetscStrlcat(buf, i ? ", " : "", len));
+    PetscCall(PetscStrlcat(buf, names[i], len));
+  }
+  PetscCall(PetscFree(names));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelList(MPI_Comm comm, FILE *fd)
+{
+  char names[1024];
+
+  PetscFunctionBeginUser;
+  PetscCall(MHModelNames(names, sizeof names));
+  PetscCall(PetscFPrintf(comm, fd, "Models (-model NAME): %s\n", names));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelCreate(MPI_Comm comm, const char name[], MHModel *model)
+{
+  MHModelCreateFn create;
+  MHModel         m;
+  char            names[1024];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscFunctionListFind(MHModelFunctions, name, &create));
+  if (!create) {
+    PetscCall(MHModelNames(names, sizeof names));
+    SETERRQ(comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "-model %s: no such model; the registered models are: %s", name, names);
+  }
+  PetscCall(PetscNew(&m));
+  m->comm = comm;
+  PetscCall(PetscStrncpy(m->name, name, sizeof m->name));
+  PetscCall(PetscStrncpy(m->length_unit, "1", sizeof m->length_unit));
+  PetscCall(PetscStrncpy(m->time_unit, "1", sizeof m->time_unit));
+  for (PetscInt i = 0; i < MH_MAX_FIELDS; i++)
+    for (PetscInt j = 0; j < MH_MAX_FIELDS; j++) m->coupling[i][j] = PETSC_TRUE;
+  PetscCall((*create)(m));
+  PetscCheck(m->nf > 0, comm, PETSC_ERR_PLIB, "model %s declared no fields", name);
+  PetscCheck(m->ops.reaction && m->ops.initial, comm, PETSC_ERR_PLIB, "model %s lacks a reaction or an initial condition", name);
+  PetscCheck(!m->ntaxis || m->ops.taxis, comm, PETSC_ERR_PLIB, "model %s declares taxis without sensitivities", name);
+  *model = m;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelDestroy(MHModel *model)
+{
+  PetscFunctionBeginUser;
+  if (!*model) PetscFunctionReturn(0);
+  if ((*model)->ops.destroy) PetscCall((*model)->ops.destroy(*model));
+  PetscCall(PetscFree(*model));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelSetFields(MHModel m, PetscInt nf, const char *const names[], const char *const units[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(nf > 0 && nf <= MH_MAX_FIELDS, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "a model has 1 to %d fields, not %" PetscInt_FMT, MH_MAX_FIELDS, nf);
+  m->nf = nf;
+  for (PetscInt i = 0; i < nf; i++) {
+    PetscCall(PetscStrncpy(m->field_name[i], names[i], MH_NAME_LEN));
+    PetscCall(PetscStrncpy(m->field_unit[i], units[i], MH_NAME_LEN));
+    m->nonnegative[i] = PETSC_TRUE;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelSetUnits(MHModel m, const char length[], const char time[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(m->length_unit, length, MH_NAME_LEN));
+  PetscCall(PetscStrncpy(m->time_unit, time, MH_NAME_LEN));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelAddTaxis(MHModel m, PetscInt field, PetscInt attractant)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->ntaxis < MH_MAX_TAXIS, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "at most %d taxis terms", MH_MAX_TAXIS);
+  PetscCheck(field >= 0 && field < m->nf && attractant >= 0 && attractant < m->nf && field != attractant, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "taxis of field %" PetscInt_FMT " up field %" PetscInt_FMT ": not two distinct fields", field, attractant);
+  m->taxis_field[m->ntaxis]      = field;
+  m->taxis_attractant[m->ntaxis] = attractant;
+  m->ntaxis++;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelAddOutcome(MHModel m, const char name[], const char unit[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->noutcomes < MH_MAX_OUTCOMES, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "at most %d outcomes", MH_MAX_OUTCOMES);
+  PetscCall(PetscStrncpy(m->outcome_name[m->noutcomes], name, MH_NAME_LEN));
+  PetscCall(PetscStrncpy(m->outcome_unit[m->noutcomes], unit, MH_NAME_LEN));
+  m->noutcomes++;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MHModelRecord(MHModel m, const char name[], const char unit[], PetscReal value, const char text[])
+{
+  MHParam *p;
+
+  PetscFunctionBeginUser;
+  PetscCheck(m->nparams < MH_MAX_PARAMS, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: more than %d parameters", m->name, MH_MAX_PARAMS);
+  p = &m->param[m->nparams++];
+  PetscCall(PetscStrncpy(p->name, name, MH_NAME_LEN));
+  PetscCall(PetscStrncpy(p->unit, unit, MH_NAME_LEN));
+  PetscCall(PetscStrncpy(p->text, text ? text : "", MH_NAME_LEN));
+  p->value = value;
+  PetscFunctionReturn(0);
+}
+
+/* A real parameter -<model>_<name> [unit]: default, range check with one clear line, recorded. */
+PetscErrorCode MHModelParamReal(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char unit[], const char help[], PetscReal def, MHRange r, PetscReal *value)
+{
+  char      opt[2 * MH_NAME_LEN + 2], text[512];
+  PetscReal v = def;
+  PetscBool ok;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
+  PetscCall(PetscSNPrintf(text, sizeof text, "%s [%s]", help, unit));
+  PetscCall(PetscOptionsReal(opt, text, "", def, &v, NULL));
+  ok = !PetscIsInfOrNanReal(v) && (r.lo_open ? v > r.lo : v >= r.lo) && (r.hi_open ? v < r.hi : v <= r.hi);
+  if (!ok) {
+    char lo[32], hi[32];
+    if (r.lo <= PETSC_MIN_REAL) PetscCall(PetscStrncpy(lo, "-inf", sizeof lo));
+    else PetscCall(PetscSNPrintf(lo, sizeof lo, "%g", (double)r.lo));
+    if (r.hi >= PETSC_MAX_REAL) PetscCall(PetscStrncpy(hi, "inf", sizeof hi));
+    else PetscCall(PetscSNPrintf(hi, sizeof hi, "%g", (double)r.hi));
+    SETERRQ(m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: out of range; allowed %s%s, %s%s [%s]", opt, (double)v, r.lo_open ? "(" : "[", lo, hi, r.hi_open ? ")" : "]", unit);
+  }
+  PetscCall(MHModelRecord(m, name, unit, v, NULL));
+  *value = v;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelParamInt(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char help[], PetscInt def, PetscInt lo, PetscInt hi, PetscInt *value)
+{
+  char     opt[2 * MH_NAME_LEN + 2];
+  PetscInt v = def;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
+  PetscCall(PetscOptionsInt(opt, help, "", def, &v, NULL));
+  PetscCheck(v >= lo && v <= hi, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": out of range; allowed [%" PetscInt_FMT ", %" PetscInt_FMT "]", opt, v, lo, hi);
+  PetscCall(MHModelRecord(m, name, "1", (PetscReal)v, NULL));
+  *value = v;
+  PetscFunctionReturn(0);
+}
+
+/* list: the value names, NULL-terminated. An unknown name is an error listing the choices. */
+PetscErrorCode MHModelParamEnum(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char help[], const char *const list[], PetscInt def, PetscInt *value)
+{
+  char     opt[2 * MH_NAME_LEN + 2];
+  PetscInt n = 0, v = def;
+
+  PetscFunctionBeginUser;
+  while (list[n]) n++;
+  PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
+  PetscCall(PetscOptionsEList(opt, help, "", list, (PetscInt)n, list[def], &v, NULL));
+  PetscCall(MHModelRecord(m, name, "choice", (PetscReal)v, list[v]));
+  *value = v;
+  PetscFunctionReturn(0);
+}
+
+/* The parameter table: every parameter with its value and unit. */
+PetscErrorCode MHModelView(MHModel m, PetscViewer viewer)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Model %s: %" PetscInt_FMT " fields (", m->name, m->nf));
+  for (PetscInt f = 0; f < m->nf; f++) PetscCall(PetscViewerASCIIPrintf(viewer, "%s%s [%s]", f ? ", " : "", m->field_name[f], m->field_unit[f]));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "); length in %s, time in %s\n", m->length_unit, m->time_unit));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  for (PetscInt i = 0; i < m->nparams; i++) {
+    const MHParam *p = &m->param[i];
+    if (p->text[0]) PetscCall(PetscViewerASCIIPrintf(viewer, "%-40s %s\n", p->name, p->text));
+    else PetscCall(PetscViewerASCIIPrintf(viewer, "%-40s %-14g %s\n", p->name, (double)p->value, p->unit));
+  }
+  if (m->ops.view) PetscCall(m->ops.view(m, viewer));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
+
+/* Central finite differences of the model's reaction: the reference its analytic Jacobian is tested against. */
+void MHModelReactionJacobianFD(MHModel m, PetscReal t, const PetscReal x[], const PetscScalar u[], PetscScalar J[])
+{
+  PetscInt    nf = m->nf;
+  PetscScalar up[MH_MAX_FIELDS], fp[MH_MAX_FIELDS], fm[MH_MAX_FIELDS];
+
+  for (PetscInt j = 0; j < nf; j++) {
+    PetscReal h = 1e-6 * PetscMax(1.0, PetscAbsScalar(u[j]));
+    for (PetscInt k = 0; k < nf; k++) up[k] = u[k];
+    up[j] = u[j] + h;
+    m->ops.reaction(m->data, t, x, up, fp);
+    up[j] = u[j] - h;
+    m->ops.reaction(m->data, t, x, up, fm);
+    for (PetscInt i = 0; i < nf; i++) J[i * nf + j] = (fp[i] - fm[i]) / (2 * h);
+  }
+}

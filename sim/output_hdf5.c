@@ -1,0 +1,372 @@
+/* Parallel HDF5 output. Fields go through PETSc's HDF5 viewer (one dataset per field, one row per
+   output time); the time values, grid, monitor table and provenance are written with the HDF5 API
+   on the viewer's file. The file is flushed after every output, so a killed run keeps each step
+   already written. Layout (documented in the README):
+
+     /                    attributes: model, version, git_revision, petsc_version, mpi_ranks, dim,
+                          length_unit, time_unit, field_names, field_units, options
+     /time                (nt)            output times [time unit]
+     /fields/<name>       (nt, [nz], [ny], nx) one dataset per field; attribute units
+     /grid/<axis>         cell centres; /grid/<axis>_faces cell faces [length unit]
+     /monitors/table      (nsteps, ncols) one row per accepted step; attribute columns
+     /parameters          one attribute per model parameter; attribute units
+     /outcomes            final outcomes as attributes (written at the end) */
+#include "mhimpl.h"
+#include <sys/stat.h>
+#include <errno.h>
+#include <unistd.h>
+
+static const char *const MHSpacings[] = {"linear", "log", "MHSpacing", "MH_SPACING_", NULL};
+static const char *const axis_name[3]  = {"x", "y", "z"};
+
+PetscErrorCode MHOutputSetFromOptions(MHSim sim, PetscOptionItems *PetscOptionsObject)
+{
+  MHOutput *o = &sim->out;
+  PetscInt  spacing = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(o->path, sizeof o->path, "out/%s.h5", sim->model->name));
+  PetscCall(PetscOptionsString("-output", "HDF5 output file ('none': no output)", "", o->path, o->path, sizeof o->path, NULL));
+  PetscCall(PetscStrcasecmp(o->path, "none", &o->enabled));
+  o->enabled = (PetscBool)!o->enabled;
+  PetscCall(PetscOptionsBool("-output_overwrite", "Replace an existing output file", "", o->overwrite, &o->overwrite, NULL));
+  o->count = 20;
+  PetscCall(PetscOptionsInt("-output_count", "Output times after t = 0", "", o->count, &o->count, NULL));
+  PetscCheck(o->count >= 1, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-output_count %" PetscInt_FMT ": must be >= 1", o->count);
+  PetscCall(PetscOptionsEList("-output_spacing", "Spacing of the output times", "", MHSpacings, 2, MHSpacings[0], &spacing, NULL));
+  o->log_spacing = (PetscBool)(spacing == 1);
+  o->t_first     = 0;
+  PetscCall(PetscOptionsReal("-output_log_first", "First output time after 0 with log spacing (0: t_end * 1e-4)", "", o->t_first, &o->t_first, NULL));
+  PetscCheck(o->t_first >= 0 && !PetscIsInfOrNanReal(o->t_first), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-output_log_first %g: must be >= 0", (double)o->t_first);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MHOutputTimes(MHSim sim)
+{
+  MHOutput *o = &sim->out;
+  PetscReal T = sim->t_end, t1 = o->t_first > 0 ? o->t_first : 1e-4 * T;
+
+  PetscFunctionBeginUser;
+  o->ntimes = o->count + 1;
+  PetscCall(PetscMalloc1(o->ntimes, &o->times));
+  o->times[0] = 0;
+  if (o->log_spacing) PetscCheck(t1 < T, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-output_log_first %g: must be below the end time %g", (double)t1, (double)T);
+  for (PetscInt k = 1; k <= o->count; k++) {
+    if (!o->log_spacing) o->times[k] = T * k / o->count;
+    else o->times[k] = o->count == 1 ? T : t1 * PetscPowReal(T / t1, (PetscReal)(k - 1) / (o->count - 1));
+  }
+  o->times[o->count] = T;
+  o->next            = 0;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode H5Check(MPI_Comm comm, herr_t rc, const char *what)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(rc >= 0, comm, PETSC_ERR_FILE_WRITE, "HDF5 failed: %s", what);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MHWriteStringAttr(MPI_Comm comm, hid_t obj, const char *name, const char *value)
+{
+  hid_t type, space, attr;
+
+  PetscFunctionBeginUser;
+  type = H5Tcopy(H5T_C_S1);
+  PetscCall(H5Check(comm, H5Tset_size(type, H5T_VARIABLE), "string type"));
+  PetscCall(H5Check(comm, H5Tset_cset(type, H5T_CSET_UTF8), "string type"));
+  space = H5Screate(H5S_SCALAR);
+  attr  = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(H5Check(comm, attr, name));
+  PetscCall(H5Check(comm, H5Awrite(attr, type, &value), name));
+  H5Aclose(attr);
+  H5Sclose(space);
+  H5Tclose(type);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MHWriteRealAttr(MPI_Comm comm, hid_t obj, const char *name, PetscReal value)
+{
+  hid_t  space, attr;
+  double v = (double)value;
+
+  PetscFunctionBeginUser;
+  space = H5Screate(H5S_SCALAR);
+  attr  = H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(H5Check(comm, attr, name));
+  PetscCall(H5Check(comm, H5Awrite(attr, H5T_NATIVE_DOUBLE, &v), name));
+  H5Aclose(attr);
+  H5Sclose(space);
+  PetscFunctionReturn(0);
+}
+
+/* A small 1-D dataset written by rank 0 (creation is collective). */
+static PetscErrorCode MHWrite1D(MPI_Comm comm, hid_t loc, const char *name, PetscInt n, const PetscReal *data)
+{
+  hsize_t     dims = (hsize_t)n;
+  hid_t       space = H5Screate_simple(1, &dims, NULL), dset;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  dset = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(H5Check(comm, dset, name));
+  if (rank) H5Sselect_none(space);
+  PetscCall(H5Check(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, data), name));
+  H5Dclose(dset);
+  H5Sclose(space);
+  PetscFunctionReturn(0);
+}
+
+/* An extendible table of ncols columns (ncols = 0: a 1-D series). */
+static PetscErrorCode MHCreateSeries(MPI_Comm comm, hid_t loc, const char *name, PetscInt ncols, hid_t *dset)
+{
+  int     rank = ncols ? 2 : 1;
+  hsize_t dims[2] = {0, (hsize_t)ncols}, maxd[2] = {H5S_UNLIMITED, (hsize_t)ncols}, chunk[2] = {256, (hsize_t)ncols};
+  hid_t   space = H5Screate_simple(rank, dims, maxd), plist = H5Pcreate(H5P_DATASET_CREATE);
+
+  PetscFunctionBeginUser;
+  PetscCall(H5Check(comm, H5Pset_chunk(plist, rank, chunk), name));
+  *dset = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, plist, H5P_DEFAULT);
+  PetscCall(H5Check(comm, *dset, name));
+  H5Pclose(plist);
+  H5Sclose(space);
+  PetscFunctionReturn(0);
+}
+
+/* Appends nrows rows (rank 0's data) to a series that holds `have` rows. */
+static PetscErrorCode MHAppendSeries(MPI_Comm comm, hid_t dset, PetscInt ncols, PetscInt have, PetscInt nrows, const PetscReal *data)
+{
+  int         rk = ncols ? 2 : 1;
+  hsize_t     size[2] = {(hsize_t)(have + nrows), (hsize_t)ncols}, start[2] = {(hsize_t)have, 0}, count[2] = {(hsize_t)nrows, (hsize_t)ncols};
+  hid_t       fspace, mspace;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(H5Check(comm, H5Dset_extent(dset, size), "extend series"));
+  fspace = H5Dget_space(dset);
+  mspace = H5Screate_simple(rk, count, NULL);
+  if (rank) {
+    H5Sselect_none(fspace);
+    H5Sselect_none(mspace);
+  } else PetscCall(H5Check(comm, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), "select"));
+  PetscCall(H5Check(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, data), "write series"));
+  H5Sclose(mspace);
+  H5Sclose(fspace);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MHMakeParentDirectory(MPI_Comm comm, const char *path)
+{
+  char dir[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(dir, path, sizeof dir));
+  for (char *p = dir + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    PetscCheck(mkdir(dir, 0775) == 0 || errno == EEXIST, comm, PETSC_ERR_FILE_OPEN, "-output %s: cannot create folder %s: %s", path, dir, strerror(errno));
+    *p = '/';
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHOutputOpen(MHSim sim)
+{
+  MHOutput   *o = &sim->out;
+  MHModel     m = sim->model;
+  MPI_Comm    comm = sim->comm;
+  PetscMPIInt rank, size;
+  int         status = 0; /* 1: exists, 2: cannot create the folder */
+  hid_t       grp;
+  char       *opts, version[256], buf[MH_MAX_FIELDS * (MH_NAME_LEN + 2)];
+  PetscInt    ncols;
+  char      **cols;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHOutputTimes(sim));
+  if (!o->enabled) PetscFunctionReturn(0);
+  PetscCall(PetscLogEventBegin(MH_EVENT_OUTPUT, 0, 0, 0, 0));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  if (!rank) {
+    if (access(o->path, F_OK) == 0 && !o->overwrite) status = 1;
+    else if (MHMakeParentDirectory(PETSC_COMM_SELF, o->path)) status = 2;
+  }
+  PetscCallMPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
+  PetscCheck(status != 1, comm, PETSC_ERR_FILE_OPEN, "-output %s: the file exists; pass -output_overwrite to replace it, or choose another -output", o->path);
+  PetscCheck(status != 2, comm, PETSC_ERR_FILE_OPEN, "-output %s: cannot create its folder", o->path);
+  PetscCall(PetscViewerHDF5Open(comm, o->path, FILE_MODE_WRITE, &o->viewer));
+  PetscCall(PetscViewerHDF5GetFileId(o->viewer, &o->file));
+
+  /* provenance */
+  PetscCall(PetscGetVersion(version, sizeof version));
+  PetscCall(PetscOptionsGetAll(NULL, &opts));
+  PetscCall(MHWriteStringAttr(comm, o->file, "model", m->name));
+  PetscCall(MHWriteStringAttr(comm, o->file, "version", MH_VERSION));
+  PetscCall(MHWriteStringAttr(comm, o->file, "git_revision", MH_GIT_REVISION));
+  PetscCall(MHWriteStringAttr(comm, o->file, "petsc_version", version));
+  PetscCall(MHWriteRealAttr(comm, o->file, "mpi_ranks", (PetscReal)size));
+  PetscCall(MHWriteRealAttr(comm, o->file, "dim", (PetscReal)sim->grid.dim));
+  PetscCall(MHWriteStringAttr(comm, o->file, "length_unit", m->length_unit));
+  PetscCall(MHWriteStringAttr(comm, o->file, "time_unit", m->time_unit));
+  PetscCall(MHWriteStringAttr(comm, o->file, "options", opts));
+  PetscCall(PetscFree(opts));
+  buf[0] = 0;
+  for (PetscInt f = 0; f < m->nf; f++) {
+    PetscCall(PetscStrlcat(buf, f ? "," : "", sizeof buf));
+    PetscCall(PetscStrlcat(buf, m->field_name[f], sizeof buf));
+  }
+  PetscCall(MHWriteStringAttr(comm, o->file, "field_names", buf));
+  buf[0] = 0;
+  for (PetscInt f = 0; f < m->nf; f++) {
+    PetscCall(PetscStrlcat(buf, f ? "," : "", sizeof buf));
+    PetscCall(PetscStrlcat(buf, m->field_unit[f], sizeof buf));
+  }
+  PetscCall(MHWriteStringAttr(comm, o->file, "field_units", buf));
+
+  /* parameters */
+  grp = H5Gcreate2(o->file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(H5Check(comm, grp, "/parameters"));
+  {
+    size_t len = 1;
+    char  *units;
+    for (PetscInt i = 0; i < m->nparams; i++) len += strlen(m->param[i].name) + strlen(m->param[i].unit) + strlen(m->param[i].text) + 8;
+    PetscCall(PetscCalloc1(len, &units));
+    for (PetscInt i = 0; i < m->nparams; i++) {
+      const MHParam *p = &m->param[i];
+      if (p->text[0]) PetscCall(MHWriteStringAttr(comm, grp, p->name, p->text));
+      else PetscCall(MHWriteRealAttr(comm, grp, p->name, p->value));
+      PetscCall(PetscStrlcat(units, p->name, len));
+      PetscCall(PetscStrlcat(units, ": ", len));
+      PetscCall(PetscStrlcat(units, p->unit, len));
+      PetscCall(PetscStrlcat(units, "\n", len));
+    }
+    PetscCall(MHWriteStringAttr(comm, grp, "units", units));
+    PetscCall(PetscFree(units));
+  }
+  H5Gclose(grp);
+
+  /* grid */
+  grp = H5Gcreate2(o->file, "grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(H5Check(comm, grp, "/grid"));
+  for (PetscInt a = 0; a < sim->grid.dim; a++) {
+    char name[32];
+    PetscCall(MHWrite1D(comm, grp, axis_name[sim->grid.phys[a]], sim->grid.n[a], sim->grid.centres[a]));
+    PetscCall(PetscSNPrintf(name, sizeof name, "%s_faces", axis_name[sim->grid.phys[a]]));
+    PetscCall(MHWrite1D(comm, grp, name, sim->grid.n[a] + 1, sim->grid.faces[a]));
+  }
+  PetscCall(MHWriteStringAttr(comm, grp, "units", m->length_unit));
+  H5Gclose(grp);
+
+  /* series */
+  PetscCall(MHCreateSeries(comm, o->file, "time", 0, &o->dset_time));
+  PetscCall(MHWriteStringAttr(comm, o->dset_time, "units", m->time_unit));
+  grp = H5Gcreate2(o->file, "monitors", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(H5Check(comm, grp, "/monitors"));
+  PetscCall(MHMonitorColumns(sim, &ncols, &cols));
+  o->ncols = ncols;
+  PetscCall(MHCreateSeries(comm, grp, "table", ncols, &o->dset_table));
+  {
+    size_t len = 1;
+    char  *all;
+    for (PetscInt c = 0; c < ncols; c++) len += strlen(cols[c]) + 1;
+    PetscCall(PetscCalloc1(len, &all));
+    for (PetscInt c = 0; c < ncols; c++) {
+      PetscCall(PetscStrlcat(all, c ? "," : "", len));
+      PetscCall(PetscStrlcat(all, cols[c], len));
+      PetscCall(PetscFree(cols[c]));
+    }
+    PetscCall(PetscFree(cols));
+    PetscCall(MHWriteStringAttr(comm, o->dset_table, "columns", all));
+    PetscCall(PetscFree(all));
+  }
+  H5Gclose(grp);
+  PetscCall(DMCreateGlobalVector(sim->grid.da1, &o->field));
+  PetscCall(PetscLogEventEnd(MH_EVENT_OUTPUT, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHOutputAppendRow(MHSim sim, const PetscReal row[])
+{
+  MHOutput *o = &sim->out;
+
+  PetscFunctionBeginUser;
+  if (!o->enabled) PetscFunctionReturn(0);
+  if (o->nbuf == o->capbuf) {
+    PetscReal *bigger;
+    o->capbuf = PetscMax(64, 2 * o->capbuf);
+    PetscCall(PetscMalloc1(o->capbuf * o->ncols, &bigger));
+    if (o->nbuf) PetscCall(PetscArraycpy(bigger, o->rows, o->nbuf * o->ncols));
+    PetscCall(PetscFree(o->rows));
+    o->rows = bigger;
+  }
+  PetscCall(PetscArraycpy(&o->rows[o->nbuf * o->ncols], row, o->ncols));
+  o->nbuf++;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHOutputFlush(MHSim sim)
+{
+  MHOutput *o = &sim->out;
+
+  PetscFunctionBeginUser;
+  if (!o->enabled || !o->viewer) PetscFunctionReturn(0);
+  if (o->nbuf) {
+    PetscCall(MHAppendSeries(sim->comm, o->dset_table, o->ncols, o->nrows, o->nbuf, o->rows));
+    o->nrows += o->nbuf;
+    o->nbuf = 0;
+  }
+  PetscCall(H5Check(sim->comm, H5Fflush(o->file, H5F_SCOPE_GLOBAL), "flush"));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHOutputWriteFields(MHSim sim, PetscReal t, Vec U)
+{
+  MHOutput *o = &sim->out;
+  MHModel   m = sim->model;
+
+  PetscFunctionBeginUser;
+  if (!o->enabled) PetscFunctionReturn(0);
+  PetscCall(PetscLogEventBegin(MH_EVENT_OUTPUT, 0, 0, 0, 0));
+  PetscCall(PetscViewerHDF5PushGroup(o->viewer, "/fields"));
+  PetscCall(PetscViewerHDF5PushTimestepping(o->viewer));
+  PetscCall(PetscViewerHDF5SetTimestep(o->viewer, o->nwritten));
+  for (PetscInt f = 0; f < m->nf; f++) {
+    PetscCall(VecStrideGather(U, f, o->field, INSERT_VALUES));
+    PetscCall(PetscObjectSetName((PetscObject)o->field, m->field_name[f]));
+    PetscCall(VecView(o->field, o->viewer));
+    if (!o->nwritten) PetscCall(PetscViewerHDF5WriteObjectAttribute(o->viewer, (PetscObject)o->field, "units", PETSC_STRING, m->field_unit[f]));
+  }
+  PetscCall(PetscViewerHDF5PopTimestepping(o->viewer));
+  PetscCall(PetscViewerHDF5PopGroup(o->viewer));
+  PetscCall(MHAppendSeries(sim->comm, o->dset_time, 0, o->nwritten, 1, &t));
+  o->nwritten++;
+  PetscCall(MHOutputFlush(sim));
+  PetscCall(PetscLogEventEnd(MH_EVENT_OUTPUT, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHOutputClose(MHSim sim)
+{
+  MHOutput *o = &sim->out;
+  MHModel   m = sim->model;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(o->times));
+  PetscCall(PetscFree(o->rows));
+  o->nbuf = o->capbuf = 0;
+  if (!o->viewer) PetscFunctionReturn(0);
+  if (m->noutcomes) {
+    hid_t grp = H5Gcreate2(o->file, "outcomes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    PetscCall(H5Check(sim->comm, grp, "/outcomes"));
+    for (PetscInt k = 0; k < m->noutcomes; k++) PetscCall(MHWriteRealAttr(sim->comm, grp, m->outcome_name[k], sim->outcomes[k]));
+    H5Gclose(grp);
+  }
+  H5Dclose(o->dset_time);
+  H5Dclose(o->dset_table);
+  PetscCall(VecDestroy(&o->field));
+  PetscCall(PetscViewerDestroy(&o->viewer));
+  PetscFunctionReturn(0);
+}

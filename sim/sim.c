@@ -1,0 +1,304 @@
+/* The simulation object: options, set-up, the time loop's monitor (outputs, progress, outcomes),
+   and the summary at the end. */
+#include "mhimpl.h"
+#include <unistd.h>
+
+static const char *const MHJacobianTypes[] = {"analytic", "fd_coloring", NULL};
+
+PetscErrorCode MHSimCreate(MPI_Comm comm, MHSim *sim)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(sim));
+  (*sim)->comm         = comm;
+  (*sim)->negative_tol = 1e-8;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimSetFromOptions(MHSim sim)
+{
+  char      name[MH_NAME_LEN] = "";
+  PetscInt  jac               = 0;
+  PetscBool version           = PETSC_FALSE;
+  MHModel   m;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasHelp(NULL, &sim->help));
+  PetscOptionsBegin(sim->comm, NULL, "microheal: model and run", NULL);
+  PetscCall(PetscOptionsString("-model", "Model to run (the list follows with -help)", "", name, name, sizeof name, NULL));
+  PetscCall(PetscOptionsBool("-version", "Print the version and git revision", "", version, &version, NULL));
+  PetscCall(PetscOptionsBool("-quiet", "No progress lines or summary", "", sim->quiet, &sim->quiet, NULL));
+  PetscCall(PetscOptionsReal("-negative_tolerance", "A step taking a density below minus this is rejected and retried smaller [field units]", "", sim->negative_tol, &sim->negative_tol, NULL));
+  PetscCall(PetscOptionsEList("-jacobian", "Jacobian: the model's analytic one, or finite differences with colouring", "", MHJacobianTypes, 2, MHJacobianTypes[0], &jac, NULL));
+  PetscOptionsEnd();
+  PetscCheck(sim->negative_tol >= 0 && !PetscIsInfOrNanReal(sim->negative_tol), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-negative_tolerance %g: must be >= 0", (double)sim->negative_tol);
+  if (version) PetscCall(MHPrintVersion(sim->comm));
+  if (!name[0]) {
+    if (sim->help) PetscCall(MHModelList(sim->comm, PETSC_STDOUT));
+    PetscCheck(sim->help || version, sim->comm, PETSC_ERR_USER_INPUT, "no model chosen: pass -model NAME (microheal -help lists the models), usually through -options_file configs/<case>.yaml");
+    sim->help = PETSC_TRUE; /* nothing to run */
+    PetscFunctionReturn(0);
+  }
+  PetscCall(MHModelCreate(sim->comm, name, &sim->model));
+  m = sim->model;
+  sim->analytic_jacobian = (PetscBool)(jac == 0);
+  if (!m->ops.reaction_jacobian) sim->analytic_jacobian = PETSC_FALSE;
+
+  PetscCall(MHSetupDefaults(&sim->setup));
+  if (m->ops.setfromoptions) {
+    char title[128];
+    PetscCall(PetscSNPrintf(title, sizeof title, "Model %s (length in %s, time in %s)", m->name, m->length_unit, m->time_unit));
+    PetscOptionsBegin(sim->comm, NULL, title, NULL);
+    PetscCall(m->ops.setfromoptions(m, PetscOptionsObject, &sim->setup));
+    PetscOptionsEnd();
+  }
+  PetscOptionsBegin(sim->comm, NULL, "Grid, time span and output", NULL);
+  PetscCall(MHGridSetFromOptions(PetscOptionsObject, &sim->grid, m, &sim->setup));
+  {
+    char help[128];
+    PetscCall(PetscSNPrintf(help, sizeof help, "End time [%s]", m->time_unit));
+    PetscCall(PetscOptionsReal("-t_end", help, "", sim->setup.t_end, &sim->setup.t_end, NULL));
+    PetscCheck(sim->setup.t_end > 0 && !PetscIsInfOrNanReal(sim->setup.t_end), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-t_end %g: must be > 0", (double)sim->setup.t_end);
+    PetscCall(PetscSNPrintf(help, sizeof help, "First time step (0: t_end * 1e-4) [%s]", m->time_unit));
+    PetscCall(PetscOptionsReal("-dt_initial", help, "", sim->setup.dt_initial, &sim->setup.dt_initial, NULL));
+    PetscCheck(sim->setup.dt_initial >= 0 && sim->setup.dt_initial <= sim->setup.t_end, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-dt_initial %g: must lie in [0, t_end = %g]", (double)sim->setup.dt_initial, (double)sim->setup.t_end);
+    sim->t_end = sim->setup.t_end;
+  }
+  PetscCall(MHOutputSetFromOptions(sim, PetscOptionsObject));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+/* After every accepted step: the monitor row, outputs due by now (interpolated to their exact
+   times), progress, the model's stop request, and, after the first step (when every solver
+   option has been read), the check for unknown options. */
+static PetscErrorCode MHTSMonitor(TS ts, PetscInt step, PetscReal t, Vec U, void *ctx)
+{
+  MHSim     sim = (MHSim)ctx;
+  MHOutput *o   = &sim->out;
+  PetscReal row[2 + 3 * MH_MAX_FIELDS + MH_MAX_OUTCOMES], tprev = t;
+  PetscBool stop, wrote = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  if (step > 0) PetscCall(TSGetPrevTime(ts, &tprev));
+  PetscCall(MHMonitorCompute(sim, t, t - tprev, U, row, &stop));
+  PetscCall(MHOutputAppendRow(sim, row));
+  while (o->next < o->ntimes && o->times[o->next] <= t + 1e-12 * PetscMax(1.0, PetscAbsReal(t))) {
+    PetscReal to = o->times[o->next];
+    if (PetscAbsReal(to - t) <= 1e-12 * PetscMax(1.0, PetscAbsReal(t))) PetscCall(MHOutputWriteFields(sim, to, U));
+    else {
+      Vec W;
+      PetscCall(VecDuplicate(U, &W));
+      PetscCall(TSInterpolate(ts, to, W));
+      PetscCall(MHOutputWriteFields(sim, to, W));
+      PetscCall(VecDestroy(&W));
+    }
+    o->next++;
+    wrote = PETSC_TRUE;
+  }
+  if (stop) {
+    if (!wrote) PetscCall(MHOutputWriteFields(sim, t, U));
+    PetscCall(TSSetConvergedReason(ts, TS_CONVERGED_USER));
+  }
+  if (wrote && !sim->quiet) {
+    PetscLogDouble now;
+    PetscReal      frac = t / sim->t_end;
+    PetscCall(PetscTime(&now));
+    PetscCall(PetscPrintf(sim->comm, "[microheal] t = %-10.4g of %g %s (%5.1f%%)  step %-6" PetscInt_FMT " dt %-10.3g wall %7.2f s  left ~%.1f s\n", (double)t, (double)sim->t_end, sim->model->time_unit, (double)(100 * frac), step, (double)(t - tprev), now - sim->wall_start,
+                          frac > 0 ? (double)((now - sim->wall_start) * (1 - frac) / frac) : 0.0));
+  }
+  if (step >= 1 && !sim->unused_checked) {
+    PetscCall(MHOptionsCheckUnused(sim->comm));
+    sim->unused_checked = 1;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimSetUp(MHSim sim)
+{
+  MHModel      m;
+  MHGrid      *g = &sim->grid;
+  PetscScalar *u;
+  PetscInt     k = 0;
+  MHCell       cell;
+
+  PetscFunctionBeginUser;
+  if (!sim->model) PetscFunctionReturn(0);
+  m = sim->model;
+  PetscCall(MHGridCreate(sim->comm, g, m));
+  PetscCall(DMCreateGlobalVector(g->da, &sim->U));
+  PetscCall(PetscObjectSetName((PetscObject)sim->U, "u"));
+  PetscCall(DMCreateLocalVector(g->da, &sim->Ulocal));
+  PetscCall(DMCreateLocalVector(g->dacoef, &sim->coef));
+  PetscCall(MHGridFillCoefficients(g, m, sim->coef));
+  PetscCall(VecGetArray(sim->U, &u));
+  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
+    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
+      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
+        PetscInt idx[3] = {i, j, kk};
+        MHGridCellOf(g, idx, &cell);
+        PetscCall(m->ops.initial(m, &cell, &u[k * m->nf]));
+      }
+  PetscCall(VecRestoreArray(sim->U, &u));
+  PetscCall(MHSolverSetUp(sim));
+  PetscCall(TSMonitorSet(sim->ts, MHTSMonitor, sim, NULL));
+  if (!sim->help) PetscCall(MHOutputOpen(sim));
+  sim->setup_called = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimSolve(MHSim sim)
+{
+  TSConvergedReason reason;
+  PetscInt          steps, rejects;
+  PetscReal         t;
+  PetscLogDouble    now;
+  MHModel           m = sim->model;
+
+  PetscFunctionBeginUser;
+  PetscCheck(sim->setup_called, sim->comm, PETSC_ERR_ORDER, "call MHSimSetUp() first");
+  if (!sim->quiet) {
+    PetscCall(MHModelView(m, PETSC_VIEWER_STDOUT_(sim->comm)));
+    PetscCall(PetscPrintf(sim->comm, "Grid: %" PetscInt_FMT "-D, %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells; end time %g %s; output %s\n", sim->grid.dim, sim->grid.n[0], sim->grid.n[1], sim->grid.n[2], (double)sim->t_end, m->time_unit, sim->out.enabled ? sim->out.path : "none"));
+  }
+  PetscCall(PetscTime(&sim->wall_start));
+  PetscCall(TSSolve(sim->ts, sim->U));
+  PetscCall(PetscTime(&now));
+  PetscCall(TSGetConvergedReason(sim->ts, &reason));
+  PetscCall(TSGetSolveTime(sim->ts, &t));
+  PetscCall(TSGetStepNumber(sim->ts, &steps));
+  PetscCall(TSGetStepRejections(sim->ts, &rejects));
+  PetscCheck(reason >= 0, sim->comm, PETSC_ERR_NOT_CONVERGED, "time integration failed at t = %g %s: %s. Try a smaller -dt_initial, looser -ts_rtol/-ts_atol, or -ts_monitor -snes_converged_reason to see why.", (double)t, m->time_unit, TSConvergedReasons[reason]);
+  if (!sim->unused_checked) {
+    PetscCall(MHOptionsCheckUnused(sim->comm));
+    sim->unused_checked = 1;
+  }
+  PetscCall(MHOutputFlush(sim));
+  if (!sim->quiet) {
+    PetscCall(PetscPrintf(sim->comm, "Done: t = %g %s in %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected, %" PetscInt_FMT " stage checks for negative densities failed), %.2f s wall.\n", (double)t, m->time_unit, steps, rejects, sim->steps_rejected_negative, now - sim->wall_start));
+    for (PetscInt o = 0; o < m->noutcomes; o++) PetscCall(PetscPrintf(sim->comm, "  %-32s %-14g %s\n", m->outcome_name[o], (double)sim->outcomes[o], m->outcome_unit[o]));
+    if (sim->out.enabled) PetscCall(PetscPrintf(sim->comm, "Output: %s (%" PetscInt_FMT " snapshots)\n", sim->out.path, sim->out.nwritten));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimDestroy(MHSim *sim)
+{
+  MHSim s = *sim;
+
+  PetscFunctionBeginUser;
+  if (!s) PetscFunctionReturn(0);
+  PetscCall(MHOutputClose(s));
+  PetscCall(TSDestroy(&s->ts));
+  PetscCall(MatDestroy(&s->J));
+  PetscCall(VecDestroy(&s->U));
+  PetscCall(VecDestroy(&s->Ulocal));
+  PetscCall(VecDestroy(&s->coef));
+  if (s->model) PetscCall(MHGridDestroy(&s->grid));
+  PetscCall(MHModelDestroy(&s->model));
+  PetscCall(PetscFree(*sim));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimHelpRequested(MHSim sim, PetscBool *help)
+{
+  PetscFunctionBeginUser;
+  *help = sim->help;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimGetModel(MHSim sim, MHModel *m)
+{
+  PetscFunctionBeginUser;
+  *m = sim->model;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimGetGrid(MHSim sim, const MHGrid **g)
+{
+  PetscFunctionBeginUser;
+  *g = &sim->grid;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimGetSolution(MHSim sim, Vec *U)
+{
+  PetscFunctionBeginUser;
+  *U = sim->U;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimGetTS(MHSim sim, TS *ts)
+{
+  PetscFunctionBeginUser;
+  *ts = sim->ts;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimGetOutcomes(MHSim sim, PetscInt *n, const PetscReal **values)
+{
+  PetscFunctionBeginUser;
+  *n      = sim->model->noutcomes;
+  *values = sim->outcomes;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimComputeRHS(MHSim sim, PetscReal t, Vec U, Vec F)
+{
+  PetscFunctionBeginUser;
+  PetscCall(MHOperatorsRHS(sim, t, U, F));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimComputeRHSJacobian(MHSim sim, PetscReal t, Vec U, Mat J)
+{
+  PetscFunctionBeginUser;
+  PetscCall(MHOperatorsJacobian(sim, t, U, 0.0, 1.0, J));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimErrorNorms(MHSim sim, PetscReal t, Vec U, PetscReal l2[], PetscReal linf[])
+{
+  MHModel            m  = sim->model;
+  const MHGrid      *g  = &sim->grid;
+  PetscInt           nf = m->nf, k = 0;
+  PetscReal          lsum[MH_MAX_FIELDS] = {0}, lmax[MH_MAX_FIELDS] = {0}, vol = MHGridTotalVolume(g);
+  PetscScalar        ex[MH_MAX_FIELDS];
+  const PetscScalar *u;
+  MHCell             cell;
+
+  PetscFunctionBeginUser;
+  PetscCheck(m->ops.exact, sim->comm, PETSC_ERR_SUP, "model %s has no exact solution", m->name);
+  PetscCall(VecGetArrayRead(U, &u));
+  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
+    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
+      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
+        PetscInt idx[3] = {i, j, kk};
+        MHGridCellOf(g, idx, &cell);
+        m->ops.exact(m->data, t, cell.x, &u[k * nf], ex);
+        for (PetscInt f = 0; f < nf; f++) {
+          PetscReal e = PetscAbsScalar(u[k * nf + f] - ex[f]);
+          lsum[f] += MHGridCellVolume(g, idx) * e * e;
+          lmax[f] = PetscMax(lmax[f], e);
+        }
+      }
+  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscCall(MPIU_Allreduce(lsum, l2, (PetscMPIInt)nf, MPIU_REAL, MPIU_SUM, sim->comm));
+  PetscCall(MPIU_Allreduce(lmax, linf, (PetscMPIInt)nf, MPIU_REAL, MPIU_MAX, sim->comm));
+  for (PetscInt f = 0; f < nf; f++) l2[f] = PetscSqrtReal(l2[f] / vol);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHRun(MPI_Comm comm)
+{
+  MHSim     sim;
+  PetscBool help;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHSimCreate(comm, &sim));
+  PetscCall(MHSimSetFromOptions(sim));
+  PetscCall(MHSimSetUp(sim));
+  PetscCall(MHSimHelpRequested(sim, &help));
+  if (!help) PetscCall(MHSimSolve(sim));
+  PetscCall(MHSimDestroy(&sim));
+  PetscFunctionReturn(0);
+}

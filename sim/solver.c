@@ -1,0 +1,131 @@
+/* Time stepping: a TS over the whole semi-discrete system, written as F(t, u, u') = u' - R(t, u)
+   so every implicit or IMEX integrator of PETSc applies. The default is the L-stable, stiffly
+   accurate ARK IMEX 3 scheme used fully implicitly, with error-controlled adaptive steps. */
+#include "mhimpl.h"
+
+static PetscErrorCode MHIFunction(TS ts, PetscReal t, Vec U, Vec Udot, Vec F, void *ctx)
+{
+  MHSim sim = (MHSim)ctx;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHOperatorsRHS(sim, t, U, F));
+  PetscCall(VecAYPX(F, -1.0, Udot));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MHIJacobian(TS ts, PetscReal t, Vec U, Vec Udot, PetscReal shift, Mat A, Mat P, void *ctx)
+{
+  MHSim sim = (MHSim)ctx;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHOperatorsJacobian(sim, t, U, shift, -1.0, P));
+  if (A != P) {
+    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* A stage or step whose densities fall below -negative_tol is rejected; the step is retried smaller. */
+static PetscErrorCode MHDomainCheck(TS ts, PetscReal t, Vec Y, PetscBool *accept)
+{
+  MHSim              sim;
+  MHModel            m;
+  const PetscScalar *y;
+  PetscInt           n, nf;
+  PetscReal          lmin = PETSC_MAX_REAL, gmin;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSGetApplicationContext(ts, &sim));
+  m  = sim->model;
+  nf = m->nf;
+  PetscCall(VecGetLocalSize(Y, &n));
+  PetscCall(VecGetArrayRead(Y, &y));
+  for (PetscInt k = 0; k < n; k += nf)
+    for (PetscInt f = 0; f < nf; f++)
+      if (m->nonnegative[f]) lmin = PetscMin(lmin, PetscRealPart(y[k + f]));
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  PetscCall(MPIU_Allreduce(&lmin, &gmin, 1, MPIU_REAL, MPIU_MIN, sim->comm));
+  *accept = (PetscBool)(gmin >= -sim->negative_tol);
+  if (!*accept) sim->steps_rejected_negative++;
+  PetscFunctionReturn(0);
+}
+
+/* Block fills: the reaction's coupling pattern within a cell; neighbours couple a field to itself
+   where it diffuses or moves by taxis, and to its attractant. */
+static PetscErrorCode MHSetBlockFills(MHSim sim)
+{
+  MHModel            m  = sim->model;
+  PetscInt           nf = m->nf, nc = nf + m->ntaxis, n;
+  PetscInt          *dfill, *ofill;
+  PetscReal          lmax[MH_MAX_FIELDS] = {0}, gmax[MH_MAX_FIELDS];
+  const PetscScalar *c;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetLocalSize(sim->coef, &n));
+  PetscCall(VecGetArrayRead(sim->coef, &c));
+  for (PetscInt k = 0; k < n; k += nc)
+    for (PetscInt f = 0; f < nf; f++) lmax[f] = PetscMax(lmax[f], PetscRealPart(c[k + f]));
+  PetscCall(VecRestoreArrayRead(sim->coef, &c));
+  PetscCall(MPIU_Allreduce(lmax, gmax, (PetscMPIInt)nf, MPIU_REAL, MPIU_MAX, sim->comm));
+  PetscCall(PetscCalloc2(nf * nf, &dfill, nf * nf, &ofill));
+  for (PetscInt i = 0; i < nf; i++) {
+    for (PetscInt j = 0; j < nf; j++) dfill[i * nf + j] = m->coupling[i][j] || i == j;
+    if (gmax[i] > 0) ofill[i * nf + i] = 1;
+  }
+  for (PetscInt t = 0; t < m->ntaxis; t++) {
+    PetscInt q = m->taxis_field[t], a = m->taxis_attractant[t];
+    ofill[q * nf + q] = 1;
+    ofill[q * nf + a] = 1;
+    dfill[q * nf + a] = 1;
+  }
+  PetscCall(DMDASetBlockFills(sim->grid.daJ, dfill, ofill));
+  PetscCall(PetscFree2(dfill, ofill));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimCreateJacobianMatrix(MHSim sim, Mat *J)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DMSetMatType(sim->grid.daJ, MATAIJ));
+  PetscCall(DMCreateMatrix(sim->grid.daJ, J));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSolverSetUp(MHSim sim)
+{
+  TS   ts;
+  SNES snes;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHSetBlockFills(sim));
+  PetscCall(TSCreate(sim->comm, &ts));
+  sim->ts = ts;
+  PetscCall(TSSetDM(ts, sim->grid.da));
+  PetscCall(TSSetApplicationContext(ts, sim));
+  PetscCall(TSSetProblemType(ts, TS_NONLINEAR));
+  PetscCall(TSSetType(ts, TSARKIMEX));
+  PetscCall(TSARKIMEXSetType(ts, TSARKIMEX3));
+  PetscCall(TSARKIMEXSetFullyImplicit(ts, PETSC_TRUE));
+  PetscCall(TSSetIFunction(ts, NULL, MHIFunction, sim));
+  if (sim->analytic_jacobian) {
+    PetscCall(MHSimCreateJacobianMatrix(sim, &sim->J));
+    PetscCall(TSSetIJacobian(ts, sim->J, sim->J, MHIJacobian, sim));
+  } else {
+    PetscCall(DMSetMatType(sim->grid.da, MATAIJ));
+    PetscCall(DMCreateMatrix(sim->grid.da, &sim->J));
+    PetscCall(TSSetIJacobian(ts, sim->J, sim->J, TSComputeIJacobianDefaultColor, NULL));
+  }
+  PetscCall(TSSetMaxTime(ts, sim->t_end));
+  PetscCall(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
+  PetscCall(TSSetTimeStep(ts, sim->setup.dt_initial > 0 ? sim->setup.dt_initial : 1e-4 * sim->t_end));
+  PetscCall(TSSetMaxStepRejections(ts, 100));
+  PetscCall(TSSetMaxSNESFailures(ts, -1));
+  PetscCall(TSSetTolerances(ts, 1e-6, NULL, 1e-4, NULL));
+  PetscCall(TSSetFunctionDomainError(ts, MHDomainCheck));
+  PetscCall(TSGetSNES(ts, &snes));
+  PetscCall(SNESSetTolerances(snes, 1e-10, 1e-8, 1e-10, 20, PETSC_DEFAULT));
+  PetscCall(TSSetFromOptions(ts));
+  PetscCall(TSGetMaxTime(ts, &sim->t_end));
+  PetscFunctionReturn(0);
+}

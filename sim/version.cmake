@@ -1,0 +1,15 @@
+# Writes OUT (a C file with the version and git revision) only when its text changes.
+execute_process(COMMAND git -C "${SRC}" describe --always --dirty --abbrev=12
+                OUTPUT_VARIABLE rev OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR rev STREQUAL "")
+  set(rev "unknown")
+endif()
+set(text "/* Generated at build time by sim/version.cmake. */\nconst char MH_VERSION[] = \"${VERSION}\";\nconst char MH_GIT_REVISION[] = \"${rev}\";\n")
+if(EXISTS "${OUT}")
+  file(READ "${OUT}" old)
+else()
+  set(old "")
+endif()
+if(NOT old STREQUAL text)
+  file(WRITE "${OUT}" "${text}")
+endif()
