@@ -37,6 +37,7 @@ struct _p_MHSim {
   MHOutput  out;
   PetscReal outcomes[MH_MAX_OUTCOMES];
   PetscInt  steps_rejected_negative;
+  PetscBool dfill[MH_MAX_FIELDS * MH_MAX_FIELDS], ofill[MH_MAX_FIELDS * MH_MAX_FIELDS];
   PetscLogDouble wall_start;
 };
 

@@ -94,6 +94,7 @@ typedef struct {
   /* read -<model>_* options through MHModelParam*; propose a set-up (grid, time span) */
   PetscErrorCode (*setfromoptions)(MHModel, PetscOptionItems *, MHSetup *);
   PetscErrorCode (*view)(MHModel, PetscViewer); /* optional: more than the parameter table */
+  PetscErrorCode (*setup)(MHModel, const MHGrid *); /* optional: once the grid is final (sizes, dim) */
   PetscErrorCode (*initial)(MHModel, const MHCell *, PetscScalar u[]);
   MHPointFn      reaction;
   MHPointFn      reaction_jacobian; /* optional: finite-difference colouring without it */

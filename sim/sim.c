@@ -10,7 +10,7 @@ PetscErrorCode MHSimCreate(MPI_Comm comm, MHSim *sim)
   PetscFunctionBeginUser;
   PetscCall(PetscNew(sim));
   (*sim)->comm         = comm;
-  (*sim)->negative_tol = 1e-8;
+  (*sim)->negative_tol = 1e-6;
   PetscFunctionReturn(0);
 }
 
@@ -125,6 +125,7 @@ PetscErrorCode MHSimSetUp(MHSim sim)
   if (!sim->model) PetscFunctionReturn(0);
   m = sim->model;
   PetscCall(MHGridCreate(sim->comm, g, m));
+  if (m->ops.setup) PetscCall(m->ops.setup(m, g));
   PetscCall(DMCreateGlobalVector(g->da, &sim->U));
   PetscCall(PetscObjectSetName((PetscObject)sim->U, "u"));
   PetscCall(DMCreateLocalVector(g->da, &sim->Ulocal));

@@ -79,16 +79,127 @@ static PetscErrorCode MHSetBlockFills(MHSim sim)
     ofill[q * nf + a] = 1;
     dfill[q * nf + a] = 1;
   }
-  PetscCall(DMDASetBlockFills(sim->grid.daJ, dfill, ofill));
+  for (PetscInt k = 0; k < nf * nf; k++) {
+    sim->dfill[k] = (PetscBool)dfill[k];
+    sim->ofill[k] = (PetscBool)ofill[k];
+  }
   PetscCall(PetscFree2(dfill, ofill));
+  PetscFunctionReturn(0);
+}
+
+/* The Jacobian's AIJ matrix, preallocated from the block fills (DMCreateMatrix would demand that
+   periodic axes have a multiple of three cells). With pattern, every allowed entry is inserted as
+   zero so the structure is complete (for colouring). */
+static PetscErrorCode MHJacobianMatrix(MHSim sim, PetscBool pattern, Mat *J)
+{
+  const MHGrid          *g  = &sim->grid;
+  PetscInt               nf = g->nf, nloc = g->xm[0] * g->xm[1] * g->xm[2] * nf, k = 0;
+  PetscInt              *dnz, *onz, starts[3], dims[3];
+  ISLocalToGlobalMapping ltog;
+  Mat                    A;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc2(nloc, &dnz, nloc, &onz));
+  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
+    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
+      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++)
+        for (PetscInt q = 0; q < nf; q++, k++) {
+          PetscInt idx[3] = {i, j, kk}, nd = 0, no = 0, nofill = 0;
+          for (PetscInt r = 0; r < nf; r++) {
+            nd += sim->dfill[q * nf + r];
+            nofill += sim->ofill[q * nf + r];
+          }
+          for (PetscInt a = 0; a < g->dim; a++)
+            for (PetscInt side = -1; side <= 1; side += 2) {
+              PetscInt nb = idx[a] + side;
+              if (g->bc[a][0].type != MH_BC_PERIODIC && (nb < 0 || nb >= g->n[a])) continue;
+              nb = (nb + g->n[a]) % g->n[a];
+              if (nb >= g->xs[a] && nb < g->xs[a] + g->xm[a]) nd += nofill;
+              else no += nofill;
+            }
+          dnz[k] = PetscMin(nd, nloc);
+          onz[k] = no;
+        }
+  PetscCall(MatCreate(sim->comm, &A));
+  PetscCall(MatSetSizes(A, nloc, nloc, PETSC_DETERMINE, PETSC_DETERMINE));
+  PetscCall(MatSetType(A, MATAIJ));
+  PetscCall(MatSetBlockSize(A, nf));
+  PetscCall(MatSeqAIJSetPreallocation(A, 0, dnz));
+  PetscCall(MatMPIAIJSetPreallocation(A, 0, dnz, 0, onz));
+  PetscCall(PetscFree2(dnz, onz));
+  PetscCall(DMGetLocalToGlobalMapping(g->daJ, &ltog));
+  PetscCall(MatSetLocalToGlobalMapping(A, ltog, ltog));
+  PetscCall(DMDAGetGhostCorners(g->daJ, &starts[0], &starts[1], &starts[2], &dims[0], &dims[1], &dims[2]));
+  PetscCall(MatSetStencil(A, g->dim, dims, starts, nf));
+  PetscCall(MatSetOption(A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  if (pattern) {
+    for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
+      for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
+        for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++) {
+          PetscInt   idx[3] = {i, j, kk};
+          MatStencil row, col;
+          PetscReal  zero = 0;
+          row.i = i; row.j = j; row.k = kk;
+          for (PetscInt q = 0; q < nf; q++) {
+            row.c = q;
+            col   = row;
+            for (PetscInt r = 0; r < nf; r++)
+              if (sim->dfill[q * nf + r]) {
+                col.c = r;
+                PetscCall(MatSetValuesStencil(A, 1, &row, 1, &col, &zero, INSERT_VALUES));
+              }
+            for (PetscInt a = 0; a < g->dim; a++)
+              for (PetscInt side = -1; side <= 1; side += 2) {
+                PetscInt nb = idx[a] + side;
+                if (g->bc[a][0].type != MH_BC_PERIODIC && (nb < 0 || nb >= g->n[a])) continue;
+                col = row;
+                if (a == 0) col.i = nb;
+                else if (a == 1) col.j = nb;
+                else col.k = nb;
+                for (PetscInt r = 0; r < nf; r++)
+                  if (sim->ofill[q * nf + r]) {
+                    col.c = r;
+                    PetscCall(MatSetValuesStencil(A, 1, &row, 1, &col, &zero, INSERT_VALUES));
+                  }
+              }
+          }
+        }
+    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  }
+  *J = A;
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode MHSimCreateJacobianMatrix(MHSim sim, Mat *J)
 {
   PetscFunctionBeginUser;
-  PetscCall(DMSetMatType(sim->grid.daJ, MATAIJ));
-  PetscCall(DMCreateMatrix(sim->grid.daJ, J));
+  PetscCall(MHJacobianMatrix(sim, PETSC_FALSE, J));
+  PetscFunctionReturn(0);
+}
+
+/* The fallback for models without an analytic reaction Jacobian: finite differences of the
+   residual with a colouring of the same pattern. */
+static PetscErrorCode MHSetColoredJacobian(MHSim sim)
+{
+  MatColoring   mc;
+  ISColoring    iscoloring;
+  MatFDColoring color;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHJacobianMatrix(sim, PETSC_TRUE, &sim->J));
+  PetscCall(MatColoringCreate(sim->J, &mc));
+  PetscCall(MatColoringSetType(mc, MATCOLORINGSL));
+  PetscCall(MatColoringApply(mc, &iscoloring));
+  PetscCall(MatColoringDestroy(&mc));
+  PetscCall(MatFDColoringCreate(sim->J, iscoloring, &color));
+  PetscCall(MatFDColoringSetFunction(color, (PetscErrorCode(*)(void))(void (*)(void))SNESTSFormFunction, sim->ts));
+  PetscCall(MatFDColoringSetFromOptions(color));
+  PetscCall(MatFDColoringSetUp(sim->J, iscoloring, color));
+  PetscCall(PetscObjectCompose((PetscObject)sim->J, "TSMatFDColoring", (PetscObject)color));
+  PetscCall(MatFDColoringDestroy(&color));
+  PetscCall(ISColoringDestroy(&iscoloring));
+  PetscCall(TSSetIJacobian(sim->ts, sim->J, sim->J, TSComputeIJacobianDefaultColor, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -111,11 +222,7 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   if (sim->analytic_jacobian) {
     PetscCall(MHSimCreateJacobianMatrix(sim, &sim->J));
     PetscCall(TSSetIJacobian(ts, sim->J, sim->J, MHIJacobian, sim));
-  } else {
-    PetscCall(DMSetMatType(sim->grid.da, MATAIJ));
-    PetscCall(DMCreateMatrix(sim->grid.da, &sim->J));
-    PetscCall(TSSetIJacobian(ts, sim->J, sim->J, TSComputeIJacobianDefaultColor, NULL));
-  }
+  } else PetscCall(MHSetColoredJacobian(sim));
   PetscCall(TSSetMaxTime(ts, sim->t_end));
   PetscCall(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetTimeStep(ts, sim->setup.dt_initial > 0 ? sim->setup.dt_initial : 1e-4 * sim->t_end));

@@ -1,0 +1,3 @@
+# Framework tests: operators, convergence, parallel, the executable's behaviour.
+mh_c_test(test_operators SOURCE tests/test_operators.c LABELS unit)
+mh_c_test(test_operators SOURCE tests/test_operators.c LABELS "unit;parallel" RANKS 3)

@@ -1,0 +1,247 @@
+/* Test-only models, registered by the tests themselves (the registry takes models from anywhere):
+
+   optest       fields u and c; u diffuses with a coefficient that jumps at depth 1/2, c diffuses,
+                u moves up grad c (taxis), linear reaction -k u + s c. Depth is the last axis.
+   mms_layered  one field, D jumps tenfold at depth 1/2; u = 1 + exp(-t) P W with P the product of
+                cos(pi x_l) over the lateral axes and W continuous with continuous flux D W' =
+                sin(pi depth); the source makes it exact under zero-flux boundaries. */
+#include "test_models.h"
+
+typedef struct {
+  PetscInt  dim;
+  PetscReal D_top, D_bottom, D_c, chi, k, s;
+} OpTest;
+
+static PetscReal Depth(PetscInt dim, const PetscReal x[3])
+{
+  return dim == 1 ? x[0] : x[2];
+}
+
+static void OpReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar f[])
+{
+  const OpTest *p = (const OpTest *)ctx;
+  f[0]            = -p->k * u[0] + p->s * u[1];
+  f[1]            = -p->k * u[1];
+}
+
+static void OpReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar J[])
+{
+  const OpTest *p = (const OpTest *)ctx;
+  J[0]            = -p->k;
+  J[1]            = p->s;
+  J[2]            = 0;
+  J[3]            = -p->k;
+}
+
+static void OpDiffusivity(const void *ctx, const PetscReal x[3], PetscReal D[])
+{
+  const OpTest *p = (const OpTest *)ctx;
+  D[0]            = Depth(p->dim, x) < 0.5 ? p->D_top : p->D_bottom;
+  D[1]            = p->D_c;
+}
+
+static void OpTaxis(const void *ctx, const PetscReal x[3], PetscReal chi[])
+{
+  chi[0] = ((const OpTest *)ctx)->chi;
+}
+
+/* A smooth positive state with structure along every axis. */
+static PetscErrorCode OpInitial(MHModel m, const MHCell *c, PetscScalar u[])
+{
+  PetscFunctionBeginUser;
+  u[0] = 1 + 0.5 * PetscSinReal(3 * c->x[0] + 1) * PetscCosReal(2 * c->x[1]) * PetscCosReal(2.5 * c->x[2] + 0.3);
+  u[1] = 1 + 0.8 * PetscExpReal(-10 * ((c->x[0] - 0.4) * (c->x[0] - 0.4) + (c->x[2] - 0.6) * (c->x[2] - 0.6) + (c->x[1] - 0.5) * (c->x[1] - 0.5)));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode OpSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject, MHSetup *setup)
+{
+  OpTest *p = (OpTest *)m->data;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "D_top", "1", "u diffusivity above depth 1/2", 1.0, MH_NONNEGATIVE, &p->D_top));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "D_bottom", "1", "u diffusivity below depth 1/2", 0.1, MH_NONNEGATIVE, &p->D_bottom));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "D_c", "1", "c diffusivity", 0.5, MH_NONNEGATIVE, &p->D_c));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "chi", "1", "taxis sensitivity of u up c", 0.3, MH_ANY, &p->chi));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "k", "1", "decay", 0.5, MH_NONNEGATIVE, &p->k));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "s", "1", "production of u from c", 0.2, MH_NONNEGATIVE, &p->s));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode OpSetUp(MHModel m, const MHGrid *g)
+{
+  PetscFunctionBeginUser;
+  ((OpTest *)m->data)->dim = g->dim;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FreeData(MHModel m)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(m->data));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Create_optest(MHModel m)
+{
+  const char *names[] = {"u", "c"}, *units[] = {"1", "1"};
+  OpTest     *p;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&p));
+  m->data = p;
+  PetscCall(MHModelSetFields(m, 2, names, units));
+  PetscCall(MHModelAddTaxis(m, 0, 1));
+  m->ops.setfromoptions    = OpSetFromOptions;
+  m->ops.setup             = OpSetUp;
+  m->ops.initial           = OpInitial;
+  m->ops.reaction          = OpReaction;
+  m->ops.reaction_jacobian = OpReactionJacobian;
+  m->ops.diffusivity       = OpDiffusivity;
+  m->ops.taxis             = OpTaxis;
+  m->ops.destroy           = FreeData;
+  PetscFunctionReturn(0);
+}
+
+/* ---- mms_layered ---- */
+typedef struct {
+  PetscInt  dim;
+  PetscReal D_top, D_bottom;
+} MMS;
+
+static PetscReal MMSD(const MMS *p, PetscReal s)
+{
+  return s < 0.5 ? p->D_top : p->D_bottom;
+}
+
+static PetscReal MMSW(const MMS *p, PetscReal s)
+{
+  const PetscReal a = 0.5;
+  if (s <= a) return (1 - PetscCosReal(PETSC_PI * s)) / (PETSC_PI * p->D_top);
+  return (1 - PetscCosReal(PETSC_PI * a)) / (PETSC_PI * p->D_top) + (PetscCosReal(PETSC_PI * a) - PetscCosReal(PETSC_PI * s)) / (PETSC_PI * p->D_bottom);
+}
+
+static PetscReal MMSP(const MMS *p, const PetscReal x[3], PetscInt *nlat)
+{
+  PetscReal P = 1;
+  *nlat       = 0;
+  if (p->dim >= 2) {
+    P *= PetscCosReal(PETSC_PI * x[0]);
+    (*nlat)++;
+  }
+  if (p->dim == 3) {
+    P *= PetscCosReal(PETSC_PI * x[1]);
+    (*nlat)++;
+  }
+  return P;
+}
+
+static void MMSExact(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar e[])
+{
+  const MMS *p = (const MMS *)ctx;
+  PetscInt   nlat;
+  PetscReal  P = MMSP(p, x, &nlat);
+  e[0]         = 1 + PetscExpReal(-t) * P * MMSW(p, Depth(p->dim, x));
+}
+
+static void MMSReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar f[])
+{
+  const MMS *p = (const MMS *)ctx;
+  PetscInt   nlat;
+  PetscReal  P = MMSP(p, x, &nlat), s = Depth(p->dim, x), W = MMSW(p, s);
+  f[0]         = PetscExpReal(-t) * P * (-W + PETSC_PI * PETSC_PI * nlat * MMSD(p, s) * W - PETSC_PI * PetscCosReal(PETSC_PI * s));
+}
+
+static void MMSReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar J[])
+{
+  J[0] = 0;
+}
+
+static void MMSDiffusivity(const void *ctx, const PetscReal x[3], PetscReal D[])
+{
+  const MMS *p = (const MMS *)ctx;
+  D[0]         = MMSD(p, Depth(p->dim, x));
+}
+
+static PetscErrorCode MMSInitial(MHModel m, const MHCell *c, PetscScalar u[])
+{
+  PetscFunctionBeginUser;
+  MMSExact(m->data, 0, c->x, NULL, u);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MMSSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject, MHSetup *setup)
+{
+  MMS *p = (MMS *)m->data;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "D_top", "1", "diffusivity above depth 1/2", 1.0, MH_POSITIVE, &p->D_top));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "D_bottom", "1", "diffusivity below depth 1/2", 0.1, MH_POSITIVE, &p->D_bottom));
+  setup->t_end = 0.1;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MMSSetUp(MHModel m, const MHGrid *g)
+{
+  PetscFunctionBeginUser;
+  ((MMS *)m->data)->dim = g->dim;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Create_mms_layered(MHModel m)
+{
+  const char *names[] = {"u"}, *units[] = {"1"};
+  MMS        *p;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&p));
+  m->data = p;
+  PetscCall(MHModelSetFields(m, 1, names, units));
+  m->nonnegative[0]        = PETSC_FALSE;
+  m->ops.setfromoptions    = MMSSetFromOptions;
+  m->ops.setup             = MMSSetUp;
+  m->ops.initial           = MMSInitial;
+  m->ops.reaction          = MMSReaction;
+  m->ops.reaction_jacobian = MMSReactionJacobian;
+  m->ops.diffusivity       = MMSDiffusivity;
+  m->ops.exact             = MMSExact;
+  m->ops.destroy           = FreeData;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TestModelsRegister(void)
+{
+  PetscFunctionBeginUser;
+  PetscCall(MHModelRegister("optest", Create_optest));
+  PetscCall(MHModelRegister("mms_layered", Create_mms_layered));
+  PetscFunctionReturn(0);
+}
+
+/* A simulation from an options string, in its own options database (pushed over the global one,
+   which keeps -malloc_dump and the like), set up and ready. TestSimDestroy pops it. */
+static PetscOptions test_options[8];
+static int          test_depth = 0;
+
+PetscErrorCode TestSimFromString(MPI_Comm comm, const char opts[], MHSim *sim)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(test_depth < 8, comm, PETSC_ERR_PLIB, "too many nested test simulations");
+  PetscCall(PetscOptionsCreate(&test_options[test_depth]));
+  PetscCall(PetscOptionsInsertString(test_options[test_depth], opts));
+  PetscCall(PetscOptionsPush(test_options[test_depth]));
+  test_depth++;
+  PetscCall(MHSimCreate(comm, sim));
+  PetscCall(MHSimSetFromOptions(*sim));
+  PetscCall(MHSimSetUp(*sim));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TestSimDestroy(MHSim *sim)
+{
+  PetscFunctionBeginUser;
+  PetscCall(MHSimDestroy(sim));
+  PetscCall(PetscOptionsPop());
+  test_depth--;
+  PetscCall(PetscOptionsDestroy(&test_options[test_depth]));
+  PetscFunctionReturn(0);
+}
