@@ -1,3 +1,4 @@
 # Framework tests: operators, convergence, parallel, the executable's behaviour.
 mh_c_test(test_operators SOURCE tests/test_operators.c LABELS unit)
 mh_c_test(test_operators SOURCE tests/test_operators.c LABELS "unit;parallel" RANKS 3)
+mh_c_test(test_convergence SOURCE tests/test_convergence.c LABELS convergence)
