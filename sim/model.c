@@ -3,9 +3,17 @@
 
 static PetscFunctionList MHModelFunctions = NULL;
 
+static PetscErrorCode MHModelRegistryDestroy(void)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFunctionListDestroy(&MHModelFunctions));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MHModelRegister(const char name[], MHModelCreateFn create)
 {
   PetscFunctionBeginUser;
+  if (!MHModelFunctions) PetscCall(PetscRegisterFinalize(MHModelRegistryDestroy));
   PetscCall(PetscFunctionListAdd(&MHModelFunctions, name, create));
   PetscFunctionReturn(0);
 }

@@ -2,3 +2,5 @@
 mh_c_test(test_operators SOURCE tests/test_operators.c LABELS unit)
 mh_c_test(test_operators SOURCE tests/test_operators.c LABELS "unit;parallel" RANKS 3)
 mh_c_test(test_convergence SOURCE tests/test_convergence.c LABELS convergence)
+mh_c_test(test_parallel SOURCE tests/test_parallel.c LABELS parallel RANKS 2)
+mh_c_test(test_parallel SOURCE tests/test_parallel.c LABELS parallel RANKS 4)

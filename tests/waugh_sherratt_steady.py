@@ -24,8 +24,8 @@ SCIPY = {
 PEAK, PEAK_TIME = 200.9693256, 0.08414445
 
 
-def run(tmp, alpha, t_end, extra=()):
-    out = os.path.join(tmp, f"ws_{alpha}_{t_end}.h5")
+def run(tmp, alpha, t_end, extra=(), tag=""):
+    out = os.path.join(tmp, f"ws_{alpha}_{t_end}{tag}.h5")
     mhtest.run(["-model", "waugh_sherratt", "-waugh_sherratt_alpha", alpha, "-t_end", t_end,
                 "-ts_rtol", "1e-8", "-ts_atol", "1e-8", "-output", out, "-output_count", 4, "-quiet", *extra])
     d = mhtest.read(out)
@@ -46,7 +46,7 @@ def main():
     # Diffusion on, uniform state: still the well-mixed answer, in every cell.
     d, got = run(tmp, "0.2", 80, ["-nx", 8, "-waugh_sherratt_diffusivity_phi_I_mm2_per_day", 0.01,
                                   "-waugh_sherratt_diffusivity_phi_R_mm2_per_day", 0.01,
-                                  "-waugh_sherratt_diffusivity_T_mm2_per_day", 1.0])
+                                  "-waugh_sherratt_diffusivity_T_mm2_per_day", 1.0], "_diffusion")
     mhtest.check_close(got, SCIPY[("0.2", 80)], 1e-5, "alpha 0.2, day 80, with diffusion: means against scipy Radau")
     for name, ref in zip(("phi_I", "phi_R", "T"), SCIPY[("0.2", 80)]):
         last = d["fields"][name][-1]
