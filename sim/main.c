@@ -12,6 +12,7 @@ int main(int argc, char **argv)
   PetscCall(MHInitialize(&argc, &argv, usage));
   PetscCall(MHPushErrorHandler());
   ierr = MHRun(PETSC_COMM_WORLD);
+  PetscCall(PetscPopErrorHandler());
   if (ierr) { /* the message is out; leave with a nonzero status */
     PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
     if (size > 1) MPI_Abort(PETSC_COMM_WORLD, 1);
