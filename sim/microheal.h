@@ -87,6 +87,7 @@ typedef struct {
 typedef struct {
   char      name[MH_NAME_LEN], unit[MH_NAME_LEN];
   char      text[MH_NAME_LEN]; /* enumerated parameters: the chosen value's name */
+  const char *const *choices;  /* enumerated parameters: every value's name, NULL-terminated */
   PetscReal value;
 } MHParam;
 
@@ -131,6 +132,7 @@ typedef PetscErrorCode (*MHModelCreateFn)(MHModel);
 PETSC_EXTERN PetscErrorCode MHModelRegister(const char[], MHModelCreateFn);
 PETSC_EXTERN PetscErrorCode MHModelRegisterAll(void);
 PETSC_EXTERN PetscErrorCode MHModelList(MPI_Comm, FILE *);
+PETSC_EXTERN PetscErrorCode MHModelGetNames(PetscInt *, const char ***);
 PETSC_EXTERN PetscErrorCode MHModelCreate(MPI_Comm, const char[], MHModel *);
 PETSC_EXTERN PetscErrorCode MHModelDestroy(MHModel *);
 PETSC_EXTERN PetscErrorCode MHModelSetFields(MHModel, PetscInt, const char *const[], const char *const[]);

@@ -26,11 +26,22 @@ static PetscErrorCode MHModelNames(char *buf, size_t len)
   PetscFunctionBeginUser;
   PetscCall(PetscFunctionListGet(MHModelFunctions, &names, &n));
   buf[0] = 0;
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; i < n && names[i]; i++) {
     PetscCall(PetscStrlcat(buf, i ? ", " : "", len));
     PetscCall(PetscStrlcat(buf, names[i], len));
   }
   PetscCall(PetscFree(names));
+  PetscFunctionReturn(0);
+}
+
+/* The registered model names; free the array (not the names) with PetscFree. */
+PetscErrorCode MHModelGetNames(PetscInt *n, const char ***names)
+{
+  int cnt;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscFunctionListGet(MHModelFunctions, names, &cnt));
+  *n = cnt - 1; /* the count includes the NULL that ends the array */
   PetscFunctionReturn(0);
 }
 
@@ -186,6 +197,7 @@ PetscErrorCode MHModelParamEnum(MHModel m, PetscOptionItems *PetscOptionsObject,
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
   PetscCall(PetscOptionsEList(opt, help, "", list, (PetscInt)n, list[def], &v, NULL));
   PetscCall(MHModelRecord(m, name, "choice", (PetscReal)v, list[v]));
+  m->param[m->nparams - 1].choices = list;
   *value = v;
   PetscFunctionReturn(0);
 }
