@@ -89,7 +89,8 @@ static PetscErrorCode MHSetBlockFills(MHSim sim)
 
 /* The Jacobian's AIJ matrix, preallocated from the block fills (DMCreateMatrix would demand that
    periodic axes have a multiple of three cells). With pattern, every allowed entry is inserted as
-   zero so the structure is complete (for colouring). */
+   zero so the structure is complete: entries that are zero at the first assembly (and are
+   skipped by MAT_IGNORE_ZERO_ENTRIES) keep their place, and colouring sees every coupling. */
 static PetscErrorCode MHJacobianMatrix(MHSim sim, PetscBool pattern, Mat *J)
 {
   const MHGrid          *g  = &sim->grid;
@@ -174,7 +175,7 @@ static PetscErrorCode MHJacobianMatrix(MHSim sim, PetscBool pattern, Mat *J)
 PetscErrorCode MHSimCreateJacobianMatrix(MHSim sim, Mat *J)
 {
   PetscFunctionBeginUser;
-  PetscCall(MHJacobianMatrix(sim, PETSC_FALSE, J));
+  PetscCall(MHJacobianMatrix(sim, PETSC_TRUE, J));
   PetscFunctionReturn(0);
 }
 

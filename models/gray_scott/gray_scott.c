@@ -82,7 +82,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
     setup->length[a] = 2.5;
     for (PetscInt side = 0; side < 2; side++) setup->bc[a][side].type = MH_BC_PERIODIC;
   }
-  setup->t_end      = 1000.0;
+  setup->t_end      = 2000.0; /* ex5's TSSetMaxTime() */
   setup->dt_initial = 1e-4; /* ex5's first step */
   PetscFunctionReturn(0);
 }

@@ -106,7 +106,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   WaughSherratt *p = (WaughSherratt *)m->data;
 
   PetscFunctionBeginUser;
-  /* Waugh & Sherratt 2006, Table 1 (via SCIENCE.md section 4) */
+  /* Waugh & Sherratt 2006, as given in SCIENCE.md section 4 */
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "alpha", "1", "Fraction alpha of the influx that is inflammatory (0.8 diabetic, 0.2 normal)", 0.8, MH_CLOSED(0, 1), &p->alpha));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "tau1", "cells/mm^3/day/(ng/mL)^3", "Influx K(T): coefficient tau1 of T^3", -2.47, MH_ANY, &p->tau[0]));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "tau2", "cells/mm^3/day/(ng/mL)^2", "Influx K(T): coefficient tau2 of T^2", 21.94, MH_ANY, &p->tau[1]));
@@ -122,13 +122,13 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "initial_phi_R", "cells/mm^3", "Initial repair macrophage density", 200, MH_NONNEGATIVE, &p->u0[1]));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "initial_T", "ng/mL", "Initial TGF-beta concentration", 6, MH_NONNEGATIVE, &p->u0[2]));
   PetscCall(MHModelParamEnum(m, PetscOptionsObject, "initial", "Initial state everywhere (uniform), or only in x < bolus_half_width_mm and zero elsewhere (bolus)", WSInitials, WS_UNIFORM, &p->initial));
-  if (p->initial == WS_BOLUS) PetscCall(MHModelParamReal(m, PetscOptionsObject, "bolus_half_width_mm", "mm", "Bolus: extent from the face x = 0", 0.25, MH_POSITIVE, &p->bolus_half_width));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "bolus_half_width_mm", "mm", "Bolus (with initial bolus): its extent from the face x = 0", 0.25, MH_POSITIVE, &p->bolus_half_width));
   /* not in the paper (well mixed): off by default */
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "diffusivity_phi_I_mm2_per_day", "mm^2/day", "Random motility of inflammatory macrophages", 0, MH_NONNEGATIVE, &p->D[0]));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "diffusivity_phi_R_mm2_per_day", "mm^2/day", "Random motility of repair macrophages", 0, MH_NONNEGATIVE, &p->D[1]));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "diffusivity_T_mm2_per_day", "mm^2/day", "TGF-beta diffusivity", 0, MH_NONNEGATIVE, &p->D[2]));
-  /* K(T) is an empirical cubic: it turns negative above T ~ 9.2 ng/mL with the defaults, where
-     it would remove cells; densities stay checked for sign by the framework. */
+  /* K(T) is an empirical cubic fit: with the defaults it turns negative above T = 9.17 ng/mL and
+     would then remove cells. The framework rejects steps that make a density negative. */
   m->coupling[2][1] = PETSC_FALSE; /* T does not depend on phi_R */
   setup->dim        = 1;
   setup->cells[0]   = 4;
