@@ -2,7 +2,9 @@
 
 A test imports this, calls run(...) and check(...), and prints nothing on success. A failed check
 raises SystemExit with a message naming what was expected and what was measured."""
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,7 +33,11 @@ def run(args, ranks=1, expect_rc=0, malloc_dump=True):
 
 
 def tmpdir():
-    return tempfile.mkdtemp(prefix="mhtest-")
+    """A scratch folder, removed when the test exits (kept with MH_KEEP=1)."""
+    d = tempfile.mkdtemp(prefix="mhtest-")
+    if not os.environ.get("MH_KEEP"):
+        atexit.register(shutil.rmtree, d, True)
+    return d
 
 
 def read(path):
