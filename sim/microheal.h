@@ -104,7 +104,7 @@ typedef struct {
   MHPointFn      exact;             /* optional exact solution u(t, x) */
   /* optional scalar outcomes at time t (collective); may ask the run to stop */
   PetscErrorCode (*outcomes)(MHModel, const MHGrid *, PetscReal t, Vec U, PetscReal out[], PetscBool *stop);
-  PetscErrorCode (*destroy)(MHModel);
+  PetscErrorCode (*destroy)(MHModel); /* optional: without it, PetscFree(data) */
 } MHModelOps;
 
 struct _p_MHModel {

@@ -87,6 +87,7 @@ PetscErrorCode MHModelDestroy(MHModel *model)
   PetscFunctionBeginUser;
   if (!*model) PetscFunctionReturn(0);
   if ((*model)->ops.destroy) PetscCall((*model)->ops.destroy(*model));
+  else PetscCall(PetscFree((*model)->data)); /* the usual case: one PetscNew'ed struct */
   PetscCall(PetscFree(*model));
   PetscFunctionReturn(0);
 }

@@ -36,3 +36,16 @@ err = np.max(np.abs(o["fields"]["u"][-1] - exact))
 if verbose:
     print(f"travelling wave: max error {err:.3e} at t = {T} day")
 mhtest.check(err < 1e-3, f"Ablowitz-Zeppetella wave: max error {err:.3g} >= 1e-3")
+
+# negative densities are rejected, not clamped: with no tolerance, stages that dip below zero are
+# retried with smaller steps, and no accepted step has u < 0
+rc, out = mhtest.run(["-options_file", "configs/fisher_kpp.yaml", "-negative_tolerance", 0, "-t_end", 5,
+                      "-output", f"{d}/neg.h5"])
+o = mhtest.read(f"{d}/neg.h5")
+umin = o["table"]["u_min"].min()
+import re
+m = re.search(r"(\d+) stage checks for negative densities failed", out)
+mhtest.check(m is not None and int(m.group(1)) > 0, f"expected rejected stages in the summary:\n{out[-800:]}")
+mhtest.check(umin >= 0, f"an accepted step has u_min = {umin:g} < 0")
+if verbose:
+    print(f"-negative_tolerance 0: {m.group(1)} stages rejected, min u over accepted steps {umin:g}")

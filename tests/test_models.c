@@ -75,13 +75,6 @@ static PetscErrorCode OpSetUp(MHModel m, const MHGrid *g)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode FreeData(MHModel m)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree(m->data));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode Create_optest(MHModel m)
 {
   const char *names[] = {"u", "c"}, *units[] = {"1", "1"};
@@ -99,7 +92,6 @@ static PetscErrorCode Create_optest(MHModel m)
   m->ops.reaction_jacobian = OpReactionJacobian;
   m->ops.diffusivity       = OpDiffusivity;
   m->ops.taxis             = OpTaxis;
-  m->ops.destroy           = FreeData;
   PetscFunctionReturn(0);
 }
 
@@ -205,7 +197,6 @@ static PetscErrorCode Create_mms_layered(MHModel m)
   m->ops.reaction_jacobian = MMSReactionJacobian;
   m->ops.diffusivity       = MMSDiffusivity;
   m->ops.exact             = MMSExact;
-  m->ops.destroy           = FreeData;
   PetscFunctionReturn(0);
 }
 

@@ -81,13 +81,6 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Destroy(MHModel m)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree(m->data));
-  PetscFunctionReturn(0);
-}
-
 PETSC_EXTERN PetscErrorCode MHModelCreate_fisher_kpp(MHModel m)
 {
   const char *names[] = {"u"}, *units[] = {"1"};
@@ -105,6 +98,5 @@ PETSC_EXTERN PetscErrorCode MHModelCreate_fisher_kpp(MHModel m)
   m->ops.reaction_jacobian = ReactionJacobian;
   m->ops.diffusivity       = Diffusivity;
   m->ops.outcomes          = Outcomes;
-  m->ops.destroy           = Destroy;
   PetscFunctionReturn(0);
 }

@@ -87,13 +87,6 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Destroy(MHModel m)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree(m->data));
-  PetscFunctionReturn(0);
-}
-
 PETSC_EXTERN PetscErrorCode MHModelCreate_gray_scott(MHModel m)
 {
   const char *names[] = {"u", "v"}, *units[] = {"1", "1"};
@@ -108,6 +101,5 @@ PETSC_EXTERN PetscErrorCode MHModelCreate_gray_scott(MHModel m)
   m->ops.reaction          = Reaction;
   m->ops.reaction_jacobian = ReactionJacobian;
   m->ops.diffusivity       = Diffusivity;
-  m->ops.destroy           = Destroy;
   PetscFunctionReturn(0);
 }

@@ -58,13 +58,6 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Destroy(MHModel m)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree(m->data));
-  PetscFunctionReturn(0);
-}
-
 PETSC_EXTERN PetscErrorCode MHModelCreate_template(MHModel m)
 {
   const char *names[] = {"u"}, *units[] = {"1"};
@@ -80,6 +73,5 @@ PETSC_EXTERN PetscErrorCode MHModelCreate_template(MHModel m)
   m->ops.reaction_jacobian = ReactionJacobian;
   m->ops.diffusivity       = Diffusivity;
   m->ops.exact             = Exact;
-  m->ops.destroy           = Destroy;
   PetscFunctionReturn(0);
 }

@@ -147,13 +147,6 @@ static PetscErrorCode View(MHModel m, PetscViewer viewer)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Destroy(MHModel m)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree(m->data));
-  PetscFunctionReturn(0);
-}
-
 PETSC_EXTERN PetscErrorCode MHModelCreate_waugh_sherratt(MHModel m)
 {
   const char    *names[] = {"phi_I", "phi_R", "T"}, *units[] = {"cells/mm^3", "cells/mm^3", "ng/mL"};
@@ -176,6 +169,5 @@ PETSC_EXTERN PetscErrorCode MHModelCreate_waugh_sherratt(MHModel m)
   m->ops.reaction_jacobian = ReactionJacobian;
   m->ops.diffusivity       = Diffusivity;
   m->ops.outcomes          = Outcomes;
-  m->ops.destroy           = Destroy;
   PetscFunctionReturn(0);
 }
