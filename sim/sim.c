@@ -5,6 +5,12 @@
 
 static const char *const MHJacobianTypes[] = {"analytic", "fd_coloring", NULL};
 
+/* A unit for printing after a number: nothing for dimensionless quantities. */
+static const char *MHUnit(const char *unit)
+{
+  return strcmp(unit, "1") ? unit : "";
+}
+
 PetscErrorCode MHSimCreate(MPI_Comm comm, MHSim *sim)
 {
   PetscFunctionBeginUser;
@@ -103,7 +109,7 @@ static PetscErrorCode MHTSMonitor(TS ts, PetscInt step, PetscReal t, Vec U, void
     PetscLogDouble now;
     PetscReal      frac = t / sim->t_end;
     PetscCall(PetscTime(&now));
-    PetscCall(PetscPrintf(sim->comm, "[microheal] t = %-10.4g of %g %s (%5.1f%%)  step %-6" PetscInt_FMT " dt %-10.3g wall %7.2f s  left ~%.1f s\n", (double)t, (double)sim->t_end, sim->model->time_unit, (double)(100 * frac), step, (double)(t - tprev), now - sim->wall_start,
+    PetscCall(PetscPrintf(sim->comm, "[microheal] t = %-10.4g of %g %s (%5.1f%%)  step %-6" PetscInt_FMT " dt %-10.3g wall %7.2f s  left ~%.1f s\n", (double)t, (double)sim->t_end, MHUnit(sim->model->time_unit), (double)(100 * frac), step, (double)(t - tprev), now - sim->wall_start,
                           frac > 0 ? (double)((now - sim->wall_start) * (1 - frac) / frac) : 0.0));
   }
   if (step >= 1 && !sim->unused_checked) {
@@ -159,7 +165,7 @@ PetscErrorCode MHSimSolve(MHSim sim)
   PetscCheck(sim->setup_called, sim->comm, PETSC_ERR_ORDER, "call MHSimSetUp() first");
   if (!sim->quiet) {
     PetscCall(MHModelView(m, PETSC_VIEWER_STDOUT_(sim->comm)));
-    PetscCall(PetscPrintf(sim->comm, "Grid: %" PetscInt_FMT "-D, %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells; end time %g %s; output %s\n", sim->grid.dim, sim->grid.n[0], sim->grid.n[1], sim->grid.n[2], (double)sim->t_end, m->time_unit, sim->out.enabled ? sim->out.path : "none"));
+    PetscCall(PetscPrintf(sim->comm, "Grid: %" PetscInt_FMT "-D, %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells; end time %g %s; output %s\n", sim->grid.dim, sim->grid.n[0], sim->grid.n[1], sim->grid.n[2], (double)sim->t_end, MHUnit(m->time_unit), sim->out.enabled ? sim->out.path : "none"));
   }
   PetscCall(PetscTime(&sim->wall_start));
   PetscCall(TSSolve(sim->ts, sim->U));
@@ -175,7 +181,7 @@ PetscErrorCode MHSimSolve(MHSim sim)
   }
   PetscCall(MHOutputFlush(sim));
   if (!sim->quiet) {
-    PetscCall(PetscPrintf(sim->comm, "Done: t = %g %s in %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected, %" PetscInt_FMT " stage checks for negative densities failed), %.2f s wall.\n", (double)t, m->time_unit, steps, rejects, sim->steps_rejected_negative, now - sim->wall_start));
+    PetscCall(PetscPrintf(sim->comm, "Done: t = %g %s in %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected, %" PetscInt_FMT " stage checks for negative densities failed), %.2f s wall.\n", (double)t, MHUnit(m->time_unit), steps, rejects, sim->steps_rejected_negative, now - sim->wall_start));
     for (PetscInt o = 0; o < m->noutcomes; o++) PetscCall(PetscPrintf(sim->comm, "  %-32s %-14g %s\n", m->outcome_name[o], (double)sim->outcomes[o], m->outcome_unit[o]));
     if (sim->out.enabled) PetscCall(PetscPrintf(sim->comm, "Output: %s (%" PetscInt_FMT " snapshots)\n", sim->out.path, sim->out.nwritten));
   }
