@@ -60,26 +60,32 @@ static inline void Production(const SM *p, PetscScalar n, PetscScalar *f, PetscS
   }
 }
 
+/* The kinetics are evaluated at the non-negative parts n+ = max(n, 0), c+ = max(c, 0): identical
+   for n, c >= 0, but a transient undershoot of the implicit scheme then decays (through -n and
+   -lambda c) instead of growing: n = 0 is unstable (rate 2 s(0) - 1 = 19 for the inhibitor) and
+   the inhibitor's s(c) has a pole at c = -1/(2 (h - 1)). Without this, the step size collapses. */
 static void Reaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar r[])
 {
-  const SM   *p = (const SM *)ctx;
-  PetscScalar s, ds, f, df;
+  const SM   *p  = (const SM *)ctx;
+  PetscScalar np = PetscMax(u[0], 0), cp = PetscMax(u[1], 0), s, ds, f, df;
 
-  Mitosis(p, u[1], &s, &ds);
-  Production(p, u[0], &f, &df);
-  r[0] = s * u[0] * (2 - u[0]) - u[0];
+  Mitosis(p, cp, &s, &ds);
+  Production(p, np, &f, &df);
+  r[0] = s * np * (2 - np) - u[0];
   r[1] = p->lambda * (f - u[1]);
 }
 
 static void ReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar J[])
 {
-  const SM   *p = (const SM *)ctx;
-  PetscScalar s, ds, f, df;
+  const SM   *p  = (const SM *)ctx;
+  PetscScalar np = PetscMax(u[0], 0), cp = PetscMax(u[1], 0), s, ds, f, df;
 
-  Mitosis(p, u[1], &s, &ds);
-  Production(p, u[0], &f, &df);
-  J[0] = s * (2 - 2 * u[0]) - 1;
-  J[1] = ds * u[0] * (2 - u[0]);
+  Mitosis(p, cp, &s, &ds);
+  Production(p, np, &f, &df);
+  if (u[1] < 0) ds = 0;
+  if (u[0] < 0) df = 0;
+  J[0] = (u[0] > 0 ? s * (2 - 2 * np) : 0) - 1;
+  J[1] = ds * np * (2 - np);
   J[2] = p->lambda * df;
   J[3] = -p->lambda;
 }
