@@ -31,7 +31,7 @@ struct _p_MHSim {
   TS        ts;
   Vec       U, Ulocal, coef;    /* coef: local (ghosted) per-cell coefficients on grid.dacoef */
   Mat       J;
-  PetscBool help, quiet, analytic_jacobian, setup_called;
+  PetscBool help, quiet, analytic_jacobian, setup_called, stopped;
   PetscReal t_end, negative_tol;
   PetscInt  unused_checked;
   MHOutput  out;

@@ -74,17 +74,24 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
   PetscFunctionReturn(0);
 }
 
-/* After every accepted step: the monitor row, outputs due by now (interpolated to their exact
-   times), progress, the model's stop request, and, after the first step (when every solver
-   option has been read), the check for unknown options. */
-static PetscErrorCode MHTSMonitor(TS ts, PetscInt step, PetscReal t, Vec U, void *ctx)
+/* After every accepted step (a TS post-step, so a stop request ends the run at once) and once
+   for the initial state: the monitor row, outputs due by now (interpolated to their exact times),
+   progress, the model's stop request, and, after the first step (when every solver option has
+   been read), the check for unknown options. */
+static PetscErrorCode MHAfterStep(MHSim sim)
 {
-  MHSim     sim = (MHSim)ctx;
+  TS        ts  = sim->ts;
   MHOutput *o   = &sim->out;
-  PetscReal row[2 + 3 * MH_MAX_FIELDS + MH_MAX_OUTCOMES], tprev = t;
+  PetscReal row[2 + 3 * MH_MAX_FIELDS + MH_MAX_OUTCOMES], t, tprev;
   PetscBool stop, wrote = PETSC_FALSE;
+  PetscInt  step;
+  Vec       U;
 
   PetscFunctionBeginUser;
+  PetscCall(TSGetTime(ts, &t));
+  PetscCall(TSGetStepNumber(ts, &step));
+  PetscCall(TSGetSolution(ts, &U));
+  tprev = t;
   if (step > 0) PetscCall(TSGetPrevTime(ts, &tprev));
   PetscCall(MHMonitorCompute(sim, t, t - tprev, U, row, &stop));
   PetscCall(MHOutputAppendRow(sim, row));
@@ -104,6 +111,7 @@ static PetscErrorCode MHTSMonitor(TS ts, PetscInt step, PetscReal t, Vec U, void
   if (stop) {
     if (!wrote) PetscCall(MHOutputWriteFields(sim, t, U));
     PetscCall(TSSetConvergedReason(ts, TS_CONVERGED_USER));
+    sim->stopped = PETSC_TRUE;
   }
   if (wrote && !sim->quiet) {
     PetscLogDouble now;
@@ -116,6 +124,16 @@ static PetscErrorCode MHTSMonitor(TS ts, PetscInt step, PetscReal t, Vec U, void
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
   }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MHTSPostStep(TS ts)
+{
+  MHSim sim;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSGetApplicationContext(ts, &sim));
+  PetscCall(MHAfterStep(sim));
   PetscFunctionReturn(0);
 }
 
@@ -147,7 +165,7 @@ PetscErrorCode MHSimSetUp(MHSim sim)
       }
   PetscCall(VecRestoreArray(sim->U, &u));
   PetscCall(MHSolverSetUp(sim));
-  PetscCall(TSMonitorSet(sim->ts, MHTSMonitor, sim, NULL));
+  PetscCall(TSSetPostStep(sim->ts, MHTSPostStep));
   if (!sim->help) PetscCall(MHOutputOpen(sim));
   sim->setup_called = PETSC_TRUE;
   PetscFunctionReturn(0);
@@ -168,7 +186,9 @@ PetscErrorCode MHSimSolve(MHSim sim)
     PetscCall(PetscPrintf(sim->comm, "Grid: %" PetscInt_FMT "-D, %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells; end time %g %s; output %s\n", sim->grid.dim, sim->grid.n[0], sim->grid.n[1], sim->grid.n[2], (double)sim->t_end, MHUnit(m->time_unit), sim->out.enabled ? sim->out.path : "none"));
   }
   PetscCall(PetscTime(&sim->wall_start));
-  PetscCall(TSSolve(sim->ts, sim->U));
+  PetscCall(TSSetSolution(sim->ts, sim->U));
+  PetscCall(MHAfterStep(sim)); /* the initial state */
+  if (!sim->stopped) PetscCall(TSSolve(sim->ts, sim->U));
   PetscCall(PetscTime(&now));
   PetscCall(TSGetConvergedReason(sim->ts, &reason));
   PetscCall(TSGetSolveTime(sim->ts, &t));
