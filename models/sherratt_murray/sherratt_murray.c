@@ -227,13 +227,6 @@ static PetscErrorCode View(MHModel m, PetscViewer viewer)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Destroy(MHModel m)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree(m->data));
-  PetscFunctionReturn(0);
-}
-
 PETSC_EXTERN PetscErrorCode MHModelCreate_sherratt_murray(MHModel m)
 {
   const char *names[] = {"n", "c"}, *units[] = {"1", "1"};
@@ -255,6 +248,5 @@ PETSC_EXTERN PetscErrorCode MHModelCreate_sherratt_murray(MHModel m)
   m->ops.reaction_jacobian = ReactionJacobian;
   m->ops.diffusivity       = Diffusivity;
   m->ops.outcomes          = Outcomes;
-  m->ops.destroy           = Destroy;
   PetscFunctionReturn(0);
 }
