@@ -15,7 +15,8 @@ PetscErrorCode MHSetupDefaults(MHSetup *s)
     s->length[a] = 1.0;
     for (PetscInt side = 0; side < 2; side++) {
       s->bc[a][side].type = MH_BC_ZERO_FLUX;
-      for (PetscInt f = 0; f < MH_MAX_FIELDS; f++) s->bc[a][side].fixed[f] = PETSC_TRUE;
+      for (PetscInt f = 0; f < MH_MAX_FIELDS; f++)
+        s->bc[a][side].fixed[f] = PETSC_TRUE;
     }
   }
   s->t_end      = 1.0;
@@ -44,7 +45,8 @@ static PetscErrorCode MHBoundaryFromOptions(PetscOptionItems *PetscOptionsObject
   PetscCall(PetscSNPrintf(help, sizeof help, "Boundary condition on the %s face of the %s axis", side, axis));
   PetscCall(PetscOptionsEnum(opt, help, "", MHBCTypes, (PetscEnum)bc->type, (PetscEnum *)&bc->type, NULL));
   if (bc->type != MH_BC_DIRICHLET) PetscFunctionReturn(0);
-  for (PetscInt f = 0; f < m->nf; f++) values[f] = bc->value[f];
+  for (PetscInt f = 0; f < m->nf; f++)
+    values[f] = bc->value[f];
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-bc_%s_%s_values", axis, side));
   PetscCall(PetscSNPrintf(help, sizeof help, "Held values of every field on that face, in field order [field units]"));
   PetscCall(PetscOptionsRealArray(opt, help, "", values, &nv, &set));
@@ -58,11 +60,13 @@ static PetscErrorCode MHBoundaryFromOptions(PetscOptionItems *PetscOptionsObject
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-bc_%s_%s_fields", axis, side));
   PetscCall(PetscOptionsStringArray(opt, "Fields held on that face (default all; the others see zero flux)", "", names, &nn, &set));
   if (set) {
-    for (PetscInt f = 0; f < m->nf; f++) bc->fixed[f] = PETSC_FALSE;
+    for (PetscInt f = 0; f < m->nf; f++)
+      bc->fixed[f] = PETSC_FALSE;
     for (PetscInt k = 0; k < nn; k++) {
       PetscInt  f;
       PetscBool found = PETSC_FALSE;
-      for (f = 0; f < m->nf && !found; f++) PetscCall(PetscStrcmp(names[k], m->field_name[f], &found));
+      for (f = 0; f < m->nf && !found; f++)
+        PetscCall(PetscStrcmp(names[k], m->field_name[f], &found));
       PetscCheck(found, m->comm, PETSC_ERR_ARG_WRONG, "%s: model %s has no field named %s", opt, m->name, names[k]);
       bc->fixed[f - 1] = PETSC_TRUE;
       PetscCall(PetscFree(names[k]));
@@ -102,7 +106,7 @@ PetscErrorCode MHGridSetFromOptions(PetscOptionItems *PetscOptionsObject, MHGrid
     PetscCall(MHBoundaryFromOptions(PetscOptionsObject, m, axis_name[p], "min", &s->bc[p][0]));
     PetscCall(MHBoundaryFromOptions(PetscOptionsObject, m, axis_name[p], "max", &s->bc[p][1]));
     PetscCheck((s->bc[p][0].type == MH_BC_PERIODIC) == (s->bc[p][1].type == MH_BC_PERIODIC), m->comm, PETSC_ERR_ARG_INCOMP,
-               "-bc_%s_min %s and -bc_%s_max %s: periodic must be set on both faces of an axis", axis_name[p], MHBCTypes[s->bc[p][0].type], axis_name[p], MHBCTypes[s->bc[p][1].type]);
+        "-bc_%s_min %s and -bc_%s_max %s: periodic must be set on both faces of an axis", axis_name[p], MHBCTypes[s->bc[p][0].type], axis_name[p], MHBCTypes[s->bc[p][1].type]);
     g->bc[a][0] = s->bc[p][0];
     g->bc[a][1] = s->bc[p][1];
   }
@@ -124,17 +128,22 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
     if (a < g->dim && bt[a] == DM_BOUNDARY_PERIODIC)
       PetscCheck(g->n[a] >= 2 * sw, comm, PETSC_ERR_ARG_OUTOFRANGE, "a periodic %s axis needs at least %" PetscInt_FMT " cells, not %" PetscInt_FMT, axis_name[g->phys[a]], 2 * sw, g->n[a]);
   }
-  if (g->dim == 1) PetscCall(DMDACreate1d(comm, bt[0], g->n[0], m->nf, sw, NULL, &g->da));
-  else if (g->dim == 2) PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_STAR, g->n[0], g->n[1], PETSC_DECIDE, PETSC_DECIDE, m->nf, sw, NULL, NULL, &g->da));
-  else PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, m->nf, sw, NULL, NULL, NULL, &g->da));
+  if (g->dim == 1)
+    PetscCall(DMDACreate1d(comm, bt[0], g->n[0], m->nf, sw, NULL, &g->da));
+  else if (g->dim == 2)
+    PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_STAR, g->n[0], g->n[1], PETSC_DECIDE, PETSC_DECIDE, m->nf, sw, NULL, NULL, &g->da));
+  else
+    PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, m->nf, sw, NULL, NULL, NULL, &g->da));
   PetscCall(DMSetUp(g->da));
-  for (PetscInt f = 0; f < m->nf; f++) PetscCall(DMDASetFieldName(g->da, f, m->field_name[f]));
+  for (PetscInt f = 0; f < m->nf; f++)
+    PetscCall(DMDASetFieldName(g->da, f, m->field_name[f]));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(DMDAGetInfo(g->da, NULL, NULL, NULL, NULL, &np[0], &np[1], &np[2], NULL, NULL, NULL, NULL, NULL, NULL));
   PetscCall(DMDAGetOwnershipRanges(g->da, &l[0], &l[1], &l[2]));
   for (PetscInt a = 0; a < 3; a++) {
     PetscCall(PetscMalloc1(np[a], &lc[a]));
-    for (PetscInt r = 0; r < np[a]; r++) lc[a][r] = a < g->dim ? l[a][r] : 1;
+    for (PetscInt r = 0; r < np[a]; r++)
+      lc[a][r] = a < g->dim ? l[a][r] : 1;
   }
   /* Same ownership as da: the Jacobian (stencil width 1), single-field output, coefficients. */
   if (g->dim == 1) {
@@ -150,7 +159,8 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
     PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], np[0], np[1], np[2], 1, 1, lc[0], lc[1], lc[2], &g->da1));
     PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], np[0], np[1], np[2], ncoef, sw, lc[0], lc[1], lc[2], &g->dacoef));
   }
-  for (PetscInt a = 0; a < 3; a++) PetscCall(PetscFree(lc[a]));
+  for (PetscInt a = 0; a < 3; a++)
+    PetscCall(PetscFree(lc[a]));
   PetscCall(DMSetUp(g->daJ));
   PetscCall(DMSetUp(g->da1));
   PetscCall(DMSetUp(g->dacoef));
@@ -165,7 +175,8 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
   for (PetscInt a = 0; a < 3; a++) {
     PetscInt n = g->n[a];
     PetscCall(PetscMalloc3(n + 1, &g->faces[a], n, &g->centres[a], n, &g->widths[a]));
-    for (PetscInt i = 0; i <= n; i++) g->faces[a][i] = a < g->dim ? g->length[a] * i / n : 0;
+    for (PetscInt i = 0; i <= n; i++)
+      g->faces[a][i] = a < g->dim ? g->length[a] * i / n : 0;
     for (PetscInt i = 0; i < n; i++) {
       g->widths[a][i]  = a < g->dim ? g->faces[a][i + 1] - g->faces[a][i] : 1;
       g->centres[a][i] = a < g->dim ? 0.5 * (g->faces[a][i] + g->faces[a][i + 1]) : 0;
@@ -177,7 +188,8 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
 PetscErrorCode MHGridDestroy(MHGrid *g)
 {
   PetscFunctionBeginUser;
-  for (PetscInt a = 0; a < 3; a++) PetscCall(PetscFree3(g->faces[a], g->centres[a], g->widths[a]));
+  for (PetscInt a = 0; a < 3; a++)
+    PetscCall(PetscFree3(g->faces[a], g->centres[a], g->widths[a]));
   PetscCall(DMDestroy(&g->da));
   PetscCall(DMDestroy(&g->daJ));
   PetscCall(DMDestroy(&g->da1));
@@ -189,7 +201,8 @@ PetscErrorCode MHGridDestroy(MHGrid *g)
 void MHGridCellOf(const MHGrid *g, const PetscInt idx[3], MHCell *c)
 {
   c->dim = g->dim;
-  for (PetscInt p = 0; p < 3; p++) c->x[p] = c->lo[p] = c->hi[p] = 0;
+  for (PetscInt p = 0; p < 3; p++)
+    c->x[p] = c->lo[p] = c->hi[p] = 0;
   for (PetscInt a = 0; a < g->dim; a++) {
     PetscInt p = g->phys[a], i = idx[a];
     c->x[p]  = g->centres[a][i];
@@ -201,14 +214,16 @@ void MHGridCellOf(const MHGrid *g, const PetscInt idx[3], MHCell *c)
 PetscReal MHGridCellVolume(const MHGrid *g, const PetscInt idx[3])
 {
   PetscReal v = 1;
-  for (PetscInt a = 0; a < g->dim; a++) v *= g->widths[a][idx[a]];
+  for (PetscInt a = 0; a < g->dim; a++)
+    v *= g->widths[a][idx[a]];
   return v;
 }
 
 PetscReal MHGridTotalVolume(const MHGrid *g)
 {
   PetscReal v = 1;
-  for (PetscInt a = 0; a < g->dim; a++) v *= g->length[a];
+  for (PetscInt a = 0; a < g->dim; a++)
+    v *= g->length[a];
   return v;
 }
 
@@ -229,7 +244,8 @@ PetscErrorCode MHGridFillCoefficients(const MHGrid *g, MHModel m, Vec coef_local
       for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
         PetscInt idx[3] = {i, j, kk};
         MHGridCellOf(g, idx, &cell);
-        for (PetscInt f = 0; f < m->nf; f++) D[f] = 0;
+        for (PetscInt f = 0; f < m->nf; f++)
+          D[f] = 0;
         if (m->ops.diffusivity) m->ops.diffusivity(m->data, cell.x, D);
         if (m->ntaxis) m->ops.taxis(m->data, cell.x, chi);
         for (PetscInt f = 0; f < m->nf; f++) {
@@ -262,7 +278,8 @@ PetscErrorCode MHGridIntegrate(const MHGrid *g, Vec U, PetscReal total[])
       for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
         PetscInt  idx[3] = {i, j, kk};
         PetscReal v      = MHGridCellVolume(g, idx);
-        for (PetscInt f = 0; f < nf; f++) local[f] += v * PetscRealPart(u[k * nf + f]);
+        for (PetscInt f = 0; f < nf; f++)
+          local[f] += v * PetscRealPart(u[k * nf + f]);
       }
   PetscCall(VecRestoreArrayRead(U, &u));
   PetscCall(MPIU_Allreduce(local, total, (PetscMPIInt)nf, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)g->da)));
@@ -276,8 +293,10 @@ static PetscInt MHGridLocate(const PetscReal *faces, PetscInt n, PetscReal x)
   if (x >= faces[n]) return n - 1;
   while (hi - lo > 1) {
     PetscInt mid = (lo + hi) / 2;
-    if (faces[mid] <= x) lo = mid;
-    else hi = mid;
+    if (faces[mid] <= x)
+      lo = mid;
+    else
+      hi = mid;
   }
   return lo;
 }
@@ -285,8 +304,8 @@ static PetscInt MHGridLocate(const PetscReal *faces, PetscInt n, PetscReal x)
 /* Every field in the cell that holds the physical point p (collective). */
 PetscErrorCode MHGridValueNearest(const MHGrid *g, Vec U, const PetscReal p[3], PetscReal val[])
 {
-  PetscInt           idx[3] = {0, 0, 0};
-  PetscBool          mine   = PETSC_TRUE;
+  PetscInt           idx[3]               = {0, 0, 0};
+  PetscBool          mine                 = PETSC_TRUE;
   PetscReal          local[MH_MAX_FIELDS] = {0};
   const PetscScalar *u;
 
@@ -298,7 +317,8 @@ PetscErrorCode MHGridValueNearest(const MHGrid *g, Vec U, const PetscReal p[3], 
   if (mine) {
     PetscInt k = ((idx[2] - g->xs[2]) * g->xm[1] + (idx[1] - g->xs[1])) * g->xm[0] + (idx[0] - g->xs[0]);
     PetscCall(VecGetArrayRead(U, &u));
-    for (PetscInt f = 0; f < g->nf; f++) local[f] = PetscRealPart(u[k * g->nf + f]);
+    for (PetscInt f = 0; f < g->nf; f++)
+      local[f] = PetscRealPart(u[k * g->nf + f]);
     PetscCall(VecRestoreArrayRead(U, &u));
   }
   PetscCall(MPIU_Allreduce(local, val, (PetscMPIInt)g->nf, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)g->da)));

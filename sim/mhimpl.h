@@ -5,43 +5,43 @@
 #include <petscviewerhdf5.h>
 
 typedef struct {
-  char      path[PETSC_MAX_PATH_LEN];
-  PetscBool enabled, overwrite;
-  PetscInt  count;    /* output times after t = 0 */
-  PetscBool log_spacing;
-  PetscReal t_first;  /* first nonzero time with logarithmic spacing */
-  PetscReal *times;   /* ntimes output times, t = 0 first */
-  PetscInt  ntimes, next;
+  char        path[PETSC_MAX_PATH_LEN];
+  PetscBool   enabled, overwrite;
+  PetscInt    count; /* output times after t = 0 */
+  PetscBool   log_spacing;
+  PetscReal   t_first; /* first nonzero time with logarithmic spacing */
+  PetscReal  *times;   /* ntimes output times, t = 0 first */
+  PetscInt    ntimes, next;
   PetscViewer viewer;
-  hid_t     file;
-  hid_t     dset_time, dset_table;
-  PetscInt  nwritten;   /* field snapshots written */
-  PetscInt  nrows;      /* monitor rows written */
-  PetscInt  ncols;
-  PetscReal *rows;      /* buffered monitor rows (rank 0), flushed at every output */
-  PetscInt  nbuf, capbuf;
-  Vec       field;      /* one component, on grid.da1 */
+  hid_t       file;
+  hid_t       dset_time, dset_table;
+  PetscInt    nwritten; /* field snapshots written */
+  PetscInt    nrows;    /* monitor rows written */
+  PetscInt    ncols;
+  PetscReal  *rows; /* buffered monitor rows (rank 0), flushed at every output */
+  PetscInt    nbuf, capbuf;
+  Vec         field; /* one component, on grid.da1 */
 } MHOutput;
 
 struct _p_MHSim {
-  MPI_Comm  comm;
-  MHModel   model;
-  MHSetup   setup;
-  MHGrid    grid;
-  TS        ts;
-  Vec       U, Ulocal, coef;    /* coef: local (ghosted) per-cell coefficients on grid.dacoef */
-  Mat       J;
-  PetscBool help, quiet, analytic_jacobian, setup_called, stopped;
-  PetscReal t_end, negative_tol;
-  PetscInt  unused_checked;
-  MHOutput  out;
-  PetscReal outcomes[MH_MAX_OUTCOMES];
-  PetscInt  steps_rejected_negative;
-  PetscBool dfill[MH_MAX_FIELDS * MH_MAX_FIELDS], ofill[MH_MAX_FIELDS * MH_MAX_FIELDS];
+  MPI_Comm       comm;
+  MHModel        model;
+  MHSetup        setup;
+  MHGrid         grid;
+  TS             ts;
+  Vec            U, Ulocal, coef; /* coef: local (ghosted) per-cell coefficients on grid.dacoef */
+  Mat            J;
+  PetscBool      help, quiet, analytic_jacobian, setup_called, stopped;
+  PetscReal      t_end, negative_tol;
+  PetscInt       unused_checked;
+  MHOutput       out;
+  PetscReal      outcomes[MH_MAX_OUTCOMES];
+  PetscInt       steps_rejected_negative;
+  PetscBool      dfill[MH_MAX_FIELDS * MH_MAX_FIELDS], ofill[MH_MAX_FIELDS * MH_MAX_FIELDS];
   PetscLogDouble wall_start;
 };
 
-PETSC_INTERN PetscLogEvent MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
+PETSC_INTERN PetscLogEvent  MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
 PETSC_INTERN PetscErrorCode MHLogEventsRegister(void);
 
 PETSC_INTERN PetscErrorCode MHSetupDefaults(MHSetup *);

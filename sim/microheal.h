@@ -4,11 +4,11 @@
 #include <petscts.h>
 #include <petscdmda.h>
 
-#define MH_MAX_FIELDS   32
-#define MH_MAX_TAXIS    16
+#define MH_MAX_FIELDS 32
+#define MH_MAX_TAXIS 16
 #define MH_MAX_OUTCOMES 32
-#define MH_NAME_LEN     64
-#define MH_MAX_PARAMS   128
+#define MH_NAME_LEN 64
+#define MH_MAX_PARAMS 128
 
 extern const char MH_VERSION[];
 extern const char MH_GIT_REVISION[];
@@ -17,7 +17,9 @@ extern const char MH_GIT_REVISION[];
    Grid: a cell-centred rectilinear grid on a DMDA. Physical axes are x (0), y (1) and z (2, into
    the skin). A 1-D grid spans x, a 2-D grid the x-z cross-section, a 3-D grid x, y and z.
    DMDA axis a holds physical axis grid->phys[a]. */
-typedef enum { MH_BC_ZERO_FLUX, MH_BC_PERIODIC, MH_BC_DIRICHLET } MHBCType;
+typedef enum { MH_BC_ZERO_FLUX,
+  MH_BC_PERIODIC,
+  MH_BC_DIRICHLET } MHBCType;
 PETSC_EXTERN const char *const MHBCTypes[];
 
 typedef struct {
@@ -27,21 +29,21 @@ typedef struct {
 } MHBoundary;
 
 typedef struct {
-  PetscInt   dim;        /* 1, 2 or 3 */
-  PetscInt   nf;         /* fields (DMDA components) */
-  PetscInt   phys[3];    /* physical axis of each DMDA axis */
-  PetscInt   n[3];       /* cells along each DMDA axis (1 for absent axes) */
-  PetscReal  length[3];  /* domain length along each DMDA axis (model length unit) */
-  PetscReal *faces[3];   /* n+1 face positions per DMDA axis, held whole on every rank */
-  PetscReal *centres[3]; /* n cell centres */
-  PetscReal *widths[3];  /* n cell widths */
-  MHBoundary bc[3][2];   /* [DMDA axis][min,max] */
+  PetscInt   dim;            /* 1, 2 or 3 */
+  PetscInt   nf;             /* fields (DMDA components) */
+  PetscInt   phys[3];        /* physical axis of each DMDA axis */
+  PetscInt   n[3];           /* cells along each DMDA axis (1 for absent axes) */
+  PetscReal  length[3];      /* domain length along each DMDA axis (model length unit) */
+  PetscReal *faces[3];       /* n+1 face positions per DMDA axis, held whole on every rank */
+  PetscReal *centres[3];     /* n cell centres */
+  PetscReal *widths[3];      /* n cell widths */
+  MHBoundary bc[3][2];       /* [DMDA axis][min,max] */
   PetscInt   xs[3], xm[3];   /* owned cells: start, count (per DMDA axis) */
   PetscInt   gxs[3], gxm[3]; /* ghosted local array: start, count */
-  DM         da;         /* nf components; stencil width 2 when the model has taxis, else 1 */
-  DM         daJ;        /* same layout, stencil width 1: the Jacobian's pattern */
-  DM         da1;        /* one component: output of single fields */
-  DM         dacoef;     /* per-cell coefficients: nf diffusivities then ntaxis sensitivities */
+  DM         da;             /* nf components; stencil width 2 when the model has taxis, else 1 */
+  DM         daJ;            /* same layout, stencil width 1: the Jacobian's pattern */
+  DM         da1;            /* one component: output of single fields */
+  DM         dacoef;         /* per-cell coefficients: nf diffusivities then ntaxis sensitivities */
 } MHGrid;
 
 /* One cell, as given to initial conditions: centre and bounds in physical (x, y, z);
@@ -79,29 +81,29 @@ typedef struct {
   PetscReal lo, hi;
   PetscBool lo_open, hi_open;
 } MHRange;
-#define MH_POSITIVE    ((MHRange){0, PETSC_MAX_REAL, PETSC_TRUE, PETSC_FALSE})
-#define MH_NONNEGATIVE ((MHRange){0, PETSC_MAX_REAL, PETSC_FALSE, PETSC_FALSE})
-#define MH_ANY         ((MHRange){PETSC_MIN_REAL, PETSC_MAX_REAL, PETSC_FALSE, PETSC_FALSE})
-#define MH_CLOSED(a, b) ((MHRange){(a), (b), PETSC_FALSE, PETSC_FALSE})
+#define MH_POSITIVE ((MHRange) {0, PETSC_MAX_REAL, PETSC_TRUE, PETSC_FALSE})
+#define MH_NONNEGATIVE ((MHRange) {0, PETSC_MAX_REAL, PETSC_FALSE, PETSC_FALSE})
+#define MH_ANY ((MHRange) {PETSC_MIN_REAL, PETSC_MAX_REAL, PETSC_FALSE, PETSC_FALSE})
+#define MH_CLOSED(a, b) ((MHRange) {(a), (b), PETSC_FALSE, PETSC_FALSE})
 
 typedef struct {
-  char      name[MH_NAME_LEN], unit[MH_NAME_LEN];
-  char      text[MH_NAME_LEN]; /* enumerated parameters: the chosen value's name */
-  const char *const *choices;  /* enumerated parameters: every value's name, NULL-terminated */
-  PetscReal value;
+  char               name[MH_NAME_LEN], unit[MH_NAME_LEN];
+  char               text[MH_NAME_LEN]; /* enumerated parameters: the chosen value's name */
+  const char *const *choices;           /* enumerated parameters: every value's name, NULL-terminated */
+  PetscReal          value;
 } MHParam;
 
 typedef struct {
   /* read -<model>_* options through MHModelParam*; propose a set-up (grid, time span) */
   PetscErrorCode (*setfromoptions)(MHModel, PetscOptionItems *, MHSetup *);
-  PetscErrorCode (*view)(MHModel, PetscViewer); /* optional: more than the parameter table */
+  PetscErrorCode (*view)(MHModel, PetscViewer);     /* optional: more than the parameter table */
   PetscErrorCode (*setup)(MHModel, const MHGrid *); /* optional: once the grid is final (sizes, dim) */
   PetscErrorCode (*initial)(MHModel, const MHCell *, PetscScalar u[]);
-  MHPointFn      reaction;
-  MHPointFn      reaction_jacobian; /* optional: finite-difference colouring without it */
-  MHCoefFn       diffusivity;       /* optional: no diffusion without it */
-  MHCoefFn       taxis;             /* sensitivities, one per taxis pair */
-  MHPointFn      exact;             /* optional exact solution u(t, x) */
+  MHPointFn reaction;
+  MHPointFn reaction_jacobian; /* optional: finite-difference colouring without it */
+  MHCoefFn  diffusivity;       /* optional: no diffusion without it */
+  MHCoefFn  taxis;             /* sensitivities, one per taxis pair */
+  MHPointFn exact;             /* optional exact solution u(t, x) */
   /* optional scalar outcomes at time t (collective); may ask the run to stop */
   PetscErrorCode (*outcomes)(MHModel, const MHGrid *, PetscReal t, Vec U, PetscReal out[], PetscBool *stop);
   PetscErrorCode (*destroy)(MHModel); /* optional: without it, PetscFree(data) */
@@ -113,7 +115,7 @@ struct _p_MHModel {
   PetscInt   nf;
   char       field_name[MH_MAX_FIELDS][MH_NAME_LEN];
   char       field_unit[MH_MAX_FIELDS][MH_NAME_LEN];
-  PetscBool  nonnegative[MH_MAX_FIELDS]; /* densities: a step making them negative is rejected */
+  PetscBool  nonnegative[MH_MAX_FIELDS];             /* densities: a step making them negative is rejected */
   PetscBool  coupling[MH_MAX_FIELDS][MH_MAX_FIELDS]; /* reaction Jacobian pattern (default dense) */
   char       length_unit[MH_NAME_LEN], time_unit[MH_NAME_LEN];
   PetscInt   ntaxis;

@@ -21,7 +21,7 @@ PetscErrorCode MHModelRegister(const char name[], MHModelCreateFn create)
 static PetscErrorCode MHModelNames(char *buf, size_t len)
 {
   const char **names;
-  int                n;
+  int          n;
 
   PetscFunctionBeginUser;
   PetscCall(PetscFunctionListGet(MHModelFunctions, &names, &n));
@@ -73,7 +73,8 @@ PetscErrorCode MHModelCreate(MPI_Comm comm, const char name[], MHModel *model)
   PetscCall(PetscStrncpy(m->length_unit, "1", sizeof m->length_unit));
   PetscCall(PetscStrncpy(m->time_unit, "1", sizeof m->time_unit));
   for (PetscInt i = 0; i < MH_MAX_FIELDS; i++)
-    for (PetscInt j = 0; j < MH_MAX_FIELDS; j++) m->coupling[i][j] = PETSC_TRUE;
+    for (PetscInt j = 0; j < MH_MAX_FIELDS; j++)
+      m->coupling[i][j] = PETSC_TRUE;
   PetscCall((*create)(m));
   PetscCheck(m->nf > 0, comm, PETSC_ERR_PLIB, "model %s declared no fields", name);
   PetscCheck(m->ops.reaction && m->ops.initial, comm, PETSC_ERR_PLIB, "model %s lacks a reaction or an initial condition", name);
@@ -86,8 +87,10 @@ PetscErrorCode MHModelDestroy(MHModel *model)
 {
   PetscFunctionBeginUser;
   if (!*model) PetscFunctionReturn(0);
-  if ((*model)->ops.destroy) PetscCall((*model)->ops.destroy(*model));
-  else PetscCall(PetscFree((*model)->data)); /* the usual case: one PetscNew'ed struct */
+  if ((*model)->ops.destroy)
+    PetscCall((*model)->ops.destroy(*model));
+  else
+    PetscCall(PetscFree((*model)->data)); /* the usual case: one PetscNew'ed struct */
   PetscCall(PetscFree(*model));
   PetscFunctionReturn(0);
 }
@@ -162,10 +165,14 @@ PetscErrorCode MHModelParamReal(MHModel m, PetscOptionItems *PetscOptionsObject,
   ok = !PetscIsInfOrNanReal(v) && (r.lo_open ? v > r.lo : v >= r.lo) && (r.hi_open ? v < r.hi : v <= r.hi);
   if (!ok) {
     char lo[32], hi[32];
-    if (r.lo <= PETSC_MIN_REAL) PetscCall(PetscStrncpy(lo, "-inf", sizeof lo));
-    else PetscCall(PetscSNPrintf(lo, sizeof lo, "%g", (double)r.lo));
-    if (r.hi >= PETSC_MAX_REAL) PetscCall(PetscStrncpy(hi, "inf", sizeof hi));
-    else PetscCall(PetscSNPrintf(hi, sizeof hi, "%g", (double)r.hi));
+    if (r.lo <= PETSC_MIN_REAL)
+      PetscCall(PetscStrncpy(lo, "-inf", sizeof lo));
+    else
+      PetscCall(PetscSNPrintf(lo, sizeof lo, "%g", (double)r.lo));
+    if (r.hi >= PETSC_MAX_REAL)
+      PetscCall(PetscStrncpy(hi, "inf", sizeof hi));
+    else
+      PetscCall(PetscSNPrintf(hi, sizeof hi, "%g", (double)r.hi));
     SETERRQ(m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: out of range; allowed %s%s, %s%s [%s]", opt, (double)v, r.lo_open ? "(" : "[", lo, hi, r.hi_open ? ")" : "]", unit);
   }
   PetscCall(MHModelRecord(m, name, unit, v, NULL));
@@ -194,12 +201,13 @@ PetscErrorCode MHModelParamEnum(MHModel m, PetscOptionItems *PetscOptionsObject,
   PetscInt n = 0, v = def;
 
   PetscFunctionBeginUser;
-  while (list[n]) n++;
+  while (list[n])
+    n++;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
   PetscCall(PetscOptionsEList(opt, help, "", list, (PetscInt)n, list[def], &v, NULL));
   PetscCall(MHModelRecord(m, name, "choice", (PetscReal)v, list[v]));
   m->param[m->nparams - 1].choices = list;
-  *value = v;
+  *value                           = v;
   PetscFunctionReturn(0);
 }
 
@@ -208,13 +216,16 @@ PetscErrorCode MHModelView(MHModel m, PetscViewer viewer)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscViewerASCIIPrintf(viewer, "Model %s: %" PetscInt_FMT " fields (", m->name, m->nf));
-  for (PetscInt f = 0; f < m->nf; f++) PetscCall(PetscViewerASCIIPrintf(viewer, "%s%s [%s]", f ? ", " : "", m->field_name[f], m->field_unit[f]));
+  for (PetscInt f = 0; f < m->nf; f++)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%s%s [%s]", f ? ", " : "", m->field_name[f], m->field_unit[f]));
   PetscCall(PetscViewerASCIIPrintf(viewer, "); length in %s, time in %s\n", m->length_unit, m->time_unit));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   for (PetscInt i = 0; i < m->nparams; i++) {
     const MHParam *p = &m->param[i];
-    if (p->text[0]) PetscCall(PetscViewerASCIIPrintf(viewer, "%-40s %s\n", p->name, p->text));
-    else PetscCall(PetscViewerASCIIPrintf(viewer, "%-40s %-14g %s\n", p->name, (double)p->value, p->unit));
+    if (p->text[0])
+      PetscCall(PetscViewerASCIIPrintf(viewer, "%-40s %s\n", p->name, p->text));
+    else
+      PetscCall(PetscViewerASCIIPrintf(viewer, "%-40s %-14g %s\n", p->name, (double)p->value, p->unit));
   }
   if (m->ops.view) PetscCall(m->ops.view(m, viewer));
   PetscCall(PetscViewerASCIIPopTab(viewer));
@@ -229,11 +240,13 @@ void MHModelReactionJacobianFD(MHModel m, PetscReal t, const PetscReal x[], cons
 
   for (PetscInt j = 0; j < nf; j++) {
     PetscReal h = 1e-6 * PetscMax(1.0, PetscAbsScalar(u[j]));
-    for (PetscInt k = 0; k < nf; k++) up[k] = u[k];
+    for (PetscInt k = 0; k < nf; k++)
+      up[k] = u[k];
     up[j] = u[j] + h;
     m->ops.reaction(m->data, t, x, up, fp);
     up[j] = u[j] - h;
     m->ops.reaction(m->data, t, x, up, fm);
-    for (PetscInt i = 0; i < nf; i++) J[i * nf + j] = (fp[i] - fm[i]) / (2 * h);
+    for (PetscInt i = 0; i < nf; i++)
+      J[i * nf + j] = (fp[i] - fm[i]) / (2 * h);
   }
 }

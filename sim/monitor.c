@@ -4,7 +4,7 @@
 
 PetscErrorCode MHMonitorColumns(MHSim sim, PetscInt *ncols, char ***names)
 {
-  MHModel m = sim->model;
+  MHModel  m = sim->model;
   PetscInt n = 2 + 3 * m->nf + m->noutcomes, k = 0;
   char   **c;
 
@@ -20,7 +20,8 @@ PetscErrorCode MHMonitorColumns(MHSim sim, PetscInt *ncols, char ***names)
       PetscCall(PetscStrallocpy(buf, &c[k++]));
     }
   }
-  for (PetscInt o = 0; o < m->noutcomes; o++) PetscCall(PetscStrallocpy(m->outcome_name[o], &c[k++]));
+  for (PetscInt o = 0; o < m->noutcomes; o++)
+    PetscCall(PetscStrallocpy(m->outcome_name[o], &c[k++]));
   *ncols = n;
   *names = c;
   PetscFunctionReturn(0);
@@ -28,8 +29,8 @@ PetscErrorCode MHMonitorColumns(MHSim sim, PetscInt *ncols, char ***names)
 
 PetscErrorCode MHMonitorCompute(MHSim sim, PetscReal t, PetscReal dt, Vec U, PetscReal row[], PetscBool *stop)
 {
-  MHModel            m = sim->model;
-  const MHGrid      *g = &sim->grid;
+  MHModel            m  = sim->model;
+  const MHGrid      *g  = &sim->grid;
   PetscInt           nf = m->nf, k = 0;
   PetscReal          lmin[MH_MAX_FIELDS], lmax[MH_MAX_FIELDS], gmin[MH_MAX_FIELDS], gmax[MH_MAX_FIELDS], total[MH_MAX_FIELDS];
   const PetscScalar *u;
@@ -63,7 +64,8 @@ PetscErrorCode MHMonitorCompute(MHSim sim, PetscReal t, PetscReal dt, Vec U, Pet
   }
   if (m->ops.outcomes) {
     PetscCall(m->ops.outcomes(m, g, t, U, sim->outcomes, stop));
-    for (PetscInt o = 0; o < m->noutcomes; o++) row[2 + 3 * nf + o] = sim->outcomes[o];
+    for (PetscInt o = 0; o < m->noutcomes; o++)
+      row[2 + 3 * nf + o] = sim->outcomes[o];
   }
   PetscCall(PetscLogEventEnd(MH_EVENT_MONITOR, 0, 0, 0, 0));
   PetscFunctionReturn(0);

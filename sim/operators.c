@@ -11,8 +11,8 @@
 
 typedef struct {
   const MHGrid *g;
-  PetscInt      nf, nc;            /* fields, coefficients per cell */
-  PetscInt      gstride[3];        /* ghosted array strides, in cells */
+  PetscInt      nf, nc;     /* fields, coefficients per cell */
+  PetscInt      gstride[3]; /* ghosted array strides, in cells */
 } MHStencil;
 
 static inline PetscInt GOff(const MHStencil *s, PetscInt i, PetscInt j, PetscInt k)
@@ -99,10 +99,10 @@ PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec F)
 
   /* Transport, face by face along each axis. */
   for (PetscInt a = 0; a < g->dim; a++) {
-    const PetscInt     n = g->n[a], st = s.gstride[a];
-    const PetscBool    periodic = g->bc[a][0].type == MH_BC_PERIODIC;
-    const MHBoundary  *bmin = &g->bc[a][0], *bmax = &g->bc[a][1];
-    PetscInt           lo[3], hi[3];
+    const PetscInt    n = g->n[a], st = s.gstride[a];
+    const PetscBool   periodic = g->bc[a][0].type == MH_BC_PERIODIC;
+    const MHBoundary *bmin = &g->bc[a][0], *bmax = &g->bc[a][1];
+    PetscInt          lo[3], hi[3];
     for (PetscInt b = 0; b < 3; b++) {
       lo[b] = g->xs[b];
       hi[b] = g->xs[b] + g->xm[b] - 1;
@@ -125,10 +125,10 @@ PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec F)
           if (ownR) fR = &f[OOff(g, i, j, k) * nf];
 
           if (!periodic && (face == 0 || face == n)) { /* a domain boundary */
-            const MHBoundary *bc   = face == 0 ? bmin : bmax;
-            PetscInt          gc   = face == 0 ? gR : gL;
-            PetscReal         w    = face == 0 ? wR : wL, sgn = face == 0 ? 1 : -1;
-            PetscScalar      *fc   = face == 0 ? fR : fL;
+            const MHBoundary *bc = face == 0 ? bmin : bmax;
+            PetscInt          gc = face == 0 ? gR : gL;
+            PetscReal         w = face == 0 ? wR : wL, sgn = face == 0 ? 1 : -1;
+            PetscScalar      *fc = face == 0 ? fR : fL;
             if (bc->type != MH_BC_DIRICHLET) continue;
             for (PetscInt q = 0; q < nf; q++) {
               if (!bc->fixed[q]) continue;
@@ -203,33 +203,40 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
   for (PetscInt k = g->xs[2]; k < g->xs[2] + g->xm[2]; k++)
     for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
       for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++) {
-        PetscInt  idx[3] = {i, j, k}, gc = GOff(&s, i, j, k), ncol = 1, ld;
-        PetscInt  col_of_side[3][2];
-        MHCell   *cl = &cell;
+        PetscInt idx[3] = {i, j, k}, gc = GOff(&s, i, j, k), ncol = 1, ld;
+        PetscInt col_of_side[3][2];
+        MHCell  *cl = &cell;
         MHGridCellOf(g, idx, cl);
-        row.i = i; row.j = j; row.k = k; row.c = 0;
+        row.i   = i;
+        row.j   = j;
+        row.k   = k;
+        row.c   = 0;
         cols[0] = row;
         /* neighbour columns */
         for (PetscInt a = 0; a < g->dim; a++) {
           const PetscBool periodic = g->bc[a][0].type == MH_BC_PERIODIC;
           for (PetscInt side = 0; side < 2; side++) {
-            PetscInt nb = idx[a] + (side ? 1 : -1);
+            PetscInt nb          = idx[a] + (side ? 1 : -1);
             col_of_side[a][side] = -1;
             if (!periodic && (nb < 0 || nb >= g->n[a])) continue;
-            cols[ncol]      = row;
-            if (a == 0) cols[ncol].i = nb;
-            else if (a == 1) cols[ncol].j = nb;
-            else cols[ncol].k = nb;
+            cols[ncol] = row;
+            if (a == 0)
+              cols[ncol].i = nb;
+            else if (a == 1)
+              cols[ncol].j = nb;
+            else
+              cols[ncol].k = nb;
             col_of_side[a][side] = ncol++;
           }
         }
         ld = ncol * nf;
         PetscCall(PetscArrayzero(vals, nf * ld));
-#define V(r, col, q) vals[(r) * ld + (col) * nf + (q)]
+#define V(r, col, q) vals[(r)*ld + (col)*nf + (q)]
         if (m->ops.reaction_jacobian) {
           m->ops.reaction_jacobian(m->data, t, cl->x, &u[gc * nf], Jr);
           for (PetscInt r = 0; r < nf; r++)
-            for (PetscInt q = 0; q < nf; q++) V(r, 0, q) = Jr[r * nf + q];
+            for (PetscInt q = 0; q < nf; q++)
+              V(r, 0, q) = Jr[r * nf + q];
         }
         for (PetscInt a = 0; a < g->dim; a++) {
           const PetscInt  n = g->n[a], st = s.gstride[a];
@@ -286,8 +293,10 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
           }
         }
         for (PetscInt r = 0; r < nf; r++)
-          for (PetscInt q = 0; q < ld; q++) vals[r * ld + q] *= sign;
-        for (PetscInt r = 0; r < nf; r++) V(r, 0, r) += shift;
+          for (PetscInt q = 0; q < ld; q++)
+            vals[r * ld + q] *= sign;
+        for (PetscInt r = 0; r < nf; r++)
+          V(r, 0, r) += shift;
 #undef V
         PetscCall(MatSetValuesBlockedStencil(A, 1, &row, ncol, cols, vals, ADD_VALUES));
       }

@@ -17,11 +17,11 @@
 #include <unistd.h>
 
 static const char *const MHSpacings[] = {"linear", "log", "MHSpacing", "MH_SPACING_", NULL};
-static const char *const axis_name[3]  = {"x", "y", "z"};
+static const char *const axis_name[3] = {"x", "y", "z"};
 
 PetscErrorCode MHOutputSetFromOptions(MHSim sim, PetscOptionItems *PetscOptionsObject)
 {
-  MHOutput *o = &sim->out;
+  MHOutput *o       = &sim->out;
   PetscInt  spacing = 0;
 
   PetscFunctionBeginUser;
@@ -52,8 +52,10 @@ static PetscErrorCode MHOutputTimes(MHSim sim)
   o->times[0] = 0;
   if (o->log_spacing) PetscCheck(t1 < T, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-output_log_first %g: must be below the end time %g", (double)t1, (double)T);
   for (PetscInt k = 1; k <= o->count; k++) {
-    if (!o->log_spacing) o->times[k] = T * k / o->count;
-    else o->times[k] = o->count == 1 ? T : t1 * PetscPowReal(T / t1, (PetscReal)(k - 1) / (o->count - 1));
+    if (!o->log_spacing)
+      o->times[k] = T * k / o->count;
+    else
+      o->times[k] = o->count == 1 ? T : t1 * PetscPowReal(T / t1, (PetscReal)(k - 1) / (o->count - 1));
   }
   o->times[o->count] = T;
   o->next            = 0;
@@ -103,7 +105,7 @@ static PetscErrorCode MHWriteRealAttr(MPI_Comm comm, hid_t obj, const char *name
 /* A small 1-D dataset written by rank 0 (creation is collective). */
 static PetscErrorCode MHWrite1D(MPI_Comm comm, hid_t loc, const char *name, PetscInt n, const PetscReal *data)
 {
-  hsize_t     dims = (hsize_t)n;
+  hsize_t     dims  = (hsize_t)n;
   hid_t       space = H5Screate_simple(1, &dims, NULL), dset;
   PetscMPIInt rank;
 
@@ -121,7 +123,7 @@ static PetscErrorCode MHWrite1D(MPI_Comm comm, hid_t loc, const char *name, Pets
 /* An extendible table of ncols columns (ncols = 0: a 1-D series). */
 static PetscErrorCode MHCreateSeries(MPI_Comm comm, hid_t loc, const char *name, PetscInt ncols, hid_t *dset)
 {
-  int     rank = ncols ? 2 : 1;
+  int     rank    = ncols ? 2 : 1;
   hsize_t dims[2] = {0, (hsize_t)ncols}, maxd[2] = {H5S_UNLIMITED, (hsize_t)ncols}, chunk[2] = {256, (hsize_t)ncols};
   hid_t   space = H5Screate_simple(rank, dims, maxd), plist = H5Pcreate(H5P_DATASET_CREATE);
 
@@ -137,7 +139,7 @@ static PetscErrorCode MHCreateSeries(MPI_Comm comm, hid_t loc, const char *name,
 /* Appends nrows rows (rank 0's data) to a series that holds `have` rows. */
 static PetscErrorCode MHAppendSeries(MPI_Comm comm, hid_t dset, PetscInt ncols, PetscInt have, PetscInt nrows, const PetscReal *data)
 {
-  int         rk = ncols ? 2 : 1;
+  int         rk      = ncols ? 2 : 1;
   hsize_t     size[2] = {(hsize_t)(have + nrows), (hsize_t)ncols}, start[2] = {(hsize_t)have, 0}, count[2] = {(hsize_t)nrows, (hsize_t)ncols};
   hid_t       fspace, mspace;
   PetscMPIInt rank;
@@ -150,7 +152,8 @@ static PetscErrorCode MHAppendSeries(MPI_Comm comm, hid_t dset, PetscInt ncols, 
   if (rank) {
     H5Sselect_none(fspace);
     H5Sselect_none(mspace);
-  } else PetscCall(H5Check(comm, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), "select"));
+  } else
+    PetscCall(H5Check(comm, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), "select"));
   PetscCall(H5Check(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, data), "write series"));
   H5Sclose(mspace);
   H5Sclose(fspace);
@@ -174,8 +177,8 @@ static PetscErrorCode MHMakeParentDirectory(MPI_Comm comm, const char *path)
 
 PetscErrorCode MHOutputOpen(MHSim sim)
 {
-  MHOutput   *o = &sim->out;
-  MHModel     m = sim->model;
+  MHOutput   *o    = &sim->out;
+  MHModel     m    = sim->model;
   MPI_Comm    comm = sim->comm;
   PetscMPIInt rank, size;
   int         status = 0; /* 1: exists, 2: cannot create the folder */
@@ -191,8 +194,10 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   if (!rank) {
-    if (access(o->path, F_OK) == 0 && !o->overwrite) status = 1;
-    else if (MHMakeParentDirectory(PETSC_COMM_SELF, o->path)) status = 2;
+    if (access(o->path, F_OK) == 0 && !o->overwrite)
+      status = 1;
+    else if (MHMakeParentDirectory(PETSC_COMM_SELF, o->path))
+      status = 2;
   }
   PetscCallMPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
   PetscCheck(status != 1, comm, PETSC_ERR_FILE_OPEN, "-output %s: the file exists; pass -output_overwrite to replace it, or choose another -output", o->path);
@@ -232,12 +237,15 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   {
     size_t len = 1;
     char  *units;
-    for (PetscInt i = 0; i < m->nparams; i++) len += strlen(m->param[i].name) + strlen(m->param[i].unit) + strlen(m->param[i].text) + 8;
+    for (PetscInt i = 0; i < m->nparams; i++)
+      len += strlen(m->param[i].name) + strlen(m->param[i].unit) + strlen(m->param[i].text) + 8;
     PetscCall(PetscCalloc1(len, &units));
     for (PetscInt i = 0; i < m->nparams; i++) {
       const MHParam *p = &m->param[i];
-      if (p->text[0]) PetscCall(MHWriteStringAttr(comm, grp, p->name, p->text));
-      else PetscCall(MHWriteRealAttr(comm, grp, p->name, p->value));
+      if (p->text[0])
+        PetscCall(MHWriteStringAttr(comm, grp, p->name, p->text));
+      else
+        PetscCall(MHWriteRealAttr(comm, grp, p->name, p->value));
       PetscCall(PetscStrlcat(units, p->name, len));
       PetscCall(PetscStrlcat(units, ": ", len));
       PetscCall(PetscStrlcat(units, p->unit, len));
@@ -271,7 +279,8 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   {
     size_t len = 1;
     char  *all;
-    for (PetscInt c = 0; c < ncols; c++) len += strlen(cols[c]) + 1;
+    for (PetscInt c = 0; c < ncols; c++)
+      len += strlen(cols[c]) + 1;
     PetscCall(PetscCalloc1(len, &all));
     for (PetscInt c = 0; c < ncols; c++) {
       PetscCall(PetscStrlcat(all, c ? "," : "", len));
@@ -361,7 +370,8 @@ PetscErrorCode MHOutputClose(MHSim sim)
   if (m->noutcomes) {
     hid_t grp = H5Gcreate2(o->file, "outcomes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     PetscCall(H5Check(sim->comm, grp, "/outcomes"));
-    for (PetscInt k = 0; k < m->noutcomes; k++) PetscCall(MHWriteRealAttr(sim->comm, grp, m->outcome_name[k], sim->outcomes[k]));
+    for (PetscInt k = 0; k < m->noutcomes; k++)
+      PetscCall(MHWriteRealAttr(sim->comm, grp, m->outcome_name[k], sim->outcomes[k]));
     H5Gclose(grp);
   }
   H5Dclose(o->dset_time);

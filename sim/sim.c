@@ -45,7 +45,7 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
     PetscFunctionReturn(0);
   }
   PetscCall(MHModelCreate(sim->comm, name, &sim->model));
-  m = sim->model;
+  m                      = sim->model;
   sim->analytic_jacobian = (PetscBool)(jac == 0);
   if (!m->ops.reaction_jacobian) sim->analytic_jacobian = PETSC_FALSE;
 
@@ -80,8 +80,8 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
    been read), the check for unknown options. */
 static PetscErrorCode MHAfterStep(MHSim sim)
 {
-  TS        ts  = sim->ts;
-  MHOutput *o   = &sim->out;
+  TS        ts = sim->ts;
+  MHOutput *o  = &sim->out;
   PetscReal row[2 + 3 * MH_MAX_FIELDS + MH_MAX_OUTCOMES], t, tprev;
   PetscBool stop, wrote = PETSC_FALSE;
   PetscInt  step;
@@ -97,7 +97,8 @@ static PetscErrorCode MHAfterStep(MHSim sim)
   PetscCall(MHOutputAppendRow(sim, row));
   while (o->next < o->ntimes && o->times[o->next] <= t + 1e-12 * PetscMax(1.0, PetscAbsReal(t))) {
     PetscReal to = o->times[o->next];
-    if (PetscAbsReal(to - t) <= 1e-12 * PetscMax(1.0, PetscAbsReal(t))) PetscCall(MHOutputWriteFields(sim, to, U));
+    if (PetscAbsReal(to - t) <= 1e-12 * PetscMax(1.0, PetscAbsReal(t)))
+      PetscCall(MHOutputWriteFields(sim, to, U));
     else {
       Vec W;
       PetscCall(VecDuplicate(U, &W));
@@ -118,7 +119,7 @@ static PetscErrorCode MHAfterStep(MHSim sim)
     PetscReal      frac = t / sim->t_end;
     PetscCall(PetscTime(&now));
     PetscCall(PetscPrintf(sim->comm, "[microheal] t = %-10.4g of %g %s (%5.1f%%)  step %-6" PetscInt_FMT " dt %-10.3g wall %7.2f s  left ~%.1f s\n", (double)t, (double)sim->t_end, MHUnit(sim->model->time_unit), (double)(100 * frac), step, (double)(t - tprev), now - sim->wall_start,
-                          frac > 0 ? (double)((now - sim->wall_start) * (1 - frac) / frac) : 0.0));
+        frac > 0 ? (double)((now - sim->wall_start) * (1 - frac) / frac) : 0.0));
   }
   if (step >= 1 && !sim->unused_checked) {
     PetscCall(MHOptionsCheckUnused(sim->comm));
@@ -202,7 +203,8 @@ PetscErrorCode MHSimSolve(MHSim sim)
   PetscCall(MHOutputFlush(sim));
   if (!sim->quiet) {
     PetscCall(PetscPrintf(sim->comm, "Done: t = %g %s in %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected, %" PetscInt_FMT " stage checks for negative densities failed), %.2f s wall.\n", (double)t, MHUnit(m->time_unit), steps, rejects, sim->steps_rejected_negative, now - sim->wall_start));
-    for (PetscInt o = 0; o < m->noutcomes; o++) PetscCall(PetscPrintf(sim->comm, "  %-32s %-14g %s\n", m->outcome_name[o], (double)sim->outcomes[o], m->outcome_unit[o]));
+    for (PetscInt o = 0; o < m->noutcomes; o++)
+      PetscCall(PetscPrintf(sim->comm, "  %-32s %-14g %s\n", m->outcome_name[o], (double)sim->outcomes[o], m->outcome_unit[o]));
     if (sim->out.enabled) PetscCall(PetscPrintf(sim->comm, "Output: %s (%" PetscInt_FMT " snapshots)\n", sim->out.path, sim->out.nwritten));
   }
   PetscFunctionReturn(0);
@@ -311,7 +313,8 @@ PetscErrorCode MHSimErrorNorms(MHSim sim, PetscReal t, Vec U, PetscReal l2[], Pe
   PetscCall(VecRestoreArrayRead(U, &u));
   PetscCall(MPIU_Allreduce(lsum, l2, (PetscMPIInt)nf, MPIU_REAL, MPIU_SUM, sim->comm));
   PetscCall(MPIU_Allreduce(lmax, linf, (PetscMPIInt)nf, MPIU_REAL, MPIU_MAX, sim->comm));
-  for (PetscInt f = 0; f < nf; f++) l2[f] = PetscSqrtReal(l2[f] / vol);
+  for (PetscInt f = 0; f < nf; f++)
+    l2[f] = PetscSqrtReal(l2[f] / vol);
   PetscFunctionReturn(0);
 }
 

@@ -65,12 +65,14 @@ static PetscErrorCode MHSetBlockFills(MHSim sim)
   PetscCall(VecGetLocalSize(sim->coef, &n));
   PetscCall(VecGetArrayRead(sim->coef, &c));
   for (PetscInt k = 0; k < n; k += nc)
-    for (PetscInt f = 0; f < nf; f++) lmax[f] = PetscMax(lmax[f], PetscRealPart(c[k + f]));
+    for (PetscInt f = 0; f < nf; f++)
+      lmax[f] = PetscMax(lmax[f], PetscRealPart(c[k + f]));
   PetscCall(VecRestoreArrayRead(sim->coef, &c));
   PetscCall(MPIU_Allreduce(lmax, gmax, (PetscMPIInt)nf, MPIU_REAL, MPIU_MAX, sim->comm));
   PetscCall(PetscCalloc2(nf * nf, &dfill, nf * nf, &ofill));
   for (PetscInt i = 0; i < nf; i++) {
-    for (PetscInt j = 0; j < nf; j++) dfill[i * nf + j] = m->coupling[i][j] || i == j;
+    for (PetscInt j = 0; j < nf; j++)
+      dfill[i * nf + j] = m->coupling[i][j] || i == j;
     if (gmax[i] > 0) ofill[i * nf + i] = 1;
   }
   for (PetscInt t = 0; t < m->ntaxis; t++) {
@@ -115,8 +117,10 @@ static PetscErrorCode MHJacobianMatrix(MHSim sim, PetscBool pattern, Mat *J)
               PetscInt nb = idx[a] + side;
               if (g->bc[a][0].type != MH_BC_PERIODIC && (nb < 0 || nb >= g->n[a])) continue;
               nb = (nb + g->n[a]) % g->n[a];
-              if (nb >= g->xs[a] && nb < g->xs[a] + g->xm[a]) nd += nofill;
-              else no += nofill;
+              if (nb >= g->xs[a] && nb < g->xs[a] + g->xm[a])
+                nd += nofill;
+              else
+                no += nofill;
             }
           dnz[k] = PetscMin(nd, nloc);
           onz[k] = no;
@@ -140,7 +144,9 @@ static PetscErrorCode MHJacobianMatrix(MHSim sim, PetscBool pattern, Mat *J)
           PetscInt   idx[3] = {i, j, kk};
           MatStencil row, col;
           PetscReal  zero = 0;
-          row.i = i; row.j = j; row.k = kk;
+          row.i           = i;
+          row.j           = j;
+          row.k           = kk;
           for (PetscInt q = 0; q < nf; q++) {
             row.c = q;
             col   = row;
@@ -154,9 +160,12 @@ static PetscErrorCode MHJacobianMatrix(MHSim sim, PetscBool pattern, Mat *J)
                 PetscInt nb = idx[a] + side;
                 if (g->bc[a][0].type != MH_BC_PERIODIC && (nb < 0 || nb >= g->n[a])) continue;
                 col = row;
-                if (a == 0) col.i = nb;
-                else if (a == 1) col.j = nb;
-                else col.k = nb;
+                if (a == 0)
+                  col.i = nb;
+                else if (a == 1)
+                  col.j = nb;
+                else
+                  col.k = nb;
                 for (PetscInt r = 0; r < nf; r++)
                   if (sim->ofill[q * nf + r]) {
                     col.c = r;
@@ -223,7 +232,8 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   if (sim->analytic_jacobian) {
     PetscCall(MHSimCreateJacobianMatrix(sim, &sim->J));
     PetscCall(TSSetIJacobian(ts, sim->J, sim->J, MHIJacobian, sim));
-  } else PetscCall(MHSetColoredJacobian(sim));
+  } else
+    PetscCall(MHSetColoredJacobian(sim));
   PetscCall(TSSetMaxTime(ts, sim->t_end));
   PetscCall(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetTimeStep(ts, sim->setup.dt_initial > 0 ? sim->setup.dt_initial : 1e-4 * sim->t_end));

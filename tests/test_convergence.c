@@ -7,7 +7,7 @@
    -verbose prints the tables. */
 #include "test_models.h"
 
-static const char help[] = "Convergence tests of microheal on a layered manufactured solution.\n";
+static const char help[]   = "Convergence tests of microheal on a layered manufactured solution.\n";
 static int        failures = 0;
 static PetscBool  verbose  = PETSC_FALSE;
 
@@ -21,9 +21,12 @@ static PetscErrorCode SpaceError(PetscInt dim, PetscInt n, PetscReal *err)
   PetscReal l2, linf;
 
   PetscFunctionBeginUser;
-  if (dim == 1) PetscCall(PetscSNPrintf(opts, sizeof opts, "-model mms_layered -dim 1 -nx %d", (int)n));
-  else if (dim == 2) PetscCall(PetscSNPrintf(opts, sizeof opts, "-model mms_layered -dim 2 -nx %d -nz %d", (int)n, (int)n));
-  else PetscCall(PetscSNPrintf(opts, sizeof opts, "-model mms_layered -dim 3 -nx %d -ny %d -nz %d", (int)n, (int)n, (int)n));
+  if (dim == 1)
+    PetscCall(PetscSNPrintf(opts, sizeof opts, "-model mms_layered -dim 1 -nx %d", (int)n));
+  else if (dim == 2)
+    PetscCall(PetscSNPrintf(opts, sizeof opts, "-model mms_layered -dim 2 -nx %d -nz %d", (int)n, (int)n));
+  else
+    PetscCall(PetscSNPrintf(opts, sizeof opts, "-model mms_layered -dim 3 -nx %d -ny %d -nz %d", (int)n, (int)n, (int)n));
   PetscCall(PetscStrlcat(opts, " -t_end 0.1 -output none -quiet ", sizeof opts));
   PetscCall(PetscStrlcat(opts, tight, sizeof opts));
   PetscCall(TestSimFromString(PETSC_COMM_WORLD, opts, &sim));

@@ -3,15 +3,15 @@
    each enumerated parameter. States are drawn around the model's initial condition. */
 #include "microheal.h"
 
-static const char help[] = "Analytic reaction Jacobians of every model against finite differences.\n";
+static const char help[]   = "Analytic reaction Jacobians of every model against finite differences.\n";
 static int        failures = 0;
 
 static PetscErrorCode CheckModel(const char name[], const char extra[], PetscRandom rnd)
 {
-  MHModel     m;
-  MHSetup     setup;
-  PetscScalar u[MH_MAX_FIELDS], Ja[MH_MAX_FIELDS * MH_MAX_FIELDS], Jf[MH_MAX_FIELDS * MH_MAX_FIELDS], scale[MH_MAX_FIELDS];
-  PetscReal   worst = 0;
+  MHModel      m;
+  MHSetup      setup;
+  PetscScalar  u[MH_MAX_FIELDS], Ja[MH_MAX_FIELDS * MH_MAX_FIELDS], Jf[MH_MAX_FIELDS * MH_MAX_FIELDS], scale[MH_MAX_FIELDS];
+  PetscReal    worst = 0;
   PetscOptions opts;
 
   PetscFunctionBeginUser;
@@ -57,7 +57,7 @@ static PetscErrorCode CheckModel(const char name[], const char extra[], PetscRan
     for (PetscInt a = 0; a < 3; a++) {
       PetscCall(PetscRandomGetValueReal(rnd, &x[a]));
       x[a] *= setup.length[a];
-      c.x[a] = x[a];
+      c.x[a]  = x[a];
       c.lo[a] = x[a] - 1e-3;
       c.hi[a] = x[a] + 1e-3;
     }
@@ -72,7 +72,8 @@ static PetscErrorCode CheckModel(const char name[], const char extra[], PetscRan
     MHModelReactionJacobianFD(m, 0.5, x, u, Jf);
     for (PetscInt i = 0; i < m->nf; i++) {
       PetscReal rowscale = 1e-8;
-      for (PetscInt j = 0; j < m->nf; j++) rowscale = PetscMax(rowscale, PetscAbsScalar(Jf[i * m->nf + j]));
+      for (PetscInt j = 0; j < m->nf; j++)
+        rowscale = PetscMax(rowscale, PetscAbsScalar(Jf[i * m->nf + j]));
       for (PetscInt j = 0; j < m->nf; j++) {
         PetscReal e = PetscAbsScalar(Ja[i * m->nf + j] - Jf[i * m->nf + j]) / rowscale;
         if (e > worst) worst = e;

@@ -141,7 +141,7 @@ static void MMSReaction(const void *ctx, PetscReal t, const PetscReal x[3], cons
   const MMS *p = (const MMS *)ctx;
   PetscInt   nlat;
   PetscReal  P = MMSP(p, x, &nlat), s = Depth(p->dim, x), W = MMSW(p, s);
-  f[0]         = PetscExpReal(-t) * P * (-W + PETSC_PI * PETSC_PI * nlat * MMSD(p, s) * W - PETSC_PI * PetscCosReal(PETSC_PI * s));
+  f[0] = PetscExpReal(-t) * P * (-W + PETSC_PI * PETSC_PI * nlat * MMSD(p, s) * W - PETSC_PI * PetscCosReal(PETSC_PI * s));
 }
 
 static void MMSReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar J[])

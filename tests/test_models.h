@@ -6,11 +6,11 @@ PetscErrorCode TestModelsRegister(void);
 PetscErrorCode TestSimFromString(MPI_Comm, const char[], MHSim *);
 PetscErrorCode TestSimDestroy(MHSim *);
 
-#define TEST_CHECK(cond, ...) \
-  do { \
-    if (!(cond)) { \
+#define TEST_CHECK(cond, ...)                                         \
+  do {                                                                \
+    if (!(cond)) {                                                    \
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "FAIL: " __VA_ARGS__)); \
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "\n")); \
-      failures++; \
-    } \
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "\n"));                 \
+      failures++;                                                     \
+    }                                                                 \
   } while (0)

@@ -8,7 +8,7 @@
    - time integration conserves the total to 1e-12 relative. */
 #include "test_models.h"
 
-static const char help[] = "Unit tests of microheal's operators.\n";
+static const char help[]   = "Unit tests of microheal's operators.\n";
 static int        failures = 0;
 
 typedef PetscReal (*StateFn)(const PetscReal x[3], PetscInt field, PetscInt dim);
@@ -25,10 +25,12 @@ static PetscErrorCode FillState(MHSim sim, StateFn fn, Vec U)
   for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
     for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
       for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
-        PetscReal x[3] = {0, 0, 0};
+        PetscReal x[3]   = {0, 0, 0};
         PetscInt  idx[3] = {i, j, kk};
-        for (PetscInt a = 0; a < g->dim; a++) x[g->phys[a]] = g->centres[a][idx[a]];
-        for (PetscInt f = 0; f < g->nf; f++) u[k * g->nf + f] = fn(x, f, g->dim);
+        for (PetscInt a = 0; a < g->dim; a++)
+          x[g->phys[a]] = g->centres[a][idx[a]];
+        for (PetscInt f = 0; f < g->nf; f++)
+          u[k * g->nf + f] = fn(x, f, g->dim);
       }
   PetscCall(VecRestoreArray(U, &u));
   PetscFunctionReturn(0);
@@ -63,7 +65,7 @@ static PetscErrorCode Totals(MHSim sim, Vec F, PetscReal sum[2], PetscReal abs[2
 {
   const MHGrid      *g;
   const PetscScalar *f;
-  PetscInt           k = 0;
+  PetscInt           k    = 0;
   PetscReal          l[4] = {0, 0, 0, 0}, gl[4];
 
   PetscFunctionBeginUser;
@@ -115,17 +117,20 @@ static PetscErrorCode MaxDeviation(MHSim sim, Vec F, PetscReal expected, PetscIn
 
 static PetscErrorCode TestDim(PetscInt dim)
 {
-  char   opts[1024], grid[256];
-  MHSim  sim;
-  Vec    U, F, V, Up, Um, Fp, Fm, JV;
-  Mat    J;
-  PetscReal sum[2], abs[2], dev, nrm, err;
+  char        opts[1024], grid[256];
+  MHSim       sim;
+  Vec         U, F, V, Up, Um, Fp, Fm, JV;
+  Mat         J;
+  PetscReal   sum[2], abs[2], dev, nrm, err;
   PetscRandom rnd;
 
   PetscFunctionBeginUser;
-  if (dim == 1) PetscCall(PetscSNPrintf(grid, sizeof grid, "-dim 1 -nx 40"));
-  else if (dim == 2) PetscCall(PetscSNPrintf(grid, sizeof grid, "-dim 2 -nx 12 -nz 20"));
-  else PetscCall(PetscSNPrintf(grid, sizeof grid, "-dim 3 -nx 8 -ny 6 -nz 10"));
+  if (dim == 1)
+    PetscCall(PetscSNPrintf(grid, sizeof grid, "-dim 1 -nx 40"));
+  else if (dim == 2)
+    PetscCall(PetscSNPrintf(grid, sizeof grid, "-dim 2 -nx 12 -nz 20"));
+  else
+    PetscCall(PetscSNPrintf(grid, sizeof grid, "-dim 3 -nx 8 -ny 6 -nz 10"));
 
   /* conservation with zero flux everywhere, taxis on, reactions off */
   PetscCall(PetscSNPrintf(opts, sizeof opts, "-model optest %s -optest_k 0 -optest_s 0 -output none -quiet", grid));
@@ -134,7 +139,8 @@ static PetscErrorCode TestDim(PetscInt dim)
   PetscCall(VecDuplicate(U, &F));
   PetscCall(MHSimComputeRHS(sim, 0, U, F));
   PetscCall(Totals(sim, F, sum, abs));
-  for (PetscInt q = 0; q < 2; q++) TEST_CHECK(PetscAbsReal(sum[q]) <= 1e-13 * abs[q], "%dD conservation, field %d: sum %g vs scale %g", (int)dim, (int)q, (double)sum[q], (double)abs[q]);
+  for (PetscInt q = 0; q < 2; q++)
+    TEST_CHECK(PetscAbsReal(sum[q]) <= 1e-13 * abs[q], "%dD conservation, field %d: sum %g vs scale %g", (int)dim, (int)q, (double)sum[q], (double)abs[q]);
   /* positivity of upwinded taxis: cells without density are not drained */
   PetscCall(FillState(sim, Bump, U));
   PetscCall(MHSimComputeRHS(sim, 0, U, F));
@@ -164,7 +170,8 @@ static PetscErrorCode TestDim(PetscInt dim)
     PetscCall(VecDuplicate(U, &F));
     PetscCall(MHSimComputeRHS(sim, 0, U, F));
     PetscCall(Totals(sim, F, sum, abs));
-    for (PetscInt q = 0; q < 2; q++) TEST_CHECK(PetscAbsReal(sum[q]) <= 1e-13 * abs[q], "%dD periodic conservation, field %d: sum %g vs scale %g", (int)dim, (int)q, (double)sum[q], (double)abs[q]);
+    for (PetscInt q = 0; q < 2; q++)
+      TEST_CHECK(PetscAbsReal(sum[q]) <= 1e-13 * abs[q], "%dD periodic conservation, field %d: sum %g vs scale %g", (int)dim, (int)q, (double)sum[q], (double)abs[q]);
     PetscCall(VecDestroy(&F));
     PetscCall(TestSimDestroy(&sim));
   }
@@ -240,7 +247,8 @@ static PetscErrorCode TestDim(PetscInt dim)
     PetscCall(MHGridIntegrate(g, U, before));
     PetscCall(MHSimSolve(sim));
     PetscCall(MHGridIntegrate(g, U, after));
-    for (PetscInt q = 0; q < 2; q++) TEST_CHECK(PetscAbsReal(after[q] - before[q]) <= 1e-12 * PetscAbsReal(before[q]), "%dD total of field %d: %.17g -> %.17g", (int)dim, (int)q, (double)before[q], (double)after[q]);
+    for (PetscInt q = 0; q < 2; q++)
+      TEST_CHECK(PetscAbsReal(after[q] - before[q]) <= 1e-12 * PetscAbsReal(before[q]), "%dD total of field %d: %.17g -> %.17g", (int)dim, (int)q, (double)before[q], (double)after[q]);
   }
   PetscCall(TestSimDestroy(&sim));
   PetscFunctionReturn(0);
@@ -250,7 +258,8 @@ int main(int argc, char **argv)
 {
   PetscCall(MHInitialize(&argc, &argv, help));
   PetscCall(TestModelsRegister());
-  for (PetscInt dim = 1; dim <= 3; dim++) PetscCall(TestDim(dim));
+  for (PetscInt dim = 1; dim <= 3; dim++)
+    PetscCall(TestDim(dim));
   PetscCall(PetscFinalize());
   return failures ? 1 : 0;
 }

@@ -3,7 +3,7 @@
    layered diffusion, taxis, reactions, a periodic axis and a Dirichlet face. */
 #include "test_models.h"
 
-static const char help[] = "Parallel tests: the same answer on any number of ranks.\n";
+static const char help[]   = "Parallel tests: the same answer on any number of ranks.\n";
 static int        failures = 0;
 
 static const char *tight = "-ts_rtol 1e-8 -ts_atol 1e-8 -snes_rtol 1e-13 -snes_atol 1e-14 -snes_stol 1e-16 -ksp_rtol 1e-13 -ksp_atol 1e-16 -output none -quiet";

@@ -6,7 +6,8 @@
    an exact solution for verification. Units: mm and days. */
 #include "microheal.h"
 
-typedef enum { FISHER_STEP, FISHER_WAVE } FisherInitial;
+typedef enum { FISHER_STEP,
+  FISHER_WAVE } FisherInitial;
 static const char *const FisherInitials[] = {"step", "exact_wave", NULL};
 
 typedef struct {
@@ -44,8 +45,10 @@ static PetscErrorCode Initial(MHModel m, const MHCell *c, PetscScalar u[])
   const Fisher *p = (const Fisher *)m->data;
 
   PetscFunctionBeginUser;
-  if (p->initial == FISHER_WAVE) ExactWave(p, 0, c->x, NULL, u);
-  else u[0] = PetscMin(1.0, PetscMax(0.0, (p->x0 - c->lo[0]) / (c->hi[0] - c->lo[0]))); /* volume fraction of x < x0 */
+  if (p->initial == FISHER_WAVE)
+    ExactWave(p, 0, c->x, NULL, u);
+  else
+    u[0] = PetscMin(1.0, PetscMax(0.0, (p->x0 - c->lo[0]) / (c->hi[0] - c->lo[0]))); /* volume fraction of x < x0 */
   PetscFunctionReturn(0);
 }
 

@@ -80,10 +80,11 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   for (PetscInt a = 0; a < 3; a += 2) {
     setup->cells[a]  = 64;
     setup->length[a] = 2.5;
-    for (PetscInt side = 0; side < 2; side++) setup->bc[a][side].type = MH_BC_PERIODIC;
+    for (PetscInt side = 0; side < 2; side++)
+      setup->bc[a][side].type = MH_BC_PERIODIC;
   }
   setup->t_end      = 2000.0; /* ex5's TSSetMaxTime() */
-  setup->dt_initial = 1e-4; /* ex5's first step */
+  setup->dt_initial = 1e-4;   /* ex5's first step */
   PetscFunctionReturn(0);
 }
 

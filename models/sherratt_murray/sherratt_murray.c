@@ -16,9 +16,11 @@
 #include "microheal.h"
 #include <math.h>
 
-typedef enum { SM_ACTIVATOR, SM_INHIBITOR } SMMechanism;
+typedef enum { SM_ACTIVATOR,
+  SM_INHIBITOR } SMMechanism;
 static const char *const SMMechanisms[] = {"activator", "inhibitor", NULL};
-typedef enum { SM_SLAB, SM_CIRCULAR } SMGeometry;
+typedef enum { SM_SLAB,
+  SM_CIRCULAR } SMGeometry;
 static const char *const SMGeometries[] = {"slab", "circular", NULL};
 static const char *const SMBools[]      = {"false", "true", NULL};
 
@@ -42,8 +44,8 @@ static inline void Mitosis(const SM *p, PetscScalar c, PetscScalar *s, PetscScal
     *ds = a * (p->cm * p->cm - c * c) / (q * q);
   } else {
     PetscScalar den = 2 * (p->h - 1) * c + 1;
-    *s  = ((p->h - 1) * c + p->h) / den;
-    *ds = (p->h - 1) * (1 - 2 * p->h) / (den * den);
+    *s              = ((p->h - 1) * c + p->h) / den;
+    *ds             = (p->h - 1) * (1 - 2 * p->h) / (den * den);
   }
 }
 
@@ -107,7 +109,8 @@ static PetscReal WoundFraction(const SM *p, const MHCell *c)
   if (p->geometry == SM_SLAB) return PetscMin(1.0, PetscMax(0.0, (p->R - c->lo[0]) / (c->hi[0] - c->lo[0])));
   for (PetscInt q = 0; q < 3; q++)
     if (c->hi[q] > c->lo[q]) ax[na++] = q;
-  for (PetscInt a = 0; a < na; a++) ns[a] = SM_SUBSAMPLES;
+  for (PetscInt a = 0; a < na; a++)
+    ns[a] = SM_SUBSAMPLES;
   total = ns[0] * ns[1] * ns[2];
   for (PetscInt k = 0; k < ns[2]; k++)
     for (PetscInt j = 0; j < ns[1]; j++)
@@ -153,8 +156,10 @@ static PetscErrorCode Outcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, P
     for (PetscInt a = 0; a < g->dim; a++)
       if (g->phys[a] != 0) cross *= g->length[a];
     out[1] = deficit / cross;
-  } else if (g->dim == 2) out[1] = PetscSqrtReal(4 * deficit / PETSC_PI);
-  else out[1] = PetscCbrtReal(6 * deficit / PETSC_PI);
+  } else if (g->dim == 2)
+    out[1] = PetscSqrtReal(4 * deficit / PETSC_PI);
+  else
+    out[1] = PetscCbrtReal(6 * deficit / PETSC_PI);
   if (!p->have_prev) { /* the initial state */
     p->heal_time = ncen >= p->threshold ? t : (PetscReal)NAN;
   } else if (PetscIsNanReal(p->heal_time) && ncen >= p->threshold) {
@@ -183,7 +188,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "D", "1", "Cell diffusivity D", act ? 5e-4 : 1e-4, MH_POSITIVE, &p->D));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "Dc", "1", "Chemical diffusivity Dc", act ? 0.45 : 0.85, MH_POSITIVE, &p->Dc));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "lambda", "1", "Chemical production and decay rate lambda", act ? 30.0 : 5.0, MH_POSITIVE, &p->lambda));
-  PetscCall(MHModelParamReal(m, PetscOptionsObject, "h", "1", "Mitotic rate factor h: s at its maximum (activator, c = cm) or at c = 0 (inhibitor)", 10.0, act ? MH_POSITIVE : ((MHRange){1, PETSC_MAX_REAL, PETSC_TRUE, PETSC_FALSE}), &p->h));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "h", "1", "Mitotic rate factor h: s at its maximum (activator, c = cm) or at c = 0 (inhibitor)", 10.0, act ? MH_POSITIVE : ((MHRange) {1, PETSC_MAX_REAL, PETSC_TRUE, PETSC_FALSE}), &p->h));
   if (act) {
     PetscCall(MHModelParamReal(m, PetscOptionsObject, "alpha", "1", "Cell density of peak chemical production alpha", 0.1, MH_POSITIVE, &p->alpha));
     PetscCall(MHModelParamReal(m, PetscOptionsObject, "cm", "1", "Chemical level of peak mitotic rate cm", 40.0, MH_POSITIVE, &p->cm));
@@ -192,7 +197,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   }
   PetscCall(MHModelParamEnum(m, PetscOptionsObject, "geometry", "Wound shape: slab (1-D, half-width R) or circular (disc of radius R in a quarter plane, or ball in an octant with -dim 3)", SMGeometries, SM_SLAB, &p->geometry));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "wound_radius", "1", "Wound radius (circular) or half-width (slab) R", 1.0, MH_POSITIVE, &p->R));
-  PetscCall(MHModelParamReal(m, PetscOptionsObject, "heal_threshold", "1", "Healed when n at the wound centre reaches this", 0.8, ((MHRange){0, 1, PETSC_TRUE, PETSC_TRUE}), &p->threshold));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "heal_threshold", "1", "Healed when n at the wound centre reaches this", 0.8, ((MHRange) {0, 1, PETSC_TRUE, PETSC_TRUE}), &p->threshold));
   PetscCall(MHModelParamEnum(m, PetscOptionsObject, "stop_when_healed", "End the run at the first step where the wound has healed", SMBools, 0, &p->stop_when_healed));
   p->heal_time = (PetscReal)NAN;
   p->have_prev = PETSC_FALSE;
@@ -202,8 +207,8 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   L  = p->R + 2;
   dx = p->geometry == SM_SLAB ? (act ? 2.5e-3 : 1.25e-3) : 0.02;
   for (PetscInt a = 0; a < 3; a++) {
-    setup->length[a] = L;
-    setup->cells[a]  = (PetscInt)PetscCeilReal(L / dx);
+    setup->length[a]     = L;
+    setup->cells[a]      = (PetscInt)PetscCeilReal(L / dx);
     setup->bc[a][0].type = MH_BC_ZERO_FLUX;
     setup->bc[a][1].type = p->geometry == SM_SLAB && a > 0 ? MH_BC_ZERO_FLUX : MH_BC_DIRICHLET;
     for (PetscInt f = 0; f < 2; f++) {
@@ -222,8 +227,10 @@ static PetscErrorCode View(MHModel m, PetscViewer viewer)
   const SM *p = (const SM *)m->data;
 
   PetscFunctionBeginUser;
-  if (p->mechanism == SM_ACTIVATOR) PetscCall(PetscViewerASCIIPrintf(viewer, "beta = s(0) = %g; linear spreading speed into n = c = 0: 2 sqrt(D (2 beta - 1)) = %g\n", (double)p->beta, 2 * p->beta > 1 ? (double)(2 * PetscSqrtReal(p->D * (2 * p->beta - 1))) : 0.0));
-  else PetscCall(PetscViewerASCIIPrintf(viewer, "s(0) = h = %g; linear spreading speed into n = c = 0: 2 sqrt(D (2 h - 1)) = %g\n", (double)p->h, (double)(2 * PetscSqrtReal(p->D * (2 * p->h - 1)))));
+  if (p->mechanism == SM_ACTIVATOR)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "beta = s(0) = %g; linear spreading speed into n = c = 0: 2 sqrt(D (2 beta - 1)) = %g\n", (double)p->beta, 2 * p->beta > 1 ? (double)(2 * PetscSqrtReal(p->D * (2 * p->beta - 1))) : 0.0));
+  else
+    PetscCall(PetscViewerASCIIPrintf(viewer, "s(0) = h = %g; linear spreading speed into n = c = 0: 2 sqrt(D (2 h - 1)) = %g\n", (double)p->h, (double)(2 * PetscSqrtReal(p->D * (2 * p->h - 1)))));
   PetscFunctionReturn(0);
 }
 

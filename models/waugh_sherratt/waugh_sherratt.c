@@ -11,7 +11,8 @@
    alpha = 0.2 (normal) it resolves. */
 #include "microheal.h"
 
-typedef enum { WS_UNIFORM, WS_BOLUS } WSInitial;
+typedef enum { WS_UNIFORM,
+  WS_BOLUS } WSInitial;
 static const char *const WSInitials[] = {"uniform", "bolus", NULL};
 
 typedef struct {
@@ -47,7 +48,7 @@ static void ReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3],
 {
   const WaughSherratt *p  = (const WaughSherratt *)ctx;
   PetscScalar          dK = InfluxDerivative(p, u[2]), r = p->k1 * p->k2;
-  PetscScalar          g  = r * (1 - p->k3 * (u[0] + u[1])) - p->d1;
+  PetscScalar          g = r * (1 - p->k3 * (u[0] + u[1])) - p->d1;
 
   J[0] = g - r * p->k3 * u[0];
   J[1] = -r * p->k3 * u[0];
@@ -63,7 +64,8 @@ static void ReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3],
 static void Diffusivity(const void *ctx, const PetscReal x[3], PetscReal D[])
 {
   const WaughSherratt *p = (const WaughSherratt *)ctx;
-  for (PetscInt f = 0; f < 3; f++) D[f] = p->D[f];
+  for (PetscInt f = 0; f < 3; f++)
+    D[f] = p->D[f];
 }
 
 static PetscErrorCode Initial(MHModel m, const MHCell *c, PetscScalar u[])
@@ -75,10 +77,13 @@ static PetscErrorCode Initial(MHModel m, const MHCell *c, PetscScalar u[])
   /* bolus: the initial state where x < half-width (a slab against the zero-flux face x = 0), none
      elsewhere; a cell cut by the edge gets the volume fraction inside */
   if (p->initial == WS_BOLUS) {
-    if (c->hi[0] > c->lo[0]) frac = PetscMin(1.0, PetscMax(0.0, (p->bolus_half_width - c->lo[0]) / (c->hi[0] - c->lo[0])));
-    else frac = c->x[0] < p->bolus_half_width ? 1 : 0;
+    if (c->hi[0] > c->lo[0])
+      frac = PetscMin(1.0, PetscMax(0.0, (p->bolus_half_width - c->lo[0]) / (c->hi[0] - c->lo[0])));
+    else
+      frac = c->x[0] < p->bolus_half_width ? 1 : 0;
   }
-  for (PetscInt f = 0; f < 3; f++) u[f] = frac * p->u0[f];
+  for (PetscInt f = 0; f < 3; f++)
+    u[f] = frac * p->u0[f];
   PetscFunctionReturn(0);
 }
 
@@ -91,7 +96,8 @@ static PetscErrorCode Outcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, P
 
   PetscFunctionBeginUser;
   PetscCall(MHGridIntegrate(g, U, total));
-  for (PetscInt f = 0; f < 3; f++) out[f] = total[f] / vol;
+  for (PetscInt f = 0; f < 3; f++)
+    out[f] = total[f] / vol;
   if (t <= 0 || out[0] > p->peak) {
     p->peak      = out[0];
     p->peak_time = t;
