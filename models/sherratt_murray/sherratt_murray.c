@@ -86,7 +86,7 @@ static void ReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3],
   Production(p, np, &f, &df);
   if (u[1] < 0) ds = 0;
   if (u[0] < 0) df = 0;
-  J[0] = (u[0] > 0 ? s * (2 - 2 * np) : 0) - 1;
+  J[0] = (u[0] >= 0 ? s * (2 - 2 * np) : 0) - 1; /* at n = 0 the derivative from above: the wound's growth rate 2 s(c) - 1 */
   J[1] = ds * np * (2 - np);
   J[2] = p->lambda * df;
   J[3] = -p->lambda;
