@@ -239,24 +239,22 @@ PetscErrorCode MHGridFillCoefficients(const MHGrid *g, MHModel m, Vec coef_local
   PetscFunctionBeginUser;
   PetscCall(DMGetGlobalVector(g->dacoef, &coef));
   PetscCall(VecGetArray(coef, &c));
-  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
-        PetscInt idx[3] = {i, j, kk};
-        MHGridCellOf(g, idx, &cell);
-        for (PetscInt f = 0; f < m->nf; f++)
-          D[f] = 0;
-        if (m->ops.diffusivity) m->ops.diffusivity(m->data, cell.x, D);
-        if (m->ntaxis) m->ops.taxis(m->data, cell.x, chi);
-        for (PetscInt f = 0; f < m->nf; f++) {
-          PetscCheck(D[f] >= 0 && !PetscIsInfOrNanReal(D[f]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: diffusivity of %s at (%g, %g, %g) is %g; it must be finite and >= 0", m->name, m->field_name[f], (double)cell.x[0], (double)cell.x[1], (double)cell.x[2], (double)D[f]);
-          c[k * nc + f] = D[f];
-        }
-        for (PetscInt t = 0; t < m->ntaxis; t++) {
-          PetscCheck(!PetscIsInfOrNanReal(chi[t]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: taxis sensitivity %" PetscInt_FMT " is not finite", m->name, t);
-          c[k * nc + m->nf + t] = chi[t];
-        }
-      }
+  MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, k) {
+    PetscInt idx[3] = {i, j, kk};
+    MHGridCellOf(g, idx, &cell);
+    for (PetscInt f = 0; f < m->nf; f++)
+      D[f] = 0;
+    if (m->ops.diffusivity) m->ops.diffusivity(m->data, cell.x, D);
+    if (m->ntaxis) m->ops.taxis(m->data, cell.x, chi);
+    for (PetscInt f = 0; f < m->nf; f++) {
+      PetscCheck(D[f] >= 0 && !PetscIsInfOrNanReal(D[f]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: diffusivity of %s at (%g, %g, %g) is %g; it must be finite and >= 0", m->name, m->field_name[f], (double)cell.x[0], (double)cell.x[1], (double)cell.x[2], (double)D[f]);
+      c[k * nc + f] = D[f];
+    }
+    for (PetscInt t = 0; t < m->ntaxis; t++) {
+      PetscCheck(!PetscIsInfOrNanReal(chi[t]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: taxis sensitivity %" PetscInt_FMT " is not finite", m->name, t);
+      c[k * nc + m->nf + t] = chi[t];
+    }
+  }
   PetscCall(VecRestoreArray(coef, &c));
   PetscCall(DMGlobalToLocalBegin(g->dacoef, coef, INSERT_VALUES, coef_local));
   PetscCall(DMGlobalToLocalEnd(g->dacoef, coef, INSERT_VALUES, coef_local));
@@ -273,14 +271,12 @@ PetscErrorCode MHGridIntegrate(const MHGrid *g, Vec U, PetscReal total[])
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(U, &u));
-  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
-        PetscInt  idx[3] = {i, j, kk};
-        PetscReal v      = MHGridCellVolume(g, idx);
-        for (PetscInt f = 0; f < nf; f++)
-          local[f] += v * PetscRealPart(u[k * nf + f]);
-      }
+  MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, k) {
+    PetscInt  idx[3] = {i, j, kk};
+    PetscReal v      = MHGridCellVolume(g, idx);
+    for (PetscInt f = 0; f < nf; f++)
+      local[f] += v * PetscRealPart(u[k * nf + f]);
+  }
   PetscCall(VecRestoreArrayRead(U, &u));
   PetscCall(MPIU_Allreduce(local, total, (PetscMPIInt)nf, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)g->da)));
   PetscFunctionReturn(0);

@@ -46,6 +46,17 @@ typedef struct {
   DM         dacoef;         /* per-cell coefficients: nf diffusivities then ntaxis sensitivities */
 } MHGrid;
 
+/* Loop over the cells this rank owns, DMDA indices i, j, k (absent axes run once, at 0). */
+#define MH_FOR_OWNED_CELLS(g, i, j, k)                              \
+  for (PetscInt k = (g)->xs[2]; k < (g)->xs[2] + (g)->xm[2]; k++)   \
+    for (PetscInt j = (g)->xs[1]; j < (g)->xs[1] + (g)->xm[1]; j++) \
+      for (PetscInt i = (g)->xs[0]; i < (g)->xs[0] + (g)->xm[0]; i++)
+/* The same, also counting the owned cells in n (the local index of cell i, j, k). */
+#define MH_FOR_OWNED_CELLS_COUNTED(g, i, j, k, n)                   \
+  for (PetscInt k = (g)->xs[2]; k < (g)->xs[2] + (g)->xm[2]; k++)   \
+    for (PetscInt j = (g)->xs[1]; j < (g)->xs[1] + (g)->xm[1]; j++) \
+      for (PetscInt i = (g)->xs[0]; i < (g)->xs[0] + (g)->xm[0]; i++, (n)++)
+
 /* One cell, as given to initial conditions: centre and bounds in physical (x, y, z);
    absent axes have lo = hi = centre = 0. */
 typedef struct {

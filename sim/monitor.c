@@ -43,14 +43,12 @@ PetscErrorCode MHMonitorCompute(MHSim sim, PetscReal t, PetscReal dt, Vec U, Pet
     lmax[f] = PETSC_MIN_REAL;
   }
   PetscCall(VecGetArrayRead(U, &u));
-  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++)
-        for (PetscInt f = 0; f < nf; f++) {
-          PetscReal v = PetscRealPart(u[k * nf + f]);
-          lmin[f]     = PetscMin(lmin[f], v);
-          lmax[f]     = PetscMax(lmax[f], v);
-        }
+  MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, k)
+    for (PetscInt f = 0; f < nf; f++) {
+      PetscReal v = PetscRealPart(u[k * nf + f]);
+      lmin[f]     = PetscMin(lmin[f], v);
+      lmax[f]     = PetscMax(lmax[f], v);
+    }
   PetscCall(VecRestoreArrayRead(U, &u));
   PetscCall(MPIU_Allreduce(lmin, gmin, (PetscMPIInt)nf, MPIU_REAL, MPIU_MIN, sim->comm));
   PetscCall(MPIU_Allreduce(lmax, gmax, (PetscMPIInt)nf, MPIU_REAL, MPIU_MAX, sim->comm));

@@ -89,13 +89,11 @@ PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec F)
   PetscCall(VecGetArray(F, &f));
 
   /* Reactions */
-  for (PetscInt k = g->xs[2]; k < g->xs[2] + g->xm[2]; k++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++) {
-        PetscInt idx[3] = {i, j, k};
-        MHGridCellOf(g, idx, &cell);
-        m->ops.reaction(m->data, t, cell.x, &u[GOff(&s, i, j, k) * nf], &f[OOff(g, i, j, k) * nf]);
-      }
+  MH_FOR_OWNED_CELLS (g, i, j, k) {
+    PetscInt idx[3] = {i, j, k};
+    MHGridCellOf(g, idx, &cell);
+    m->ops.reaction(m->data, t, cell.x, &u[GOff(&s, i, j, k) * nf], &f[OOff(g, i, j, k) * nf]);
+  }
 
   /* Transport, face by face along each axis. */
   for (PetscInt a = 0; a < g->dim; a++) {
@@ -200,106 +198,104 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
   PetscCall(MatZeroEntries(A));
   PetscCall(MatSetOption(A, MAT_IGNORE_ZERO_ENTRIES, PETSC_TRUE));
 
-  for (PetscInt k = g->xs[2]; k < g->xs[2] + g->xm[2]; k++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++) {
-        PetscInt idx[3] = {i, j, k}, gc = GOff(&s, i, j, k), ncol = 1, ld;
-        PetscInt col_of_side[3][2];
-        MHCell  *cl = &cell;
-        MHGridCellOf(g, idx, cl);
-        row.i   = i;
-        row.j   = j;
-        row.k   = k;
-        row.c   = 0;
-        cols[0] = row;
-        /* neighbour columns */
-        for (PetscInt a = 0; a < g->dim; a++) {
-          const PetscBool periodic = g->bc[a][0].type == MH_BC_PERIODIC;
-          for (PetscInt side = 0; side < 2; side++) {
-            PetscInt nb          = idx[a] + (side ? 1 : -1);
-            col_of_side[a][side] = -1;
-            if (!periodic && (nb < 0 || nb >= g->n[a])) continue;
-            cols[ncol] = row;
-            if (a == 0)
-              cols[ncol].i = nb;
-            else if (a == 1)
-              cols[ncol].j = nb;
-            else
-              cols[ncol].k = nb;
-            col_of_side[a][side] = ncol++;
-          }
-        }
-        ld = ncol * nf;
-        PetscCall(PetscArrayzero(vals, nf * ld));
-#define V(r, col, q) vals[(r)*ld + (col)*nf + (q)]
-        if (m->ops.reaction_jacobian) {
-          m->ops.reaction_jacobian(m->data, t, cl->x, &u[gc * nf], Jr);
-          for (PetscInt r = 0; r < nf; r++)
-            for (PetscInt q = 0; q < nf; q++)
-              V(r, 0, q) = Jr[r * nf + q];
-        }
-        for (PetscInt a = 0; a < g->dim; a++) {
-          const PetscInt  n = g->n[a], st = s.gstride[a];
-          const PetscReal wc = Width(g, a, idx[a]);
-          for (PetscInt side = 0; side < 2; side++) {
-            PetscInt col = col_of_side[a][side];
-            if (col < 0) { /* domain boundary */
-              const MHBoundary *bc = &g->bc[a][side];
-              if (bc->type != MH_BC_DIRICHLET) continue;
-              for (PetscInt q = 0; q < nf; q++)
-                if (bc->fixed[q]) V(q, 0, q) -= c[gc * nc + q] / (0.5 * wc) / wc;
-              for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
-                PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
-                PetscReal chi = c[gc * nc + nf + tx], v, uface, sg = side ? -1 : 1;
-                PetscBool upwind_inside;
-                if (!bc->fixed[ca]) continue;
-                v             = side == 0 ? chi * (u[gc * nf + ca] - bc->value[ca]) / (0.5 * wc) : chi * (bc->value[ca] - u[gc * nf + ca]) / (0.5 * wc);
-                upwind_inside = !(bc->fixed[q] && ((side == 0 && v > 0) || (side == 1 && v < 0)));
-                uface         = upwind_inside ? u[gc * nf + q] : bc->value[q];
-                /* f_c += sg * v * uface / wc, dv/dc_c = (side ? -1 : 1) chi / (wc/2) */
-                V(q, 0, ca) += sg * (side ? -1 : 1) * chi / (0.5 * wc) * uface / wc;
-                if (upwind_inside) V(q, 0, q) += sg * v / wc;
-              }
-              continue;
-            }
-            {
-              PetscInt  nbi = idx[a] + (side ? 1 : -1);
-              PetscInt  gn  = gc + (side ? st : -st);
-              PetscReal wn  = Width(g, a, nbi);
-              /* the face: L and R cells, sgn = +1 if this cell is R (flux in +axis enters it) */
-              PetscInt  gL = side ? gc : gn, gR = side ? gn : gc, Lg = side ? idx[a] : nbi, Rg = side ? nbi : idx[a];
-              PetscReal wL = side ? wc : wn, wR = side ? wn : wc, sg = side ? -1 : 1;
-              PetscInt  colL = side ? 0 : col, colR = side ? col : 0;
-              PetscBool periodic = g->bc[a][0].type == MH_BC_PERIODIC;
-              for (PetscInt q = 0; q < nf; q++) {
-                PetscReal T = Transmissibility(wc, c[gc * nc + q], wn, c[gn * nc + q]);
-                V(q, 0, q) -= T / wc;
-                V(q, col, q) += T / wc;
-              }
-              for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
-                PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
-                PetscReal chi   = 0.5 * (c[gL * nc + nf + tx] + c[gR * nc + nf + tx]);
-                PetscReal dist  = 0.5 * (wL + wR);
-                PetscReal v     = chi * (u[gR * nf + ca] - u[gL * nf + ca]) / dist;
-                PetscBool hasLL = periodic || Lg - 1 >= 0, hasRR = periodic || Rg + 1 <= n - 1;
-                PetscReal uLL = hasLL ? u[(gL - st) * nf + q] : 0, uRR = hasRR ? u[(gR + st) * nf + q] : 0;
-                PetscReal uface = FaceDensity(v, uLL, u[gL * nf + q], u[gR * nf + q], uRR, hasLL, hasRR, Width(g, a, Lg - 1), wL, wR, Width(g, a, Rg + 1));
-                /* f_c += sg * F / wc with F = v uface */
-                V(q, colR, ca) += sg * chi / dist * uface / wc;
-                V(q, colL, ca) -= sg * chi / dist * uface / wc;
-                V(q, v >= 0 ? colL : colR, q) += sg * v / wc;
-              }
-            }
-          }
-        }
-        for (PetscInt r = 0; r < nf; r++)
-          for (PetscInt q = 0; q < ld; q++)
-            vals[r * ld + q] *= sign;
-        for (PetscInt r = 0; r < nf; r++)
-          V(r, 0, r) += shift;
-#undef V
-        PetscCall(MatSetValuesBlockedStencil(A, 1, &row, ncol, cols, vals, ADD_VALUES));
+  MH_FOR_OWNED_CELLS (g, i, j, k) {
+    PetscInt idx[3] = {i, j, k}, gc = GOff(&s, i, j, k), ncol = 1, ld;
+    PetscInt col_of_side[3][2];
+    MHCell  *cl = &cell;
+    MHGridCellOf(g, idx, cl);
+    row.i   = i;
+    row.j   = j;
+    row.k   = k;
+    row.c   = 0;
+    cols[0] = row;
+    /* neighbour columns */
+    for (PetscInt a = 0; a < g->dim; a++) {
+      const PetscBool periodic = g->bc[a][0].type == MH_BC_PERIODIC;
+      for (PetscInt side = 0; side < 2; side++) {
+        PetscInt nb          = idx[a] + (side ? 1 : -1);
+        col_of_side[a][side] = -1;
+        if (!periodic && (nb < 0 || nb >= g->n[a])) continue;
+        cols[ncol] = row;
+        if (a == 0)
+          cols[ncol].i = nb;
+        else if (a == 1)
+          cols[ncol].j = nb;
+        else
+          cols[ncol].k = nb;
+        col_of_side[a][side] = ncol++;
       }
+    }
+    ld = ncol * nf;
+    PetscCall(PetscArrayzero(vals, nf * ld));
+#define V(r, col, q) vals[(r)*ld + (col)*nf + (q)]
+    if (m->ops.reaction_jacobian) {
+      m->ops.reaction_jacobian(m->data, t, cl->x, &u[gc * nf], Jr);
+      for (PetscInt r = 0; r < nf; r++)
+        for (PetscInt q = 0; q < nf; q++)
+          V(r, 0, q) = Jr[r * nf + q];
+    }
+    for (PetscInt a = 0; a < g->dim; a++) {
+      const PetscInt  n = g->n[a], st = s.gstride[a];
+      const PetscReal wc = Width(g, a, idx[a]);
+      for (PetscInt side = 0; side < 2; side++) {
+        PetscInt col = col_of_side[a][side];
+        if (col < 0) { /* domain boundary */
+          const MHBoundary *bc = &g->bc[a][side];
+          if (bc->type != MH_BC_DIRICHLET) continue;
+          for (PetscInt q = 0; q < nf; q++)
+            if (bc->fixed[q]) V(q, 0, q) -= c[gc * nc + q] / (0.5 * wc) / wc;
+          for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
+            PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
+            PetscReal chi = c[gc * nc + nf + tx], v, uface, sg = side ? -1 : 1;
+            PetscBool upwind_inside;
+            if (!bc->fixed[ca]) continue;
+            v             = side == 0 ? chi * (u[gc * nf + ca] - bc->value[ca]) / (0.5 * wc) : chi * (bc->value[ca] - u[gc * nf + ca]) / (0.5 * wc);
+            upwind_inside = !(bc->fixed[q] && ((side == 0 && v > 0) || (side == 1 && v < 0)));
+            uface         = upwind_inside ? u[gc * nf + q] : bc->value[q];
+            /* f_c += sg * v * uface / wc, dv/dc_c = (side ? -1 : 1) chi / (wc/2) */
+            V(q, 0, ca) += sg * (side ? -1 : 1) * chi / (0.5 * wc) * uface / wc;
+            if (upwind_inside) V(q, 0, q) += sg * v / wc;
+          }
+          continue;
+        }
+        {
+          PetscInt  nbi = idx[a] + (side ? 1 : -1);
+          PetscInt  gn  = gc + (side ? st : -st);
+          PetscReal wn  = Width(g, a, nbi);
+          /* the face: L and R cells, sgn = +1 if this cell is R (flux in +axis enters it) */
+          PetscInt  gL = side ? gc : gn, gR = side ? gn : gc, Lg = side ? idx[a] : nbi, Rg = side ? nbi : idx[a];
+          PetscReal wL = side ? wc : wn, wR = side ? wn : wc, sg = side ? -1 : 1;
+          PetscInt  colL = side ? 0 : col, colR = side ? col : 0;
+          PetscBool periodic = g->bc[a][0].type == MH_BC_PERIODIC;
+          for (PetscInt q = 0; q < nf; q++) {
+            PetscReal T = Transmissibility(wc, c[gc * nc + q], wn, c[gn * nc + q]);
+            V(q, 0, q) -= T / wc;
+            V(q, col, q) += T / wc;
+          }
+          for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
+            PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
+            PetscReal chi   = 0.5 * (c[gL * nc + nf + tx] + c[gR * nc + nf + tx]);
+            PetscReal dist  = 0.5 * (wL + wR);
+            PetscReal v     = chi * (u[gR * nf + ca] - u[gL * nf + ca]) / dist;
+            PetscBool hasLL = periodic || Lg - 1 >= 0, hasRR = periodic || Rg + 1 <= n - 1;
+            PetscReal uLL = hasLL ? u[(gL - st) * nf + q] : 0, uRR = hasRR ? u[(gR + st) * nf + q] : 0;
+            PetscReal uface = FaceDensity(v, uLL, u[gL * nf + q], u[gR * nf + q], uRR, hasLL, hasRR, Width(g, a, Lg - 1), wL, wR, Width(g, a, Rg + 1));
+            /* f_c += sg * F / wc with F = v uface */
+            V(q, colR, ca) += sg * chi / dist * uface / wc;
+            V(q, colL, ca) -= sg * chi / dist * uface / wc;
+            V(q, v >= 0 ? colL : colR, q) += sg * v / wc;
+          }
+        }
+      }
+    }
+    for (PetscInt r = 0; r < nf; r++)
+      for (PetscInt q = 0; q < ld; q++)
+        vals[r * ld + q] *= sign;
+    for (PetscInt r = 0; r < nf; r++)
+      V(r, 0, r) += shift;
+#undef V
+    PetscCall(MatSetValuesBlockedStencil(A, 1, &row, ncol, cols, vals, ADD_VALUES));
+  }
   PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
   PetscCall(VecRestoreArrayRead(sim->coef, &c));

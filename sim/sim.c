@@ -157,13 +157,11 @@ PetscErrorCode MHSimSetUp(MHSim sim)
   PetscCall(DMCreateLocalVector(g->dacoef, &sim->coef));
   PetscCall(MHGridFillCoefficients(g, m, sim->coef));
   PetscCall(VecGetArray(sim->U, &u));
-  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
-        PetscInt idx[3] = {i, j, kk};
-        MHGridCellOf(g, idx, &cell);
-        PetscCall(m->ops.initial(m, &cell, &u[k * m->nf]));
-      }
+  MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, k) {
+    PetscInt idx[3] = {i, j, kk};
+    MHGridCellOf(g, idx, &cell);
+    PetscCall(m->ops.initial(m, &cell, &u[k * m->nf]));
+  }
   PetscCall(VecRestoreArray(sim->U, &u));
   PetscCall(MHSolverSetUp(sim));
   PetscCall(TSSetPostStep(sim->ts, MHTSPostStep));
@@ -298,18 +296,16 @@ PetscErrorCode MHSimErrorNorms(MHSim sim, PetscReal t, Vec U, PetscReal l2[], Pe
   PetscFunctionBeginUser;
   PetscCheck(m->ops.exact, sim->comm, PETSC_ERR_SUP, "model %s has no exact solution", m->name);
   PetscCall(VecGetArrayRead(U, &u));
-  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
-        PetscInt idx[3] = {i, j, kk};
-        MHGridCellOf(g, idx, &cell);
-        m->ops.exact(m->data, t, cell.x, &u[k * nf], ex);
-        for (PetscInt f = 0; f < nf; f++) {
-          PetscReal e = PetscAbsScalar(u[k * nf + f] - ex[f]);
-          lsum[f] += MHGridCellVolume(g, idx) * e * e;
-          lmax[f] = PetscMax(lmax[f], e);
-        }
-      }
+  MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, k) {
+    PetscInt idx[3] = {i, j, kk};
+    MHGridCellOf(g, idx, &cell);
+    m->ops.exact(m->data, t, cell.x, &u[k * nf], ex);
+    for (PetscInt f = 0; f < nf; f++) {
+      PetscReal e = PetscAbsScalar(u[k * nf + f] - ex[f]);
+      lsum[f] += MHGridCellVolume(g, idx) * e * e;
+      lmax[f] = PetscMax(lmax[f], e);
+    }
+  }
   PetscCall(VecRestoreArrayRead(U, &u));
   PetscCall(MPIU_Allreduce(lsum, l2, (PetscMPIInt)nf, MPIU_REAL, MPIU_SUM, sim->comm));
   PetscCall(MPIU_Allreduce(lmax, linf, (PetscMPIInt)nf, MPIU_REAL, MPIU_MAX, sim->comm));

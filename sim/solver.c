@@ -103,28 +103,26 @@ static PetscErrorCode MHJacobianMatrix(MHSim sim, PetscBool pattern, Mat *J)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc2(nloc, &dnz, nloc, &onz));
-  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++)
-        for (PetscInt q = 0; q < nf; q++, k++) {
-          PetscInt idx[3] = {i, j, kk}, nd = 0, no = 0, nofill = 0;
-          for (PetscInt r = 0; r < nf; r++) {
-            nd += sim->dfill[q * nf + r];
-            nofill += sim->ofill[q * nf + r];
-          }
-          for (PetscInt a = 0; a < g->dim; a++)
-            for (PetscInt side = -1; side <= 1; side += 2) {
-              PetscInt nb = idx[a] + side;
-              if (g->bc[a][0].type != MH_BC_PERIODIC && (nb < 0 || nb >= g->n[a])) continue;
-              nb = (nb + g->n[a]) % g->n[a];
-              if (nb >= g->xs[a] && nb < g->xs[a] + g->xm[a])
-                nd += nofill;
-              else
-                no += nofill;
-            }
-          dnz[k] = PetscMin(nd, nloc);
-          onz[k] = no;
+  MH_FOR_OWNED_CELLS (g, i, j, kk)
+    for (PetscInt q = 0; q < nf; q++, k++) {
+      PetscInt idx[3] = {i, j, kk}, nd = 0, no = 0, nofill = 0;
+      for (PetscInt r = 0; r < nf; r++) {
+        nd += sim->dfill[q * nf + r];
+        nofill += sim->ofill[q * nf + r];
+      }
+      for (PetscInt a = 0; a < g->dim; a++)
+        for (PetscInt side = -1; side <= 1; side += 2) {
+          PetscInt nb = idx[a] + side;
+          if (g->bc[a][0].type != MH_BC_PERIODIC && (nb < 0 || nb >= g->n[a])) continue;
+          nb = (nb + g->n[a]) % g->n[a];
+          if (nb >= g->xs[a] && nb < g->xs[a] + g->xm[a])
+            nd += nofill;
+          else
+            no += nofill;
         }
+      dnz[k] = PetscMin(nd, nloc);
+      onz[k] = no;
+    }
   PetscCall(MatCreate(sim->comm, &A));
   PetscCall(MatSetSizes(A, nloc, nloc, PETSC_DETERMINE, PETSC_DETERMINE));
   PetscCall(MatSetType(A, MATAIJ));
@@ -138,42 +136,40 @@ static PetscErrorCode MHJacobianMatrix(MHSim sim, PetscBool pattern, Mat *J)
   PetscCall(MatSetStencil(A, g->dim, dims, starts, nf));
   PetscCall(MatSetOption(A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
   if (pattern) {
-    for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
-      for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-        for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++) {
-          PetscInt   idx[3] = {i, j, kk};
-          MatStencil row, col;
-          PetscReal  zero = 0;
-          row.i           = i;
-          row.j           = j;
-          row.k           = kk;
-          for (PetscInt q = 0; q < nf; q++) {
-            row.c = q;
-            col   = row;
+    MH_FOR_OWNED_CELLS (g, i, j, kk) {
+      PetscInt   idx[3] = {i, j, kk};
+      MatStencil row, col;
+      PetscReal  zero = 0;
+      row.i           = i;
+      row.j           = j;
+      row.k           = kk;
+      for (PetscInt q = 0; q < nf; q++) {
+        row.c = q;
+        col   = row;
+        for (PetscInt r = 0; r < nf; r++)
+          if (sim->dfill[q * nf + r]) {
+            col.c = r;
+            PetscCall(MatSetValuesStencil(A, 1, &row, 1, &col, &zero, INSERT_VALUES));
+          }
+        for (PetscInt a = 0; a < g->dim; a++)
+          for (PetscInt side = -1; side <= 1; side += 2) {
+            PetscInt nb = idx[a] + side;
+            if (g->bc[a][0].type != MH_BC_PERIODIC && (nb < 0 || nb >= g->n[a])) continue;
+            col = row;
+            if (a == 0)
+              col.i = nb;
+            else if (a == 1)
+              col.j = nb;
+            else
+              col.k = nb;
             for (PetscInt r = 0; r < nf; r++)
-              if (sim->dfill[q * nf + r]) {
+              if (sim->ofill[q * nf + r]) {
                 col.c = r;
                 PetscCall(MatSetValuesStencil(A, 1, &row, 1, &col, &zero, INSERT_VALUES));
               }
-            for (PetscInt a = 0; a < g->dim; a++)
-              for (PetscInt side = -1; side <= 1; side += 2) {
-                PetscInt nb = idx[a] + side;
-                if (g->bc[a][0].type != MH_BC_PERIODIC && (nb < 0 || nb >= g->n[a])) continue;
-                col = row;
-                if (a == 0)
-                  col.i = nb;
-                else if (a == 1)
-                  col.j = nb;
-                else
-                  col.k = nb;
-                for (PetscInt r = 0; r < nf; r++)
-                  if (sim->ofill[q * nf + r]) {
-                    col.c = r;
-                    PetscCall(MatSetValuesStencil(A, 1, &row, 1, &col, &zero, INSERT_VALUES));
-                  }
-              }
           }
-        }
+      }
+    }
     PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
     PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
   }

@@ -22,16 +22,14 @@ static PetscErrorCode FillState(MHSim sim, StateFn fn, Vec U)
   PetscFunctionBeginUser;
   PetscCall(MHSimGetGrid(sim, &g));
   PetscCall(VecGetArray(U, &u));
-  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
-        PetscReal x[3]   = {0, 0, 0};
-        PetscInt  idx[3] = {i, j, kk};
-        for (PetscInt a = 0; a < g->dim; a++)
-          x[g->phys[a]] = g->centres[a][idx[a]];
-        for (PetscInt f = 0; f < g->nf; f++)
-          u[k * g->nf + f] = fn(x, f, g->dim);
-      }
+  MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, k) {
+    PetscReal x[3]   = {0, 0, 0};
+    PetscInt  idx[3] = {i, j, kk};
+    for (PetscInt a = 0; a < g->dim; a++)
+      x[g->phys[a]] = g->centres[a][idx[a]];
+    for (PetscInt f = 0; f < g->nf; f++)
+      u[k * g->nf + f] = fn(x, f, g->dim);
+  }
   PetscCall(VecRestoreArray(U, &u));
   PetscFunctionReturn(0);
 }
@@ -71,16 +69,14 @@ static PetscErrorCode Totals(MHSim sim, Vec F, PetscReal sum[2], PetscReal abs[2
   PetscFunctionBeginUser;
   PetscCall(MHSimGetGrid(sim, &g));
   PetscCall(VecGetArrayRead(F, &f));
-  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
-        PetscInt  idx[3] = {i, j, kk};
-        PetscReal v      = MHGridCellVolume(g, idx);
-        for (PetscInt q = 0; q < 2; q++) {
-          l[q] += v * f[k * 2 + q];
-          l[2 + q] += v * PetscAbsScalar(f[k * 2 + q]);
-        }
-      }
+  MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, k) {
+    PetscInt  idx[3] = {i, j, kk};
+    PetscReal v      = MHGridCellVolume(g, idx);
+    for (PetscInt q = 0; q < 2; q++) {
+      l[q] += v * f[k * 2 + q];
+      l[2 + q] += v * PetscAbsScalar(f[k * 2 + q]);
+    }
+  }
   PetscCall(VecRestoreArrayRead(F, &f));
   PetscCall(MPIU_Allreduce(l, gl, 4, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
   sum[0] = gl[0];
@@ -101,15 +97,13 @@ static PetscErrorCode MaxDeviation(MHSim sim, Vec F, PetscReal expected, PetscIn
   PetscFunctionBeginUser;
   PetscCall(MHSimGetGrid(sim, &g));
   PetscCall(VecGetArrayRead(F, &f));
-  for (PetscInt kk = g->xs[2]; kk < g->xs[2] + g->xm[2]; kk++)
-    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++)
-      for (PetscInt i = g->xs[0]; i < g->xs[0] + g->xm[0]; i++, k++) {
-        PetscInt  idx[3] = {i, j, kk};
-        PetscBool inner  = PETSC_TRUE;
-        for (PetscInt a = 0; a < g->dim; a++)
-          if (idx[a] < margin || idx[a] >= g->n[a] - margin) inner = PETSC_FALSE;
-        if (inner) l = PetscMax(l, PetscAbsScalar(f[k * g->nf] - expected));
-      }
+  MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, k) {
+    PetscInt  idx[3] = {i, j, kk};
+    PetscBool inner  = PETSC_TRUE;
+    for (PetscInt a = 0; a < g->dim; a++)
+      if (idx[a] < margin || idx[a] >= g->n[a] - margin) inner = PETSC_FALSE;
+    if (inner) l = PetscMax(l, PetscAbsScalar(f[k * g->nf] - expected));
+  }
   PetscCall(VecRestoreArrayRead(F, &f));
   PetscCall(MPIU_Allreduce(&l, dev, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
   PetscFunctionReturn(0);
