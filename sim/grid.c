@@ -11,8 +11,9 @@ PetscErrorCode MHSetupDefaults(MHSetup *s)
   PetscCall(PetscMemzero(s, sizeof *s));
   s->dim = 1;
   for (PetscInt a = 0; a < 3; a++) {
-    s->cells[a]  = 64;
-    s->length[a] = 1.0;
+    s->cells[a]   = 64;
+    s->length[a]  = 1.0;
+    s->grading[a] = 1.0;
     for (PetscInt side = 0; side < 2; side++) {
       s->bc[a][side].type = MH_BC_ZERO_FLUX;
       for (PetscInt f = 0; f < MH_MAX_FIELDS; f++)
@@ -101,8 +102,20 @@ PetscErrorCode MHGridSetFromOptions(PetscOptionItems *PetscOptionsObject, MHGrid
     PetscCall(PetscSNPrintf(help, sizeof help, "Domain length along %s [%s]", axis_name[p], m->length_unit));
     PetscCall(PetscOptionsReal(opt, help, "", s->length[p], &s->length[p], NULL));
     PetscCheck(s->length[p] > 0 && !PetscIsInfOrNanReal(s->length[p]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: must be > 0", opt, (double)s->length[p]);
-    g->n[a]      = s->cells[p];
-    g->length[a] = s->length[p];
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-grading_%s", axis_name[p]));
+    PetscCall(PetscSNPrintf(help, sizeof help, "Grading along %s: width of the last cell over the first (1 uniform, > 1 fine near %s = 0)", axis_name[p], axis_name[p]));
+    PetscCall(PetscOptionsReal(opt, help, "", s->grading[p], &s->grading[p], NULL));
+    PetscCheck(s->grading[p] > 0 && s->grading[p] <= 1e4, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: must lie in (0, 1e4]", opt, (double)s->grading[p]);
+    PetscCheck(s->cells[p] >= s->nbreaks[p] + 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-n%s %" PetscInt_FMT ": too coarse to put a face on each of the %" PetscInt_FMT " layer interfaces along %s; use at least %" PetscInt_FMT " cells", axis_name[p], s->cells[p], s->nbreaks[p], axis_name[p], s->nbreaks[p] + 1);
+    for (PetscInt b = 0; b < s->nbreaks[p]; b++)
+      PetscCheck(s->breaks[p][b] > 0 && s->breaks[p][b] < s->length[p] && (b == 0 || s->breaks[p][b] > s->breaks[p][b - 1]), m->comm, PETSC_ERR_ARG_OUTOFRANGE,
+          "-length_%s %g: the layer interfaces along %s (deepest at %g) must lie strictly inside the domain, in increasing order", axis_name[p], (double)s->length[p], axis_name[p], (double)s->breaks[p][s->nbreaks[p] - 1]);
+    g->n[a]       = s->cells[p];
+    g->length[a]  = s->length[p];
+    g->grading[a] = s->grading[p];
+    g->nbreaks[a] = s->nbreaks[p];
+    for (PetscInt b = 0; b < s->nbreaks[p]; b++)
+      g->breaks[a][b] = s->breaks[p][b];
     PetscCall(MHBoundaryFromOptions(PetscOptionsObject, m, axis_name[p], "min", &s->bc[p][0]));
     PetscCall(MHBoundaryFromOptions(PetscOptionsObject, m, axis_name[p], "max", &s->bc[p][1]));
     PetscCheck((s->bc[p][0].type == MH_BC_PERIODIC) == (s->bc[p][1].type == MH_BC_PERIODIC), m->comm, PETSC_ERR_ARG_INCOMP,
@@ -110,6 +123,60 @@ PetscErrorCode MHGridSetFromOptions(PetscOptionItems *PetscOptionsObject, MHGrid
     g->bc[a][0] = s->bc[p][0];
     g->bc[a][1] = s->bc[p][1];
   }
+  PetscFunctionReturn(0);
+}
+
+/* Stretched coordinate of the graded map z(xi) = L (r^xi - 1)/(r - 1), whose cell widths grow
+   geometrically by the factor r over the axis when xi is spaced uniformly. */
+static PetscReal GradedXi(PetscReal L, PetscReal r, PetscReal z)
+{
+  if (PetscAbsReal(r - 1) < 1e-12) return z / L;
+  return PetscLogReal(1 + z * (r - 1) / L) / PetscLogReal(r);
+}
+
+static PetscReal GradedZ(PetscReal L, PetscReal r, PetscReal xi)
+{
+  if (PetscAbsReal(r - 1) < 1e-12) return L * xi;
+  return L * (PetscPowReal(r, xi) - 1) / (r - 1);
+}
+
+/* Faces of an axis of length L with n cells, grading r, and a face on each break: the breaks cut
+   the stretched coordinate into segments; each gets cells in proportion to its stretched length
+   (at least one, largest remainders first) spaced uniformly in the stretched coordinate. */
+PetscErrorCode MHGridFaces(PetscReal L, PetscInt n, PetscReal r, PetscInt nb, const PetscReal breaks[], PetscReal faces[])
+{
+  PetscReal xi[MH_MAX_BREAKS + 2], ideal[MH_MAX_BREAKS + 1];
+  PetscInt  cells[MH_MAX_BREAKS + 1], ns = nb + 1, sum = 0, f = 0;
+
+  PetscFunctionBeginUser;
+  PetscCheck(n >= ns, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " cells cannot hold %" PetscInt_FMT " segments", n, ns);
+  xi[0]  = 0;
+  xi[ns] = 1;
+  for (PetscInt b = 0; b < nb; b++)
+    xi[b + 1] = GradedXi(L, r, breaks[b]);
+  for (PetscInt s = 0; s < ns; s++) {
+    ideal[s] = n * (xi[s + 1] - xi[s]);
+    cells[s] = PetscMax(1, (PetscInt)PetscFloorReal(ideal[s]));
+    sum += cells[s];
+  }
+  while (sum != n) { /* give to the most under-served segment, or take from the most over-served */
+    PetscInt  best  = -1;
+    PetscReal bestv = 0;
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscReal v = sum < n ? ideal[s] - cells[s] : cells[s] - ideal[s];
+      if (sum > n && cells[s] == 1) continue;
+      if (best < 0 || v > bestv) {
+        best  = s;
+        bestv = v;
+      }
+    }
+    cells[best] += sum < n ? 1 : -1;
+    sum += sum < n ? 1 : -1;
+  }
+  for (PetscInt s = 0; s < ns; s++)
+    for (PetscInt i = 0; i < cells[s]; i++)
+      faces[f++] = i == 0 ? (s == 0 ? 0 : breaks[s - 1]) : GradedZ(L, r, xi[s] + (xi[s + 1] - xi[s]) * i / cells[s]);
+  faces[n] = L;
   PetscFunctionReturn(0);
 }
 
@@ -171,12 +238,15 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
     g->xs[a] = g->gxs[a] = 0;
     g->xm[a] = g->gxm[a] = 1;
   }
-  /* Uniform rectilinear coordinates (cell-centred). */
+  /* Rectilinear coordinates (cell-centred), graded, with faces on the breaks. */
   for (PetscInt a = 0; a < 3; a++) {
     PetscInt n = g->n[a];
     PetscCall(PetscMalloc3(n + 1, &g->faces[a], n, &g->centres[a], n, &g->widths[a]));
-    for (PetscInt i = 0; i <= n; i++)
-      g->faces[a][i] = a < g->dim ? g->length[a] * i / n : 0;
+    if (a < g->dim)
+      PetscCall(MHGridFaces(g->length[a], n, g->grading[a], g->nbreaks[a], g->breaks[a], g->faces[a]));
+    else
+      for (PetscInt i = 0; i <= n; i++)
+        g->faces[a][i] = 0;
     for (PetscInt i = 0; i < n; i++) {
       g->widths[a][i]  = a < g->dim ? g->faces[a][i + 1] - g->faces[a][i] : 1;
       g->centres[a][i] = a < g->dim ? 0.5 * (g->faces[a][i] + g->faces[a][i + 1]) : 0;

@@ -33,6 +33,8 @@ struct _p_MHSim {
   Mat            J;
   PetscBool      help, quiet, analytic_jacobian, setup_called, stopped;
   PetscReal      t_end, negative_tol;
+  PetscReal      dt0;        /* first step, also after every event */
+  PetscInt       event_next; /* the model's next event */
   PetscInt       unused_checked;
   MHOutput       out;
   PetscReal      outcomes[MH_MAX_OUTCOMES];

@@ -6,9 +6,11 @@
 
 #define MH_MAX_FIELDS 32
 #define MH_MAX_TAXIS 16
-#define MH_MAX_OUTCOMES 32
+#define MH_MAX_OUTCOMES 128
 #define MH_NAME_LEN 64
-#define MH_MAX_PARAMS 128
+#define MH_MAX_PARAMS 256
+#define MH_MAX_BREAKS 16
+#define MH_MAX_EVENTS 64
 
 extern const char MH_VERSION[];
 extern const char MH_GIT_REVISION[];
@@ -29,11 +31,14 @@ typedef struct {
 } MHBoundary;
 
 typedef struct {
-  PetscInt   dim;            /* 1, 2 or 3 */
-  PetscInt   nf;             /* fields (DMDA components) */
-  PetscInt   phys[3];        /* physical axis of each DMDA axis */
-  PetscInt   n[3];           /* cells along each DMDA axis (1 for absent axes) */
-  PetscReal  length[3];      /* domain length along each DMDA axis (model length unit) */
+  PetscInt   dim;        /* 1, 2 or 3 */
+  PetscInt   nf;         /* fields (DMDA components) */
+  PetscInt   phys[3];    /* physical axis of each DMDA axis */
+  PetscInt   n[3];       /* cells along each DMDA axis (1 for absent axes) */
+  PetscReal  length[3];  /* domain length along each DMDA axis (model length unit) */
+  PetscReal  grading[3]; /* width of the last cell over the first, per DMDA axis */
+  PetscInt   nbreaks[3]; /* positions held on faces (layer interfaces), per DMDA axis */
+  PetscReal  breaks[3][MH_MAX_BREAKS];
   PetscReal *faces[3];       /* n+1 face positions per DMDA axis, held whole on every rank */
   PetscReal *centres[3];     /* n cell centres */
   PetscReal *widths[3];      /* n cell widths */
@@ -66,11 +71,16 @@ typedef struct {
 
 /* ---------------------------------------------------------------------------------------------
    Set-up defaults a model proposes before the framework reads its own options: grid, boundary
-   conditions and time span. Indices are physical axes (x, y, z). */
+   conditions and time span. Indices are physical axes (x, y, z). Grading: ratio of the last cell's
+   width to the first's (1: uniform); breaks: positions that must fall on cell faces (layer
+   interfaces), strictly inside (0, length). */
 typedef struct {
   PetscInt   dim;
   PetscInt   cells[3];
   PetscReal  length[3];
+  PetscReal  grading[3];
+  PetscInt   nbreaks[3];
+  PetscReal  breaks[3][MH_MAX_BREAKS];
   MHBoundary bc[3][2];
   PetscReal  t_end, dt_initial;
 } MHSetup;
@@ -118,6 +128,9 @@ typedef struct {
   /* optional scalar outcomes at time t (collective); may ask the run to stop */
   PetscErrorCode (*outcomes)(MHModel, const MHGrid *, PetscReal t, Vec U, PetscReal out[], PetscBool *stop);
   PetscErrorCode (*destroy)(MHModel); /* optional: without it, PetscFree(data) */
+  /* optional: event k at time event_time[k] (a treatment session) changes the state U in place
+     (collective); the integrator restarts after it */
+  PetscErrorCode (*event)(MHModel, const MHGrid *, PetscInt, PetscReal, Vec);
 } MHModelOps;
 
 struct _p_MHModel {
@@ -136,6 +149,8 @@ struct _p_MHModel {
   char       outcome_unit[MH_MAX_OUTCOMES][MH_NAME_LEN];
   PetscInt   nparams;
   MHParam    param[MH_MAX_PARAMS];
+  PetscInt   nevents;
+  PetscReal  event_time[MH_MAX_EVENTS]; /* increasing; set through MHModelSetEvents */
   MHModelOps ops;
   void      *data;
 };
@@ -153,6 +168,8 @@ PETSC_EXTERN PetscErrorCode MHModelSetUnits(MHModel, const char[], const char[])
 PETSC_EXTERN PetscErrorCode MHModelAddTaxis(MHModel, PetscInt, PetscInt);
 PETSC_EXTERN PetscErrorCode MHModelAddOutcome(MHModel, const char[], const char[]);
 PETSC_EXTERN PetscErrorCode MHModelParamReal(MHModel, PetscOptionItems *, const char[], const char[], const char[], PetscReal, MHRange, PetscReal *);
+PETSC_EXTERN PetscErrorCode MHModelParamRealArray(MHModel, PetscOptionItems *, const char[], const char[], const char[], PetscInt, const char *const[], const PetscReal[], MHRange, PetscInt *, PetscReal[]);
+PETSC_EXTERN PetscErrorCode MHModelSetEvents(MHModel, PetscInt, const PetscReal[]);
 PETSC_EXTERN PetscErrorCode MHModelParamInt(MHModel, PetscOptionItems *, const char[], const char[], PetscInt, PetscInt, PetscInt, PetscInt *);
 PETSC_EXTERN PetscErrorCode MHModelParamEnum(MHModel, PetscOptionItems *, const char[], const char[], const char *const[], PetscInt, PetscInt *);
 PETSC_EXTERN PetscErrorCode MHModelView(MHModel, PetscViewer);
@@ -163,6 +180,8 @@ PETSC_EXTERN PetscErrorCode MHGridIntegrate(const MHGrid *, Vec, PetscReal[]);
 PETSC_EXTERN PetscErrorCode MHGridValueNearest(const MHGrid *, Vec, const PetscReal[3], PetscReal[]);
 PETSC_EXTERN PetscReal      MHGridCellVolume(const MHGrid *, const PetscInt[3]);
 PETSC_EXTERN PetscReal      MHGridTotalVolume(const MHGrid *);
+/* Faces of a graded axis (length, cells, grading, breaks) into faces[n+1]. */
+PETSC_EXTERN PetscErrorCode MHGridFaces(PetscReal, PetscInt, PetscReal, PetscInt, const PetscReal[], PetscReal[]);
 
 /* ---------------------------------------------------------------------------------------------
    The simulation: a model on a grid, integrated by a TS, written to HDF5. */

@@ -151,32 +151,99 @@ static PetscErrorCode MHModelRecord(MHModel m, const char name[], const char uni
   PetscFunctionReturn(0);
 }
 
+/* One clear line when v lies outside r. */
+static PetscErrorCode MHRangeCheck(MHModel m, const char opt[], const char unit[], PetscReal v, MHRange r)
+{
+  char lo[32], hi[32];
+
+  PetscFunctionBeginUser;
+  if (!PetscIsInfOrNanReal(v) && (r.lo_open ? v > r.lo : v >= r.lo) && (r.hi_open ? v < r.hi : v <= r.hi)) PetscFunctionReturn(0);
+  if (r.lo <= PETSC_MIN_REAL)
+    PetscCall(PetscStrncpy(lo, "-inf", sizeof lo));
+  else
+    PetscCall(PetscSNPrintf(lo, sizeof lo, "%g", (double)r.lo));
+  if (r.hi >= PETSC_MAX_REAL)
+    PetscCall(PetscStrncpy(hi, "inf", sizeof hi));
+  else
+    PetscCall(PetscSNPrintf(hi, sizeof hi, "%g", (double)r.hi));
+  SETERRQ(m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: out of range; allowed %s%s, %s%s [%s]", opt, (double)v, r.lo_open ? "(" : "[", lo, hi, r.hi_open ? ")" : "]", unit);
+}
+
 /* A real parameter -<model>_<name> [unit]: default, range check with one clear line, recorded. */
 PetscErrorCode MHModelParamReal(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char unit[], const char help[], PetscReal def, MHRange r, PetscReal *value)
 {
   char      opt[2 * MH_NAME_LEN + 2], text[512];
   PetscReal v = def;
-  PetscBool ok;
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
   PetscCall(PetscSNPrintf(text, sizeof text, "%s [%s]", help, unit));
   PetscCall(PetscOptionsReal(opt, text, "", def, &v, NULL));
-  ok = !PetscIsInfOrNanReal(v) && (r.lo_open ? v > r.lo : v >= r.lo) && (r.hi_open ? v < r.hi : v <= r.hi);
-  if (!ok) {
-    char lo[32], hi[32];
-    if (r.lo <= PETSC_MIN_REAL)
-      PetscCall(PetscStrncpy(lo, "-inf", sizeof lo));
-    else
-      PetscCall(PetscSNPrintf(lo, sizeof lo, "%g", (double)r.lo));
-    if (r.hi >= PETSC_MAX_REAL)
-      PetscCall(PetscStrncpy(hi, "inf", sizeof hi));
-    else
-      PetscCall(PetscSNPrintf(hi, sizeof hi, "%g", (double)r.hi));
-    SETERRQ(m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: out of range; allowed %s%s, %s%s [%s]", opt, (double)v, r.lo_open ? "(" : "[", lo, hi, r.hi_open ? ")" : "]", unit);
-  }
+  PetscCall(MHRangeCheck(m, opt, unit, v, r));
   PetscCall(MHModelRecord(m, name, unit, v, NULL));
   *value = v;
+  PetscFunctionReturn(0);
+}
+
+/* A list of reals -<model>_<name> v1,v2,... [unit], each checked against r and recorded as
+   name[label] (labels NULL: name[k]). Fixed length (nmax == *n on entry, labels given): exactly n
+   values, or one value for all. Variable length (*n on entry is the default count): 1 to nmax values. */
+PetscErrorCode MHModelParamRealArray(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char unit[], const char help[], PetscInt nmax, const char *const labels[], const PetscReal defaults[], MHRange r, PetscInt *n, PetscReal values[])
+{
+  char      opt[2 * MH_NAME_LEN + 2], text[512], rec[2 * MH_NAME_LEN];
+  PetscReal v[MH_MAX_PARAMS];
+  PetscInt  nv = nmax, ndef = *n;
+  PetscBool set, fixed      = (PetscBool)(labels != NULL);
+
+  PetscFunctionBeginUser;
+  PetscCheck(nmax <= MH_MAX_PARAMS && ndef <= nmax, m->comm, PETSC_ERR_PLIB, "parameter %s: at most %d values", name, MH_MAX_PARAMS);
+  PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
+  if (fixed) {
+    char list[256] = "";
+    for (PetscInt k = 0; k < nmax; k++) {
+      PetscCall(PetscStrlcat(list, k ? "," : "", sizeof list));
+      PetscCall(PetscStrlcat(list, labels[k], sizeof list));
+    }
+    PetscCall(PetscSNPrintf(text, sizeof text, "%s, per %s (one value: all) [%s]", help, list, unit));
+  } else
+    PetscCall(PetscSNPrintf(text, sizeof text, "%s (1 to %" PetscInt_FMT " values) [%s]", help, nmax, unit));
+  for (PetscInt k = 0; k < ndef; k++)
+    v[k] = defaults[k];
+  PetscCall(PetscOptionsRealArray(opt, text, "", v, &nv, &set));
+  if (!set) nv = ndef;
+  if (fixed) {
+    PetscCheck(nv == nmax || nv == 1, m->comm, PETSC_ERR_ARG_SIZ, "%s: gives %" PetscInt_FMT " values; give 1 or %" PetscInt_FMT, opt, nv, nmax);
+    if (nv == 1)
+      for (PetscInt k = 1; k < nmax; k++)
+        v[k] = v[0];
+    nv = nmax;
+  } else
+    PetscCheck(nv >= 1, m->comm, PETSC_ERR_ARG_SIZ, "%s: give at least one value", opt);
+  for (PetscInt k = 0; k < nv; k++) {
+    char ko[2 * MH_NAME_LEN + 32];
+    PetscCall(PetscSNPrintf(ko, sizeof ko, "%s (value %" PetscInt_FMT ")", opt, k + 1));
+    PetscCall(MHRangeCheck(m, ko, unit, v[k], r));
+    if (fixed)
+      PetscCall(PetscSNPrintf(rec, sizeof rec, "%s.%s", name, labels[k]));
+    else
+      PetscCall(PetscSNPrintf(rec, sizeof rec, "%s.%" PetscInt_FMT, name, k + 1));
+    PetscCall(MHModelRecord(m, rec, unit, v[k], NULL));
+    values[k] = v[k];
+  }
+  *n = nv;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelSetEvents(MHModel m, PetscInt n, const PetscReal times[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!n || m->ops.event, m->comm, PETSC_ERR_PLIB, "model %s sets events without an event hook", m->name);
+  PetscCheck(n >= 0 && n <= MH_MAX_EVENTS, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: at most %d events, not %" PetscInt_FMT, m->name, MH_MAX_EVENTS, n);
+  for (PetscInt k = 0; k < n; k++) {
+    PetscCheck(times[k] >= 0 && (k == 0 || times[k] > times[k - 1]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: event times must be >= 0 and increasing (event %" PetscInt_FMT " at %g)", m->name, k + 1, (double)times[k]);
+    m->event_time[k] = times[k];
+  }
+  m->nevents = n;
   PetscFunctionReturn(0);
 }
 

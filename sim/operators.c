@@ -4,7 +4,8 @@
 
    Diffusion: conservative two-point fluxes with distance-weighted harmonic means of the cell
    diffusivities, exact for layered media whose interfaces lie on cell faces. Taxis: face velocity
-   from the attractant's gradient, the moving density reconstructed upwind with a minmod-limited
+   from the attractant's gradient and the harmonic mean of the cells' sensitivities, the moving
+   density reconstructed upwind with a minmod-limited
    slope (first order next to a non-periodic boundary). Each face flux is computed once and given
    to its two cells, so the sum over cells telescopes (conservation to round-off). */
 #include "mhimpl.h"
@@ -53,6 +54,14 @@ static inline PetscReal Transmissibility(PetscReal wL, PetscReal DL, PetscReal w
 {
   if (DL <= 0 || DR <= 0) return 0;
   return 2 / (wL / DL + wR / DR);
+}
+
+/* Taxis sensitivity of a face: the harmonic mean of its cells' (none through a face where either
+   side has none, e.g. into a layer a cell type cannot enter). */
+static inline PetscReal FaceSensitivity(PetscReal a, PetscReal b)
+{
+  if (a <= 0 || b <= 0) return 0;
+  return 2 * a * b / (a + b);
 }
 
 /* Upwind, limited value of the moving density at a face; first order where a second neighbour is absent. */
@@ -154,7 +163,7 @@ PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec F)
           }
           for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
             PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
-            PetscReal chi   = 0.5 * (c[gL * nc + nf + tx] + c[gR * nc + nf + tx]);
+            PetscReal chi   = FaceSensitivity(c[gL * nc + nf + tx], c[gR * nc + nf + tx]);
             PetscReal v     = chi * (u[gR * nf + ca] - u[gL * nf + ca]) / (0.5 * (wL + wR));
             PetscBool hasLL = periodic || L - 1 >= 0, hasRR = periodic || R + 1 <= n - 1;
             PetscReal uLL = hasLL ? u[(gL - st) * nf + q] : 0, uRR = hasRR ? u[(gR + st) * nf + q] : 0;
@@ -274,7 +283,7 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
           }
           for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
             PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
-            PetscReal chi   = 0.5 * (c[gL * nc + nf + tx] + c[gR * nc + nf + tx]);
+            PetscReal chi   = FaceSensitivity(c[gL * nc + nf + tx], c[gR * nc + nf + tx]);
             PetscReal dist  = 0.5 * (wL + wR);
             PetscReal v     = chi * (u[gR * nf + ca] - u[gL * nf + ca]) / dist;
             PetscBool hasLL = periodic || Lg - 1 >= 0, hasRR = periodic || Rg + 1 <= n - 1;

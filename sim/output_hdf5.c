@@ -58,7 +58,26 @@ static PetscErrorCode MHOutputTimes(MHSim sim)
       o->times[k] = o->count == 1 ? T : t1 * PetscPowReal(T / t1, (PetscReal)(k - 1) / (o->count - 1));
   }
   o->times[o->count] = T;
-  o->next            = 0;
+  /* a snapshot just after every event inside the run */
+  for (PetscInt e = 0; e < sim->model->nevents; e++) {
+    PetscReal te = sim->model->event_time[e], tol = 1e-12 * PetscMax(1.0, T);
+    PetscInt  at   = 0;
+    PetscBool have = PETSC_FALSE;
+    if (te <= 0 || te >= T) continue;
+    for (PetscInt k = 0; k < o->ntimes; k++)
+      if (PetscAbsReal(o->times[k] - te) <= tol) have = PETSC_TRUE;
+    if (have) continue;
+    PetscReal *times;
+    PetscCall(PetscMalloc1(o->ntimes + 1, &times));
+    while (at < o->ntimes && o->times[at] < te)
+      at++;
+    for (PetscInt k = 0, j = 0; k <= o->ntimes; k++)
+      times[k] = k == at ? te : o->times[j++];
+    PetscCall(PetscFree(o->times));
+    o->times = times;
+    o->ntimes++;
+  }
+  o->next = 0;
   PetscFunctionReturn(0);
 }
 

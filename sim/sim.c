@@ -97,6 +97,8 @@ static PetscErrorCode MHAfterStep(MHSim sim)
   PetscCall(MHOutputAppendRow(sim, row));
   while (o->next < o->ntimes && o->times[o->next] <= t + 1e-12 * PetscMax(1.0, PetscAbsReal(t))) {
     PetscReal to = o->times[o->next];
+    /* an output at the time of a pending event shows the state after it */
+    if (sim->event_next < sim->model->nevents && PetscAbsReal(to - sim->model->event_time[sim->event_next]) <= 1e-12 * PetscMax(1.0, sim->t_end)) break;
     if (PetscAbsReal(to - t) <= 1e-12 * PetscMax(1.0, PetscAbsReal(t)))
       PetscCall(MHOutputWriteFields(sim, to, U));
     else {
@@ -125,6 +127,20 @@ static PetscErrorCode MHAfterStep(MHSim sim)
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
   }
+  PetscFunctionReturn(0);
+}
+
+/* The model's next event, applied to the state in place. */
+static PetscErrorCode MHApplyEvent(MHSim sim)
+{
+  MHModel   m = sim->model;
+  PetscInt  k = sim->event_next;
+  PetscReal t = m->event_time[k];
+
+  PetscFunctionBeginUser;
+  PetscCall(m->ops.event(m, &sim->grid, k, t, sim->U));
+  sim->event_next++;
+  if (!sim->quiet) PetscCall(PetscPrintf(sim->comm, "[microheal] event %" PetscInt_FMT " of %" PetscInt_FMT " at t = %g %s\n", k + 1, m->nevents, (double)t, MHUnit(m->time_unit)));
   PetscFunctionReturn(0);
 }
 
@@ -186,8 +202,22 @@ PetscErrorCode MHSimSolve(MHSim sim)
   }
   PetscCall(PetscTime(&sim->wall_start));
   PetscCall(TSSetSolution(sim->ts, sim->U));
+  sim->event_next = 0;
+  while (sim->event_next < m->nevents && m->event_time[sim->event_next] <= 0)
+    PetscCall(MHApplyEvent(sim));
   PetscCall(MHAfterStep(sim)); /* the initial state */
-  if (!sim->stopped) PetscCall(TSSolve(sim->ts, sim->U));
+  /* integrate from event to event: each run of TSSolve ends exactly on the next event's time */
+  while (!sim->stopped) {
+    PetscBool event = (PetscBool)(sim->event_next < m->nevents && m->event_time[sim->event_next] < sim->t_end);
+    PetscCall(TSSetMaxTime(sim->ts, event ? m->event_time[sim->event_next] : sim->t_end));
+    PetscCall(TSSolve(sim->ts, sim->U));
+    PetscCall(TSGetConvergedReason(sim->ts, &reason));
+    if (reason < 0 || sim->stopped || !event) break;
+    PetscCall(MHApplyEvent(sim));
+    PetscCall(TSRestartStep(sim->ts));
+    PetscCall(TSSetTimeStep(sim->ts, sim->dt0));
+    PetscCall(MHAfterStep(sim));
+  }
   PetscCall(PetscTime(&now));
   PetscCall(TSGetConvergedReason(sim->ts, &reason));
   PetscCall(TSGetSolveTime(sim->ts, &t));

@@ -241,5 +241,6 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   PetscCall(SNESSetTolerances(snes, 1e-10, 1e-8, 1e-10, 20, PETSC_DEFAULT));
   PetscCall(TSSetFromOptions(ts));
   PetscCall(TSGetMaxTime(ts, &sim->t_end));
+  PetscCall(TSGetTimeStep(ts, &sim->dt0));
   PetscFunctionReturn(0);
 }

@@ -22,8 +22,9 @@ static PetscErrorCode CheckModel(const char name[], const char extra[], PetscRan
   PetscCall(PetscMemzero(&setup, sizeof setup));
   setup.dim = 1;
   for (PetscInt a = 0; a < 3; a++) {
-    setup.cells[a]  = 8;
-    setup.length[a] = 1;
+    setup.cells[a]   = 8;
+    setup.length[a]  = 1;
+    setup.grading[a] = 1;
   }
   setup.t_end = 1;
   if (m->ops.setfromoptions) {
@@ -38,18 +39,30 @@ static PetscErrorCode CheckModel(const char name[], const char extra[], PetscRan
     PetscFunctionReturn(0);
   }
   if (m->ops.setup) {
-    /* a small grid's description is all setup hooks may read: give them a plausible one */
+    /* the grid's description is all setup hooks may read: give them the proposed one */
     MHGrid g;
     PetscCall(PetscMemzero(&g, sizeof g));
     g.dim = setup.dim;
     g.nf  = m->nf;
-    for (PetscInt a = 0; a < 3; a++) {
-      g.n[a]      = 1;
-      g.length[a] = setup.length[a];
-      g.phys[a]   = a;
-    }
+    for (PetscInt a = 0; a < 3; a++)
+      g.phys[a] = a;
     if (g.dim == 2) g.phys[1] = 2;
+    for (PetscInt a = 0; a < 3; a++) {
+      PetscInt p  = g.phys[a];
+      g.n[a]      = a < g.dim ? setup.cells[p] : 1;
+      g.length[a] = setup.length[p];
+      g.bc[a][0]  = setup.bc[p][0];
+      g.bc[a][1]  = setup.bc[p][1];
+      PetscCall(PetscMalloc3(g.n[a] + 1, &g.faces[a], g.n[a], &g.centres[a], g.n[a], &g.widths[a]));
+      PetscCall(MHGridFaces(g.length[a], g.n[a], setup.grading[p] > 0 ? setup.grading[p] : 1, a < g.dim ? setup.nbreaks[p] : 0, setup.breaks[p], g.faces[a]));
+      for (PetscInt i = 0; i < g.n[a]; i++) {
+        g.widths[a][i]  = g.faces[a][i + 1] - g.faces[a][i];
+        g.centres[a][i] = 0.5 * (g.faces[a][i] + g.faces[a][i + 1]);
+      }
+    }
     PetscCall(m->ops.setup(m, &g));
+    for (PetscInt a = 0; a < 3; a++)
+      PetscCall(PetscFree3(g.faces[a], g.centres[a], g.widths[a]));
   }
   for (PetscInt trial = 0; trial < 50; trial++) {
     MHCell    c;

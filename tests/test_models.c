@@ -170,6 +170,9 @@ static PetscErrorCode MMSSetFromOptions(MHModel m, PetscOptionItems *PetscOption
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "D_top", "1", "diffusivity above depth 1/2", 1.0, MH_POSITIVE, &p->D_top));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "D_bottom", "1", "diffusivity below depth 1/2", 0.1, MH_POSITIVE, &p->D_bottom));
   setup->t_end = 0.1;
+  /* the interface at depth 1/2 lies on a face on every grid, uniform or graded (depth is x in 1-D) */
+  setup->nbreaks[0] = setup->nbreaks[2] = 1;
+  setup->breaks[0][0] = setup->breaks[2][0] = 0.5;
   PetscFunctionReturn(0);
 }
 
