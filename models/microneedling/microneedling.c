@@ -3,7 +3,7 @@
    sources in models/microneedling/README.md). Length in mm, time in days.
 
      d'   = -k_L d                                             open channel (needle volume fraction)
-     s'   = div(D_s grad s) + rho_L d - k_s s                  damage signal (erythema proxy)
+     s'   = div(D_s grad s) + rho_L d + sigma_n n/N_ref - k_s s  damage signal (erythema proxy)
      n'   = div(D_n grad n) + a_n v_L s - k_n n                neutrophils
      m1'  = div(D_m grad m1) + k_mn n - (k_sw + d_m) m1        inflammatory macrophages
      m2'  = div(D_m grad m2) + k_sw m1 - d_m m2                repair macrophages
@@ -90,7 +90,7 @@ typedef struct {
   /* per-layer coefficients, rates in per day */
   PetscReal k_close[NL], rho_s[NL], bolus_s[NL], vascular[NL], f0[NL];
   PetscReal Dl[NMOVING][NL], chi[NL];
-  PetscReal k_s, a_n, k_n, k_mn, k_sw, d_m, k_T1, k_T2, k_T, bolus_T, K_T;
+  PetscReal k_s, sigma_n, a_n, k_n, k_mn, k_sw, d_m, k_T1, k_T2, k_T, bolus_T, K_T;
   PetscReal f_max, r_f, delta_f;
   PetscReal delta_c, phi3, alpha_c, q3, kappa, k_mmp, N_ref;
   PetscReal delta_e, alpha_e, k_el;
@@ -133,7 +133,7 @@ static void Reaction(const void *ctx, PetscReal t, const PetscReal x[3], const P
   PetscScalar          J = p->kappa * (phi1 * u[C3] - p->phi3 * u[C1]);
 
   r[D]  = -p->k_close[L] * u[D];
-  r[S]  = p->rho_s[L] * u[D] - p->k_s * u[S];
+  r[S]  = p->rho_s[L] * u[D] + p->sigma_n * u[N] / p->N_ref - p->k_s * u[S];
   r[N]  = p->a_n * p->vascular[L] * u[S] - p->k_n * u[N];
   r[M1] = p->k_mn * u[N] - (p->k_sw + p->d_m) * u[M1];
   r[M2] = p->k_sw * u[M1] - p->d_m * u[M2];
@@ -159,6 +159,7 @@ static void ReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3],
   JAC(D, D)   = -p->k_close[L];
   JAC(S, D)   = p->rho_s[L];
   JAC(S, S)   = -p->k_s;
+  JAC(S, N)   = p->sigma_n / p->N_ref;
   JAC(N, S)   = p->a_n * p->vascular[L];
   JAC(N, N)   = -p->k_n;
   JAC(M1, N)  = p->k_mn;
@@ -414,8 +415,8 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
 {
   Microneedling  *p        = (Microneedling *)m->data;
   const PetscReal face[NL] = {0.015, 0.080, 0.250, 1.0, 0.5}, body[NL] = {0.023, 0.100, 0.400, 2.0, 0.5};
-  const PetscReal close_h[NL] = {0.8, 0.8, 0.25, 0.07, 0.07};
-  const PetscReal rho[NL] = {0, 0, 0, 30, 30}, bolus[NL] = {1, 1, 1, 1, 1}, vasc[NL] = {0, 0, 1, 1, 1};
+  const PetscReal close_h[NL] = {0.8, 0.8, 0.185, 0.105, 0.105};
+  const PetscReal rho[NL] = {0, 0, 0, 100, 100}, bolus[NL] = {1, 1, 1, 1, 1}, vasc[NL] = {0, 0, 1, 1, 1};
   const PetscReal f0[NL] = {0, 0, 500, 250, 100};
   /* diffusivities per layer [mm^2/day]: signal (matrix-hindered small cytokine, taken at the
      tissue value of TGF-beta; free 8.6-17, Nauman 2007), neutrophils,
@@ -500,13 +501,14 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   PetscCall(MHModelParamRealArray(m, PetscOptionsObject, "vascular", "1", "Vascular weight: platelet TGF-beta bolus and leukocyte recruitment (0 in the avascular epidermis)", NL, layer_name, vasc, MH_CLOSED(0, 1), &n, p->vascular));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "signal_decay_per_h", "1/h", "Damage-signal decay (half-life ~35 min; calibrated: erythema under 2 h after shallow arrays, Bal 2008)", 1.2, MH_POSITIVE, &ks_h));
   p->k_s = 24 * ks_h;
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "signal_from_neutrophils_per_day", "1/day", "Signal released by neutrophils at the reference leukocyte density (IL-8, TNF; calibrated to erythema 24-72 h after 1.5 mm)", 0.2, MH_NONNEGATIVE, &p->sigma_n));
   for (PetscInt q = 0; q < NMOVING; q++) {
     char name[64], help[128];
     PetscCall(PetscSNPrintf(name, sizeof name, "%s_diffusivity_mm2_per_day", moving_name[q]));
     PetscCall(PetscSNPrintf(help, sizeof help, "Diffusivity (random motility) of %s", field_names[moving[q]]));
     PetscCall(MHModelParamRealArray(m, PetscOptionsObject, name, "mm^2/day", help, NL, layer_name, Ddef[q], MH_NONNEGATIVE, &n, p->Dl[q]));
   }
-  PetscCall(MHModelParamReal(m, PetscOptionsObject, "neutrophil_recruitment_per_day", "cells/mm^3/day", "Neutrophil influx per unit damage signal in vascular tissue", 2000, MH_NONNEGATIVE, &p->a_n));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "neutrophil_recruitment_per_day", "cells/mm^3/day", "Neutrophil influx per unit damage signal in vascular tissue", 5e4, MH_NONNEGATIVE, &p->a_n));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "neutrophil_death_per_day", "1/day", "Neutrophil apoptosis and clearance (peak day 1, gone by day 7 after excisions)", 1.0, MH_POSITIVE, &p->k_n));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "monocyte_recruitment_per_day", "1/day", "Inflammatory macrophages recruited per neutrophil and day", 0.5, MH_NONNEGATIVE, &p->k_mn));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "macrophage_switch_per_day", "1/day", "Switch from inflammatory to repair phenotype", 0.8, MH_NONNEGATIVE, &p->k_sw));
@@ -529,7 +531,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   /* matrix */
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "collagen_turnover_per_day", "1/day", "Homeostatic collagen turnover (prior ~1e-4)", 1e-4, MH_POSITIVE, &p->delta_c));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "collagen_III_fraction", "1", "Baseline collagen III share (8-15 %, Reilly 2021)", 0.15, (MHRange) {0, 1, PETSC_TRUE, PETSC_TRUE}, &p->phi3));
-  PetscCall(MHModelParamReal(m, PetscOptionsObject, "collagen_deposition_per_day", "1/day", "New collagen per day and unit fibroblast excess (calibrated: +53 % papillary, Lotfi 2013)", 0.02, MH_NONNEGATIVE, &p->alpha_c));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "collagen_deposition_per_day", "1/day", "New collagen per day and unit fibroblast excess (calibrated: +53 % papillary, Lotfi 2013)", 0.036, MH_NONNEGATIVE, &p->alpha_c));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "new_collagen_III_fraction", "1", "Collagen III share of new matrix (granulation tissue is III-rich)", 0.7, MH_CLOSED(0, 1), &p->q3));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "collagen_maturation_per_day", "1/day", "Maturation of collagen III into I toward the baseline ratio (months)", 0.01, MH_NONNEGATIVE, &p->kappa));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "mmp_degradation_per_day", "1/day", "Matrix degradation at the reference leukocyte density (injury-driven turnover ~1e-2)", 0.01, MH_NONNEGATIVE, &p->k_mmp));
@@ -660,7 +662,7 @@ PetscErrorCode MHModelCreate_microneedling(MHModel m)
       m->coupling[i][j] = (PetscBool)(i == j);
   {
     const PetscInt pairs[][2] = {
-        {S, D}, {N, S}, {M1, N}, {M2, M1}, {T, M1}, {T, M2}, {F, T}, {C3, F}, {C3, N}, {C3, M1}, {C3, C1}, {C1, F}, {C1, N}, {C1, M1}, {C1, C3}, {E, F}, {E, N}};
+        {S, D}, {S, N}, {N, S}, {M1, N}, {M2, M1}, {T, M1}, {T, M2}, {F, T}, {C3, F}, {C3, N}, {C3, M1}, {C3, C1}, {C1, F}, {C1, N}, {C1, M1}, {C1, C3}, {E, F}, {E, N}};
     for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++)
       m->coupling[pairs[q][0]][pairs[q][1]] = PETSC_TRUE;
   }
