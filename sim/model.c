@@ -218,7 +218,7 @@ PetscErrorCode MHModelParamRealArray(MHModel m, PetscOptionItems *PetscOptionsOb
         v[k] = v[0];
     nv = nmax;
   } else
-    PetscCheck(nv >= 1, m->comm, PETSC_ERR_ARG_SIZ, "%s: give at least one value", opt);
+    PetscCheck(nv >= 1 || !set, m->comm, PETSC_ERR_ARG_SIZ, "%s: give at least one value", opt);
   for (PetscInt k = 0; k < nv; k++) {
     char ko[2 * MH_NAME_LEN + 32];
     PetscCall(PetscSNPrintf(ko, sizeof ko, "%s (value %" PetscInt_FMT ")", opt, k + 1));

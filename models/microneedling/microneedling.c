@@ -448,7 +448,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   /* protocol */
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_session_times_days", m->name));
   PetscCall(PetscOptionsHasName(NULL, NULL, opt, &explicit_times));
-  PetscCall(MHModelParamInt(m, PetscOptionsObject, "sessions", "Number of treatment sessions (with -microneedling_interval_days)", 1, 1, MAX_SESSIONS, &count));
+  PetscCall(MHModelParamInt(m, PetscOptionsObject, "sessions", "Number of treatment sessions (with -microneedling_interval_days; 0: untreated skin)", 1, 0, MAX_SESSIONS, &count));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "interval_days", "day", "Interval between sessions", 28, MH_POSITIVE, &interval));
   for (PetscInt k = 0; k < count; k++)
     times[k] = k * interval;
@@ -463,12 +463,12 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   nlen = 1;
   PetscCall(MHModelParamRealArray(m, PetscOptionsObject, "needle_length_mm", "mm", "Needle length, per session (one value: every session)", MAX_SESSIONS, NULL, &len_def, MH_POSITIVE, &nlen, v));
   PetscCheck(nlen == 1 || nlen == p->nsessions, m->comm, PETSC_ERR_ARG_SIZ, "-%s_needle_length_mm: gives %" PetscInt_FMT " values for %" PetscInt_FMT " sessions; give 1 or one per session", m->name, nlen, p->nsessions);
-  for (PetscInt k = 0; k < p->nsessions; k++)
+  for (PetscInt k = 0; k < PetscMax(p->nsessions, 1); k++)
     p->length[k] = v[nlen == 1 ? 0 : k];
   ndens = 1;
   PetscCall(MHModelParamRealArray(m, PetscOptionsObject, "density_per_cm2", "1/cm^2", "Channels per cm^2 and pass, per session (one value: every session)", MAX_SESSIONS, NULL, &dens_def, MH_CLOSED(1, 1e4), &ndens, v));
   PetscCheck(ndens == 1 || ndens == p->nsessions, m->comm, PETSC_ERR_ARG_SIZ, "-%s_density_per_cm2: gives %" PetscInt_FMT " values for %" PetscInt_FMT " sessions; give 1 or one per session", m->name, ndens, p->nsessions);
-  for (PetscInt k = 0; k < p->nsessions; k++)
+  for (PetscInt k = 0; k < PetscMax(p->nsessions, 1); k++)
     p->density[k] = v[ndens == 1 ? 0 : k] / 100; /* per mm^2 */
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "penetration_fraction", "1", "Effective channel depth over needle length (Kalluri 2011: 0.2 in thin rat skin; ~1 in human skin ex vivo)", 1.0, (MHRange) {0, 1, PETSC_TRUE, PETSC_FALSE}, &p->penetration));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "needle_radius_mm", "mm", "Channel radius at the skin surface (needles 0.07-0.3 mm across)", 0.05, MH_POSITIVE, &p->r_surface));
@@ -561,7 +561,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
     setup->breaks[2][L - 1] = p->top[L];
   for (PetscInt a = 0; a < 2; a++)
     setup->bc[a][0].type = setup->bc[a][1].type = p->domain == DOMAIN_UNIT_CELL ? MH_BC_PERIODIC : MH_BC_ZERO_FLUX;
-  setup->t_end      = p->session_time[p->nsessions - 1] + p->follow_up;
+  setup->t_end      = (p->nsessions ? p->session_time[p->nsessions - 1] : 0) + p->follow_up;
   setup->dt_initial = 1e-3;
   PetscCall(MHModelSetEvents(m, p->nsessions, p->session_time));
   p->current = -1;
