@@ -53,7 +53,7 @@ static const char *const field_names[NF] = {"damage", "signal", "neutrophils", "
 static const char *const field_units[NF] = {"1", "1", "cells/mm^3", "cells/mm^3", "cells/mm^3", "ng/mL", "1", "1", "1", "1"};
 /* transported fields and the name of their diffusivity option */
 static const PetscInt    moving[]      = {S, N, M1, M2, T, F};
-static const char *const moving_name[] = {"signal", "neutrophil", "macrophage_inflammatory", "macrophage_repair", "tgfb", "fibroblast"};
+static const char *const moving_name[] = {"signal", "neutrophil", "macrophage", NULL, "tgfb", "fibroblast"}; /* the macrophage phenotypes share one */
 #define NMOVING 6
 
 typedef enum { SKIN_FACE,
@@ -504,8 +504,13 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "signal_from_neutrophils_per_day", "1/day", "Signal released by neutrophils at the reference leukocyte density (IL-8, TNF; calibrated to erythema 24-72 h after 1.5 mm)", 0.2, MH_NONNEGATIVE, &p->sigma_n));
   for (PetscInt q = 0; q < NMOVING; q++) {
     char name[64], help[128];
+    if (!moving_name[q]) { /* repair macrophages move as inflammatory ones */
+      for (PetscInt L = 0; L < NL; L++)
+        p->Dl[q][L] = p->Dl[q - 1][L];
+      continue;
+    }
     PetscCall(PetscSNPrintf(name, sizeof name, "%s_diffusivity_mm2_per_day", moving_name[q]));
-    PetscCall(PetscSNPrintf(help, sizeof help, "Diffusivity (random motility) of %s", field_names[moving[q]]));
+    PetscCall(PetscSNPrintf(help, sizeof help, "Diffusivity (random motility) of %s", q == 2 ? "macrophages" : field_names[moving[q]]));
     PetscCall(MHModelParamRealArray(m, PetscOptionsObject, name, "mm^2/day", help, NL, layer_name, Ddef[q], MH_NONNEGATIVE, &n, p->Dl[q]));
   }
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "neutrophil_recruitment_per_day", "cells/mm^3/day", "Neutrophil influx per unit damage signal in vascular tissue", 5e4, MH_NONNEGATIVE, &p->a_n));
