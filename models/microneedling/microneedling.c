@@ -65,6 +65,7 @@ static const char *const domains[]  = {"unit_cell", "patch", NULL};
 static const char *const patterns[] = {"square", "hexagonal", "random", NULL}; /* MNPattern order */
 
 #define MAX_SESSIONS 16
+#define MAX_PASSES 64
 /* outcomes per session, after the time series */
 enum { OUT_BARRIER,
   OUT_INFLAMMATION,
@@ -84,8 +85,9 @@ typedef struct {
   PetscInt   nsessions;
   PetscReal  session_time[MAX_SESSIONS];
   PetscInt   nneedles[MAX_SESSIONS];
-  PetscReal *xy[MAX_SESSIONS]; /* needle axes per session (all passes) */
-  PetscReal  lateral[2];       /* domain size in x, y [mm] */
+  PetscInt   pass_end[MAX_SESSIONS][MAX_PASSES]; /* needles of pass q end before pass_end[q] */
+  PetscReal *xy[MAX_SESSIONS];                   /* needle axes per session (all passes) */
+  PetscReal  lateral[2];                         /* domain size in x, y [mm] */
   PetscInt   dim;
   /* per-layer coefficients, rates in per day */
   PetscReal k_close[NL], rho_s[NL], bolus_s[NL], vascular[NL], f0[NL];
@@ -262,6 +264,7 @@ static PetscErrorCode NeedlesCreate(Microneedling *p)
       PetscCall(PetscFree(xy));
       all = grown;
       nall += n;
+      p->pass_end[k][pass] = nall;
     }
     p->xy[k]       = all;
     p->nneedles[k] = nall;
@@ -269,7 +272,9 @@ static PetscErrorCode NeedlesCreate(Microneedling *p)
   PetscFunctionReturn(0);
 }
 
-/* Volume fraction of a cell taken by session k's needles (their union, taken as independent). */
+/* Volume fraction of a cell taken by session k's needles. The needles of one pass do not overlap
+   (a lattice; a random draw nearly so), so their fractions add, which keeps a 2-D row of needles
+   at different y exact; passes, shifted at random, combine as independent: 1 - prod(1 - phi). */
 static PetscReal CellFraction(const Microneedling *p, PetscInt k, const MHCell *c)
 {
   MNShape   s    = Shape(p, k);
@@ -279,17 +284,20 @@ static PetscReal CellFraction(const Microneedling *p, PetscInt k, const MHCell *
 
   if (c->lo[2] >= s.depth) return 0;
   if (unitary) per[0] = p->lateral[0], per[1] = p->lateral[1];
-  for (PetscInt i = 0; i < p->nneedles[k]; i++) {
-    PetscReal xc = p->xy[k][2 * i], yc = p->xy[k][2 * i + 1], dx, phi;
-    dx = PetscMax(c->lo[0] - xc, xc - c->hi[0]);
-    if (unitary) dx = PetscMin(dx, PetscMax(c->lo[0] - xc - per[0], xc - per[0] - c->hi[0]));
-    if (unitary) dx = PetscMin(dx, PetscMax(c->lo[0] - xc + per[0], xc + per[0] - c->hi[0]));
-    if (dx > rmax) continue;
-    if (p->dim == 3)
-      phi = MNVolumeFraction3D(&s, xc, yc, c->lo, c->hi, per);
-    else
-      phi = MNVolumeFraction2D(&s, xc, p->lateral[1], c->lo[0], c->hi[0], c->lo[2], c->hi[2], per[0]);
-    open *= 1 - PetscMin(PetscMax(phi, 0.0), 1.0);
+  for (PetscInt q = 0; q < p->passes; q++) {
+    PetscReal pass = 0;
+    for (PetscInt i = q ? p->pass_end[k][q - 1] : 0; i < p->pass_end[k][q]; i++) {
+      PetscReal xc = p->xy[k][2 * i], yc = p->xy[k][2 * i + 1], dx;
+      dx = PetscMax(c->lo[0] - xc, xc - c->hi[0]);
+      if (unitary) dx = PetscMin(dx, PetscMax(c->lo[0] - xc - per[0], xc - per[0] - c->hi[0]));
+      if (unitary) dx = PetscMin(dx, PetscMax(c->lo[0] - xc + per[0], xc + per[0] - c->hi[0]));
+      if (dx > rmax) continue;
+      if (p->dim == 3)
+        pass += MNVolumeFraction3D(&s, xc, yc, c->lo, c->hi, per);
+      else
+        pass += MNVolumeFraction2D(&s, xc, p->lateral[1], c->lo[0], c->hi[0], c->lo[2], c->hi[2], per[0]);
+    }
+    open *= 1 - PetscMin(PetscMax(pass, 0.0), 1.0);
   }
   return 1 - open;
 }
@@ -478,7 +486,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
         (double)p->length[k], k + 1, (double)(p->length[k] * p->penetration), (double)depth_total, m->name);
   PetscCall(MHModelParamEnum(m, PetscOptionsObject, "pattern", "Needle pattern", patterns, MN_PATTERN_SQUARE, &p->pattern));
   PetscCall(MHModelParamInt(m, PetscOptionsObject, "seed", "Seed of the random offsets and random patterns", 1, 0, PETSC_MAX_INT, &p->seed));
-  PetscCall(MHModelParamInt(m, PetscOptionsObject, "passes", "Passes per session (each a fresh offset or draw)", 1, 1, 64, &p->passes));
+  PetscCall(MHModelParamInt(m, PetscOptionsObject, "passes", "Passes per session (each a fresh offset or draw)", 1, 1, MAX_PASSES, &p->passes));
   PetscCall(MHModelParamEnum(m, PetscOptionsObject, "domain", "unit_cell: one periodic cell of the lattice; patch: a treated square with untreated margins (the default for random patterns)", domains, p->pattern == MN_PATTERN_RANDOM ? DOMAIN_PATCH : DOMAIN_UNIT_CELL, &p->domain));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "patch_width_mm", "mm", "Width of the treated patch (domain patch)", 3.0, MH_POSITIVE, &p->patch_width));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "margin_mm", "mm", "Untreated margin around the patch (domain patch)", 1.0, MH_NONNEGATIVE, &p->margin));
