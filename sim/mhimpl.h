@@ -50,7 +50,6 @@ PETSC_INTERN PetscErrorCode MHSetupDefaults(MHSetup *);
 PETSC_INTERN PetscErrorCode MHGridSetFromOptions(PetscOptionItems *, MHGrid *, MHModel, MHSetup *);
 PETSC_INTERN PetscErrorCode MHGridCreate(MPI_Comm, MHGrid *, MHModel);
 PETSC_INTERN PetscErrorCode MHGridDestroy(MHGrid *);
-PETSC_INTERN void           MHGridCellOf(const MHGrid *, const PetscInt[3], MHCell *);
 PETSC_INTERN PetscErrorCode MHGridFillCoefficients(const MHGrid *, MHModel, Vec);
 
 PETSC_INTERN PetscErrorCode MHOperatorsRHS(MHSim, PetscReal, Vec, Vec);

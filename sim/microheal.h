@@ -180,6 +180,8 @@ PETSC_EXTERN PetscErrorCode MHGridIntegrate(const MHGrid *, Vec, PetscReal[]);
 PETSC_EXTERN PetscErrorCode MHGridValueNearest(const MHGrid *, Vec, const PetscReal[3], PetscReal[]);
 PETSC_EXTERN PetscReal      MHGridCellVolume(const MHGrid *, const PetscInt[3]);
 PETSC_EXTERN PetscReal      MHGridTotalVolume(const MHGrid *);
+/* The cell with DMDA indices idx: centre and bounds in physical coordinates. */
+PETSC_EXTERN void MHGridCellOf(const MHGrid *, const PetscInt[3], MHCell *);
 /* Faces of a graded axis (length, cells, grading, breaks) into faces[n+1]. */
 PETSC_EXTERN PetscErrorCode MHGridFaces(PetscReal, PetscInt, PetscReal, PetscInt, const PetscReal[], PetscReal[]);
 

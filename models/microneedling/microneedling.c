@@ -315,15 +315,7 @@ static PetscErrorCode Session(MHModel m, const MHGrid *g, PetscInt k, PetscReal 
     MHCell       c;
     PetscScalar *v = &u[n * NF];
     PetscReal    phi, dnew, opened;
-    for (PetscInt a = 0; a < 3; a++) {
-      c.x[a] = c.lo[a] = c.hi[a] = 0;
-    }
-    for (PetscInt a = 0; a < g->dim; a++) {
-      PetscInt q = g->phys[a];
-      c.lo[q]    = g->faces[a][idx[a]];
-      c.hi[q]    = g->faces[a][idx[a] + 1];
-      c.x[q]     = g->centres[a][idx[a]];
-    }
+    MHGridCellOf(g, idx, &c);
     phi = CellFraction(p, k, &c);
     if (phi <= 0) continue;
     L      = Layer(p, c.x[2]);
