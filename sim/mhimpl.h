@@ -6,7 +6,8 @@
 
 typedef struct {
   char        path[PETSC_MAX_PATH_LEN];
-  PetscBool   enabled, overwrite;
+  char        xdmf_path[PETSC_MAX_PATH_LEN]; /* the XDMF sidecar */
+  PetscBool   enabled, overwrite, xdmf;
   PetscInt    count; /* output times after t = 0 */
   PetscBool   log_spacing;
   PetscReal   t_first; /* first nonzero time with logarithmic spacing */
@@ -15,8 +16,11 @@ typedef struct {
   PetscViewer viewer;
   hid_t       file;
   hid_t       dset_time, dset_table;
-  PetscInt    nwritten; /* field snapshots written */
-  PetscInt    nrows;    /* monitor rows written */
+  PetscInt    nwritten;      /* field snapshots written */
+  PetscReal  *written_times; /* their times (rank 0 needs them for the sidecar) */
+  PetscInt    cap_times;
+  PetscInt    xdmf_steps; /* outputs the sidecar describes */
+  PetscInt    nrows;      /* monitor rows written */
   PetscInt    ncols;
   PetscReal  *rows; /* buffered monitor rows (rank 0), flushed at every output */
   PetscInt    nbuf, capbuf;
@@ -62,6 +66,8 @@ PETSC_INTERN PetscErrorCode MHOutputWriteFields(MHSim, PetscReal, Vec);
 PETSC_INTERN PetscErrorCode MHOutputAppendRow(MHSim, const PetscReal[]);
 PETSC_INTERN PetscErrorCode MHOutputFlush(MHSim);
 PETSC_INTERN PetscErrorCode MHOutputClose(MHSim);
+PETSC_INTERN PetscErrorCode MHOutputXDMFPath(const char *, char *, size_t);
+PETSC_INTERN PetscErrorCode MHOutputWriteXDMF(MHSim, PetscBool);
 
 PETSC_INTERN PetscErrorCode MHMonitorColumns(MHSim, PetscInt *, char ***);
 PETSC_INTERN PetscErrorCode MHMonitorCompute(MHSim, PetscReal, PetscReal, Vec, PetscReal[], PetscBool *);

@@ -11,6 +11,7 @@
 #define MH_MAX_PARAMS 256
 #define MH_MAX_BREAKS 16
 #define MH_MAX_EVENTS 64
+#define MH_MAX_TABLES 16
 
 extern const char MH_VERSION[];
 extern const char MH_GIT_REVISION[];
@@ -114,6 +115,16 @@ typedef struct {
   PetscReal          value;
 } MHParam;
 
+/* A table a model describes its set-up with (layer boundaries, needle axes, the treatment
+   protocol), written to /model/<name> of the output: nrows x ncols reals, row-major, with
+   comma-separated column names, column units and (optional) row labels. */
+typedef struct {
+  char       name[MH_NAME_LEN];
+  char      *description, *columns, *units, *rows;
+  PetscInt   nrows, ncols;
+  PetscReal *data;
+} MHTable;
+
 typedef struct {
   /* read -<model>_* options through MHModelParam*; propose a set-up (grid, time span) */
   PetscErrorCode (*setfromoptions)(MHModel, PetscOptionItems *, MHSetup *);
@@ -151,6 +162,8 @@ struct _p_MHModel {
   MHParam    param[MH_MAX_PARAMS];
   PetscInt   nevents;
   PetscReal  event_time[MH_MAX_EVENTS]; /* increasing; set through MHModelSetEvents */
+  PetscInt   ntables;
+  MHTable    table[MH_MAX_TABLES]; /* set through MHModelAddTable */
   MHModelOps ops;
   void      *data;
 };
@@ -170,6 +183,10 @@ PETSC_EXTERN PetscErrorCode MHModelAddOutcome(MHModel, const char[], const char[
 PETSC_EXTERN PetscErrorCode MHModelParamReal(MHModel, PetscOptionItems *, const char[], const char[], const char[], PetscReal, MHRange, PetscReal *);
 PETSC_EXTERN PetscErrorCode MHModelParamRealArray(MHModel, PetscOptionItems *, const char[], const char[], const char[], PetscInt, const char *const[], const PetscReal[], MHRange, PetscInt *, PetscReal[]);
 PETSC_EXTERN PetscErrorCode MHModelSetEvents(MHModel, PetscInt, const PetscReal[]);
+/* Adds a table describing the set-up (copied; call from the setup hook): name, description,
+   columns and units (comma-separated, ncols entries each), row labels (comma-separated, nrows
+   entries) or NULL, and nrows x ncols values, row-major. */
+PETSC_EXTERN PetscErrorCode MHModelAddTable(MHModel, const char[], const char[], const char[], const char[], const char[], PetscInt, PetscInt, const PetscReal[]);
 PETSC_EXTERN PetscErrorCode MHModelParamInt(MHModel, PetscOptionItems *, const char[], const char[], PetscInt, PetscInt, PetscInt, PetscInt *);
 PETSC_EXTERN PetscErrorCode MHModelParamEnum(MHModel, PetscOptionItems *, const char[], const char[], const char *const[], PetscInt, PetscInt *);
 PETSC_EXTERN PetscErrorCode MHModelView(MHModel, PetscViewer);

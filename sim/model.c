@@ -87,6 +87,14 @@ PetscErrorCode MHModelDestroy(MHModel *model)
 {
   PetscFunctionBeginUser;
   if (!*model) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < (*model)->ntables; i++) {
+    MHTable *tab = &(*model)->table[i];
+    PetscCall(PetscFree(tab->description));
+    PetscCall(PetscFree(tab->columns));
+    PetscCall(PetscFree(tab->units));
+    PetscCall(PetscFree(tab->rows));
+    PetscCall(PetscFree(tab->data));
+  }
   if ((*model)->ops.destroy)
     PetscCall((*model)->ops.destroy(*model));
   else
@@ -316,4 +324,41 @@ void MHModelReactionJacobianFD(MHModel m, PetscReal t, const PetscReal x[], cons
     for (PetscInt i = 0; i < nf; i++)
       J[i * nf + j] = (fp[i] - fm[i]) / (2 * h);
   }
+}
+
+static PetscInt MHCountItems(const char *list)
+{
+  PetscInt n = 1;
+
+  if (!list || !list[0]) return 0;
+  for (const char *c = list; *c; c++)
+    n += *c == ',';
+  return n;
+}
+
+PetscErrorCode MHModelAddTable(MHModel m, const char name[], const char description[], const char columns[], const char units[], const char rows[], PetscInt nrows, PetscInt ncols, const PetscReal data[])
+{
+  MHTable *tab;
+
+  PetscFunctionBeginUser;
+  PetscCheck(m->ntables < MH_MAX_TABLES, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: more than %d tables", m->name, MH_MAX_TABLES);
+  PetscCheck(nrows >= 0 && ncols >= 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "table %s: %" PetscInt_FMT " x %" PetscInt_FMT " values", name, nrows, ncols);
+  PetscCheck(MHCountItems(columns) == ncols && MHCountItems(units) == ncols, m->comm, PETSC_ERR_ARG_SIZ, "table %s: %" PetscInt_FMT " columns, but %" PetscInt_FMT " names and %" PetscInt_FMT " units", name, ncols, MHCountItems(columns), MHCountItems(units));
+  PetscCheck(!rows || MHCountItems(rows) == nrows, m->comm, PETSC_ERR_ARG_SIZ, "table %s: %" PetscInt_FMT " rows, but %" PetscInt_FMT " labels", name, nrows, MHCountItems(rows));
+  for (PetscInt i = 0; i < m->ntables; i++) {
+    PetscBool same;
+    PetscCall(PetscStrcmp(m->table[i].name, name, &same));
+    PetscCheck(!same, m->comm, PETSC_ERR_ARG_WRONG, "model %s: table %s added twice", m->name, name);
+  }
+  tab = &m->table[m->ntables++];
+  PetscCall(PetscStrncpy(tab->name, name, sizeof tab->name));
+  PetscCall(PetscStrallocpy(description, &tab->description));
+  PetscCall(PetscStrallocpy(columns, &tab->columns));
+  PetscCall(PetscStrallocpy(units, &tab->units));
+  PetscCall(PetscStrallocpy(rows ? rows : "", &tab->rows));
+  tab->nrows = nrows;
+  tab->ncols = ncols;
+  PetscCall(PetscMalloc1(nrows * ncols + 1, &tab->data));
+  if (nrows) PetscCall(PetscArraycpy(tab->data, data, nrows * ncols));
+  PetscFunctionReturn(0);
 }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <unistd.h>
+#include <time.h>
 
 static const char *const MHSpacings[] = {"linear", "log", "MHSpacing", "MH_SPACING_", NULL};
 static const char *const axis_name[3] = {"x", "y", "z"};
@@ -30,6 +31,9 @@ PetscErrorCode MHOutputSetFromOptions(MHSim sim, PetscOptionItems *PetscOptionsO
   PetscCall(PetscStrcasecmp(o->path, "none", &o->enabled));
   o->enabled = (PetscBool)!o->enabled;
   PetscCall(PetscOptionsBool("-output_overwrite", "Replace an existing output file", "", o->overwrite, &o->overwrite, NULL));
+  o->xdmf = PETSC_TRUE;
+  PetscCall(PetscOptionsBool("-output_xdmf", "Write the XDMF sidecar (<output>.xmf) that ParaView and VisIt open", "", o->xdmf, &o->xdmf, NULL));
+  if (o->enabled) PetscCall(MHOutputXDMFPath(o->path, o->xdmf_path, sizeof o->xdmf_path));
   o->count = 20;
   PetscCall(PetscOptionsInt("-output_count", "Output times after t = 0", "", o->count, &o->count, NULL));
   PetscCheck(o->count >= 1, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-output_count %" PetscInt_FMT ": must be >= 1", o->count);
@@ -121,20 +125,24 @@ static PetscErrorCode MHWriteRealAttr(MPI_Comm comm, hid_t obj, const char *name
   PetscFunctionReturn(0);
 }
 
-/* A small 1-D dataset written by rank 0 (creation is collective). */
-static PetscErrorCode MHWrite1D(MPI_Comm comm, hid_t loc, const char *name, PetscInt n, const PetscReal *data)
+/* A small dataset written by rank 0 (creation is collective): n values (ncols = 0), or an
+   n x ncols table. */
+static PetscErrorCode MHWriteSmall(MPI_Comm comm, hid_t loc, const char *name, PetscInt n, PetscInt ncols, const PetscReal *data, hid_t *keep)
 {
-  hsize_t     dims  = (hsize_t)n;
-  hid_t       space = H5Screate_simple(1, &dims, NULL), dset;
+  hsize_t     dims[2] = {(hsize_t)n, (hsize_t)ncols};
+  hid_t       space   = H5Screate_simple(ncols ? 2 : 1, dims, NULL), dset;
   PetscMPIInt rank;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   dset = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   PetscCall(H5Check(comm, dset, name));
-  if (rank) H5Sselect_none(space);
+  if (rank || !n) H5Sselect_none(space);
   PetscCall(H5Check(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, data), name));
-  H5Dclose(dset);
+  if (keep)
+    *keep = dset;
+  else
+    H5Dclose(dset);
   H5Sclose(space);
   PetscFunctionReturn(0);
 }
@@ -194,6 +202,97 @@ static PetscErrorCode MHMakeParentDirectory(MPI_Comm comm, const char *path)
   PetscFunctionReturn(0);
 }
 
+/* Where the options came from: the command line, and the text of every options file named on
+   it (-options_file, -options_file_yaml), read by rank 0. */
+static PetscErrorCode MHWriteProvenance(MPI_Comm comm, hid_t file)
+{
+  int         argc;
+  char      **argv, *cmd, *text, *names, host[256] = "", stamp[64] = "";
+  size_t      lcmd = 1, ltext = 1, lnames = 1;
+  PetscMPIInt rank;
+  time_t      now = time(NULL);
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscGetArgs(&argc, &argv));
+  for (int i = 0; i < argc; i++)
+    lcmd += strlen(argv[i]) + 1;
+  PetscCall(PetscCalloc1(lcmd, &cmd));
+  for (int i = 0; i < argc; i++) {
+    PetscCall(PetscStrlcat(cmd, i ? " " : "", lcmd));
+    PetscCall(PetscStrlcat(cmd, argv[i], lcmd));
+  }
+  /* the files' text, each headed by its name when there are several */
+  PetscCall(PetscCalloc1(ltext, &text));
+  PetscCall(PetscCalloc1(lnames, &names));
+  for (int i = 1; i + 1 < argc; i++) {
+    FILE  *fp;
+    long   size;
+    size_t head;
+    char  *grown;
+    if (strcmp(argv[i], "-options_file") && strcmp(argv[i], "-options_file_yaml")) continue;
+    lnames += strlen(argv[i + 1]) + 1;
+    PetscCall(PetscRealloc(lnames, &names));
+    PetscCall(PetscStrlcat(names, names[0] ? "," : "", lnames));
+    PetscCall(PetscStrlcat(names, argv[i + 1], lnames));
+    if (rank || !(fp = fopen(argv[i + 1], "rb"))) continue;
+    fseek(fp, 0, SEEK_END);
+    size = ftell(fp);
+    rewind(fp);
+    head = strlen(argv[i + 1]) + 16;
+    PetscCall(PetscMalloc1(ltext + head + (size_t)PetscMax(size, 0) + 1, &grown));
+    PetscCall(PetscStrcpy(grown, text));
+    PetscCall(PetscSNPrintf(grown + strlen(grown), head, "# file: %s\n", argv[i + 1]));
+    {
+      size_t at = strlen(grown), got = size > 0 ? fread(grown + at, 1, (size_t)size, fp) : 0;
+      grown[at + got] = 0;
+    }
+    fclose(fp);
+    PetscCall(PetscFree(text));
+    text  = grown;
+    ltext = strlen(text) + 1;
+    i++;
+  }
+  gethostname(host, sizeof host - 1);
+  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  PetscCall(MHWriteStringAttr(comm, file, "command_line", cmd));
+  PetscCall(MHWriteStringAttr(comm, file, "config_files", names));
+  PetscCall(MHWriteStringAttr(comm, file, "config_text", text));
+  PetscCall(MHWriteStringAttr(comm, file, "hostname", host));
+  PetscCall(MHWriteStringAttr(comm, file, "started_utc", stamp));
+  PetscCall(PetscFree(cmd));
+  PetscCall(PetscFree(text));
+  PetscCall(PetscFree(names));
+  PetscFunctionReturn(0);
+}
+
+/* /model: the model's description tables; /events: the times of its events. */
+static PetscErrorCode MHWriteModelTables(MHSim sim)
+{
+  MHOutput *o    = &sim->out;
+  MHModel   m    = sim->model;
+  MPI_Comm  comm = sim->comm;
+  hid_t     grp, dset;
+
+  PetscFunctionBeginUser;
+  grp = H5Gcreate2(o->file, "model", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(H5Check(comm, grp, "/model"));
+  for (PetscInt i = 0; i < m->ntables; i++) {
+    const MHTable *tab = &m->table[i];
+    PetscCall(MHWriteSmall(comm, grp, tab->name, tab->nrows, tab->ncols, tab->data, &dset));
+    PetscCall(MHWriteStringAttr(comm, dset, "description", tab->description));
+    PetscCall(MHWriteStringAttr(comm, dset, "columns", tab->columns));
+    PetscCall(MHWriteStringAttr(comm, dset, "units", tab->units));
+    PetscCall(MHWriteStringAttr(comm, dset, "rows", tab->rows));
+    H5Dclose(dset);
+  }
+  H5Gclose(grp);
+  PetscCall(MHWriteSmall(comm, o->file, "events", m->nevents, 0, m->event_time, &dset));
+  PetscCall(MHWriteStringAttr(comm, dset, "units", m->time_unit));
+  H5Dclose(dset);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MHOutputOpen(MHSim sim)
 {
   MHOutput   *o    = &sim->out;
@@ -237,6 +336,7 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   PetscCall(MHWriteStringAttr(comm, o->file, "time_unit", m->time_unit));
   PetscCall(MHWriteStringAttr(comm, o->file, "options", opts));
   PetscCall(PetscFree(opts));
+  PetscCall(MHWriteProvenance(comm, o->file));
   buf[0] = 0;
   for (PetscInt f = 0; f < m->nf; f++) {
     PetscCall(PetscStrlcat(buf, f ? "," : "", sizeof buf));
@@ -275,16 +375,24 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   }
   H5Gclose(grp);
 
+  PetscCall(MHWriteModelTables(sim));
+
   /* grid */
   grp = H5Gcreate2(o->file, "grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   PetscCall(H5Check(comm, grp, "/grid"));
   for (PetscInt a = 0; a < sim->grid.dim; a++) {
     char name[32];
-    PetscCall(MHWrite1D(comm, grp, axis_name[sim->grid.phys[a]], sim->grid.n[a], sim->grid.centres[a]));
+    PetscCall(MHWriteSmall(comm, grp, axis_name[sim->grid.phys[a]], sim->grid.n[a], 0, sim->grid.centres[a], NULL));
     PetscCall(PetscSNPrintf(name, sizeof name, "%s_faces", axis_name[sim->grid.phys[a]]));
-    PetscCall(MHWrite1D(comm, grp, name, sim->grid.n[a] + 1, sim->grid.faces[a]));
+    PetscCall(MHWriteSmall(comm, grp, name, sim->grid.n[a] + 1, 0, sim->grid.faces[a], NULL));
   }
   PetscCall(MHWriteStringAttr(comm, grp, "units", m->length_unit));
+  for (PetscInt a = 0; a < sim->grid.dim; a++)
+    for (PetscInt side = 0; side < 2; side++) {
+      char name[32];
+      PetscCall(PetscSNPrintf(name, sizeof name, "bc_%s_%s", axis_name[sim->grid.phys[a]], side ? "max" : "min"));
+      PetscCall(MHWriteStringAttr(comm, grp, name, MHBCTypes[sim->grid.bc[a][side].type]));
+    }
   H5Gclose(grp);
 
   /* series */
@@ -370,8 +478,13 @@ PetscErrorCode MHOutputWriteFields(MHSim sim, PetscReal t, Vec U)
   PetscCall(PetscViewerHDF5PopTimestepping(o->viewer));
   PetscCall(PetscViewerHDF5PopGroup(o->viewer));
   PetscCall(MHAppendSeries(sim->comm, o->dset_time, 0, o->nwritten, 1, &t));
-  o->nwritten++;
+  if (o->nwritten == o->cap_times) {
+    o->cap_times = PetscMax(64, 2 * o->cap_times);
+    PetscCall(PetscRealloc(o->cap_times * sizeof(PetscReal), &o->written_times));
+  }
+  o->written_times[o->nwritten++] = t;
   PetscCall(MHOutputFlush(sim));
+  PetscCall(MHOutputWriteXDMF(sim, PETSC_FALSE));
   PetscCall(PetscLogEventEnd(MH_EVENT_OUTPUT, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
@@ -382,8 +495,11 @@ PetscErrorCode MHOutputClose(MHSim sim)
   MHModel   m = sim->model;
 
   PetscFunctionBeginUser;
+  if (o->viewer) PetscCall(MHOutputWriteXDMF(sim, PETSC_TRUE));
   PetscCall(PetscFree(o->times));
   PetscCall(PetscFree(o->rows));
+  PetscCall(PetscFree(o->written_times));
+  o->cap_times = 0;
   o->nbuf = o->capbuf = 0;
   if (!o->viewer) PetscFunctionReturn(0);
   if (m->noutcomes) {

@@ -600,6 +600,49 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   PetscFunctionReturn(0);
 }
 
+/* The output's /model tables: layers, sessions, and every channel's axis and shape. */
+static PetscErrorCode DescribeSetUp(MHModel m)
+{
+  Microneedling *p = (Microneedling *)m->data;
+  PetscReal      layers[2 * NL], *sess, *ndl;
+  PetscInt       total = 0, r = 0;
+  char           rows[NL * MH_NAME_LEN] = "", what[512];
+
+  PetscFunctionBeginUser;
+  for (PetscInt L = 0; L < NL; L++) {
+    layers[2 * L] = p->top[L], layers[2 * L + 1] = p->top[L + 1];
+    PetscCall(PetscStrlcat(rows, L ? "," : "", sizeof rows));
+    PetscCall(PetscStrlcat(rows, layer_name[L], sizeof rows));
+  }
+  PetscCall(MHModelAddTable(m, "layers", "Skin layers: depth of the top and bottom of each (z into the skin, 0 at the surface)", "top,bottom", "mm,mm", rows, NL, 2, layers));
+  PetscCall(PetscMalloc1(6 * p->nsessions + 1, &sess));
+  for (PetscInt k = 0; k < p->nsessions; k++) {
+    PetscReal *row = &sess[6 * k];
+    row[0] = p->session_time[k], row[1] = p->length[k], row[2] = p->length[k] * p->penetration;
+    row[3] = 100 * p->density[k], row[4] = (PetscReal)p->nneedles[k], row[5] = (PetscReal)p->passes;
+    total += p->nneedles[k];
+  }
+  PetscCall(MHModelAddTable(m, "sessions", "Treatment sessions, numbered from 1 in order: time, needle length, channel depth (length x penetration fraction), density, channels made in the domain, passes", "time,needle_length,channel_depth,density,channels,passes", "day,mm,mm,1/cm^2,1,1", NULL, p->nsessions, 6, sess));
+  PetscCall(PetscFree(sess));
+  PetscCall(PetscMalloc1(7 * total + 1, &ndl));
+  for (PetscInt k = 0; k < p->nsessions; k++)
+    for (PetscInt i = 0, q = 0; i < p->nneedles[k]; i++, r++) {
+      PetscReal *row = &ndl[7 * r];
+      while (i >= p->pass_end[k][q])
+        q++;
+      row[0] = (PetscReal)(k + 1), row[1] = (PetscReal)(q + 1), row[2] = p->xy[k][2 * i], row[3] = p->xy[k][2 * i + 1];
+      row[4] = p->length[k] * p->penetration, row[5] = p->r_surface, row[6] = p->r_tip;
+    }
+  PetscCall(PetscSNPrintf(what, sizeof what,
+      "Channels: session and pass (from 1), axis position, depth, radius at the surface and at the tip; each a cone frustum. %s%s",
+      p->domain == DOMAIN_UNIT_CELL ? "The domain is a periodic unit cell: a channel near an edge continues across it. " : "",
+      p->dim == 2 ? "In 2-D the x-z section is the y-average of a 3-D slab this many mm thick, in which y lies: " : ""));
+  if (p->dim == 2) PetscCall(PetscSNPrintf(what + strlen(what), sizeof what - strlen(what), "%g", (double)p->lateral[1]));
+  PetscCall(MHModelAddTable(m, "needles", what, "session,pass,x,y,depth,radius_surface,radius_tip", "1,1,mm,mm,mm,mm,mm", NULL, total, 7, ndl));
+  PetscCall(PetscFree(ndl));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SetUp(MHModel m, const MHGrid *g)
 {
   Microneedling *p = (Microneedling *)m->data;
@@ -623,6 +666,7 @@ static PetscErrorCode SetUp(MHModel m, const MHGrid *g)
     PetscCheck(cells >= 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-nz %" PetscInt_FMT ": no cell in the %s; refine the depth grid", g->n[g->dim - 1], layer_name[L]);
   }
   PetscCall(NeedlesCreate(p));
+  PetscCall(DescribeSetUp(m));
   PetscFunctionReturn(0);
 }
 

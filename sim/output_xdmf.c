@@ -1,0 +1,127 @@
+/* The XDMF sidecar: an XML description of the HDF5 time series that ParaView and VisIt open with
+   no converter. One rectilinear grid per output time (faces as node coordinates, fields as
+   cell-centred attributes read from their row of /fields/<name> by a hyperslab), gathered in a
+   temporal collection. Rank 0 rewrites it after every output, to a temporary name renamed when
+   complete, so it always describes exactly the steps the HDF5 file holds.
+
+   Axes: a 3-D grid is a 3DRectMesh (x, y, z); a 2-D grid (the x-z section) a 2DRectMesh whose
+   second axis is z, the depth; a 1-D grid a 2DRectMesh one cell high.
+
+   ParaView 5.11 reads it with its "XDMF Reader" (xdmf2; pvpython: XDMFReader); its Xdmf3 readers
+   do not read hyperslabs of rectilinear attributes. VisIt's Xdmf plugin reads it too. */
+#include "mhimpl.h"
+
+static const char *const axis_name[3] = {"x", "y", "z"};
+
+/* The sidecar's name: the output's with its .h5/.hdf5 extension replaced by .xmf. */
+PetscErrorCode MHOutputXDMFPath(const char *h5, char *xmf, size_t len)
+{
+  size_t      n   = strlen(h5);
+  const char *ext = strrchr(h5, '.');
+
+  PetscFunctionBeginUser;
+  if (ext && strchr(ext, '/')) ext = NULL;
+  if (ext && (!strcmp(ext, ".h5") || !strcmp(ext, ".hdf5") || !strcmp(ext, ".he5"))) n = (size_t)(ext - h5);
+  PetscCheck(n + 5 <= len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "-output %s: the name is too long", h5);
+  PetscCall(PetscStrncpy(xmf, h5, n + 1));
+  PetscCall(PetscStrlcat(xmf, ".xmf", len));
+  PetscFunctionReturn(0);
+}
+
+static void MHXDMFDims(FILE *fp, PetscInt n, const PetscInt d[])
+{
+  for (PetscInt i = 0; i < n; i++)
+    fprintf(fp, i ? " %" PetscInt_FMT : "%" PetscInt_FMT, d[i]);
+}
+
+/* The whole document for the first nt outputs, to fp. h5: the HDF5 file's name relative to the
+   sidecar. */
+static void MHXDMFWrite(FILE *fp, MHSim sim, const char *h5, PetscInt nt, const PetscReal *times)
+{
+  const MHGrid *g   = &sim->grid;
+  MHModel       m   = sim->model;
+  PetscInt      dim = g->dim, nmesh = dim == 3 ? 3 : 2, node[3], cell[3], nd;
+  const char   *topo = dim == 3 ? "3DRectMesh" : "2DRectMesh", *geom = dim == 3 ? "VXVYVZ" : "VXVY";
+
+  /* slowest axis first: (z, y, x) in 3-D, (z, x) in 2-D, (1, x) in 1-D */
+  if (dim == 1) {
+    node[0] = 2, node[1] = g->n[0] + 1;
+    cell[0] = g->n[0];
+  } else {
+    for (PetscInt a = 0; a < dim; a++) {
+      node[a] = g->n[dim - 1 - a] + 1;
+      cell[a] = g->n[dim - 1 - a];
+    }
+  }
+  nd = dim == 1 ? 1 : dim;
+  fprintf(fp, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n");
+  fprintf(fp, "<!-- microheal %s: model %s; lengths in %s, times in %s. Fields are cell averages. -->\n", MH_VERSION, m->name, m->length_unit, m->time_unit);
+  fprintf(fp, "<Xdmf Version=\"2.0\">\n <Domain>\n  <Grid Name=\"%s\" GridType=\"Collection\" CollectionType=\"Temporal\">\n", m->name);
+  for (PetscInt k = 0; k < nt; k++) {
+    fprintf(fp, "   <Grid Name=\"step %" PetscInt_FMT "\" GridType=\"Uniform\">\n", k);
+    fprintf(fp, "    <Time Value=\"%.17g\"/>\n", (double)times[k]);
+    fprintf(fp, "    <Topology TopologyType=\"%s\" Dimensions=\"", topo);
+    MHXDMFDims(fp, nmesh, node);
+    fprintf(fp, "\"/>\n    <Geometry GeometryType=\"%s\">\n", geom);
+    /* VX, VY(, VZ): the x axis first */
+    for (PetscInt a = 0; a < nmesh; a++) {
+      if (dim == 1 && a == 1) {
+        PetscReal w = g->length[0] / g->n[0];
+        fprintf(fp, "     <DataItem Dimensions=\"2\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">0 %.17g</DataItem>\n", (double)w);
+        continue;
+      }
+      fprintf(fp, "     <DataItem Dimensions=\"%" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/grid/%s_faces</DataItem>\n", g->n[a] + 1, h5, axis_name[g->phys[a]]);
+    }
+    fprintf(fp, "    </Geometry>\n");
+    for (PetscInt f = 0; f < m->nf; f++) {
+      fprintf(fp, "    <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Cell\">\n", m->field_name[f]);
+      fprintf(fp, "     <DataItem ItemType=\"HyperSlab\" NumberType=\"Float\" Precision=\"8\" Dimensions=\"");
+      MHXDMFDims(fp, nd, cell);
+      fprintf(fp, "\" Type=\"HyperSlab\">\n      <DataItem Dimensions=\"3 %" PetscInt_FMT "\" NumberType=\"Int\" Format=\"XML\">%" PetscInt_FMT, nd + 1, k);
+      for (PetscInt a = 0; a < nd; a++)
+        fprintf(fp, " 0");
+      for (PetscInt a = 0; a <= nd; a++)
+        fprintf(fp, " 1");
+      fprintf(fp, " 1 ");
+      MHXDMFDims(fp, nd, cell);
+      fprintf(fp, "</DataItem>\n      <DataItem Dimensions=\"%" PetscInt_FMT " ", nt);
+      MHXDMFDims(fp, nd, cell);
+      fprintf(fp, "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/fields/%s</DataItem>\n     </DataItem>\n    </Attribute>\n", h5, m->field_name[f]);
+    }
+    fprintf(fp, "   </Grid>\n");
+  }
+  fprintf(fp, "  </Grid>\n </Domain>\n</Xdmf>\n");
+}
+
+/* Rewrites the sidecar for the outputs written so far (collective; rank 0 writes). Each rewrite
+   costs O(outputs), so past 256 outputs only every 32nd output rewrites it, unless forced (at the
+   end of the run). */
+PetscErrorCode MHOutputWriteXDMF(MHSim sim, PetscBool force)
+{
+  MHOutput   *o = &sim->out;
+  PetscMPIInt rank;
+  int         ok = 1;
+
+  PetscFunctionBeginUser;
+  if (!o->enabled || !o->xdmf || o->xdmf_steps == o->nwritten) PetscFunctionReturn(0);
+  if (!force && o->nwritten > 256 && o->nwritten % 32) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_rank(sim->comm, &rank));
+  if (!rank) {
+    char        tmp[PETSC_MAX_PATH_LEN + 8];
+    const char *base = strrchr(o->path, '/');
+    FILE       *fp;
+    base = base ? base + 1 : o->path;
+    PetscCall(PetscSNPrintf(tmp, sizeof tmp, "%s.tmp", o->xdmf_path));
+    fp = fopen(tmp, "w");
+    if (fp) {
+      MHXDMFWrite(fp, sim, base, o->nwritten, o->written_times);
+      ok = !ferror(fp);
+      ok = (fclose(fp) == 0) && ok && rename(tmp, o->xdmf_path) == 0;
+    } else
+      ok = 0;
+  }
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, sim->comm));
+  PetscCheck(ok, sim->comm, PETSC_ERR_FILE_WRITE, "cannot write the XDMF file %s (-output_xdmf 0 skips it)", o->xdmf_path);
+  o->xdmf_steps = o->nwritten;
+  PetscFunctionReturn(0);
+}
