@@ -45,6 +45,11 @@ struct _p_MHSim {
   PetscInt       steps_rejected_negative;
   PetscBool      dfill[MH_MAX_FIELDS * MH_MAX_FIELDS], ofill[MH_MAX_FIELDS * MH_MAX_FIELDS];
   PetscLogDouble wall_start;
+  /* progress: in place on a terminal, plain lines in a log */
+  PetscBool      rank0, tty;    /* this is rank 0; rank 0's stdout is a terminal */
+  PetscBool      progress_open; /* an in-place line is showing */
+  PetscReal      progress_interval;
+  PetscLogDouble progress_last;
 };
 
 PETSC_INTERN PetscLogEvent  MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;

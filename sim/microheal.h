@@ -14,6 +14,14 @@
 #define MH_MAX_TABLES 16
 
 extern const char MH_VERSION[];
+
+/* Appends t to the string s held in n bytes, truncating to fit. (PETSc 3.18's PetscStrlcat()
+   appends at most n - strlen(t) characters, which truncates silently when s is nearly full.) */
+static inline void MHStrlcat(char s[], const char t[], size_t n)
+{
+  size_t len = strlen(s);
+  if (len + 1 < n) strncat(s, t, n - len - 1);
+}
 extern const char MH_GIT_REVISION[];
 
 /* ---------------------------------------------------------------------------------------------

@@ -27,8 +27,8 @@ static PetscErrorCode MHModelNames(char *buf, size_t len)
   PetscCall(PetscFunctionListGet(MHModelFunctions, &names, &n));
   buf[0] = 0;
   for (int i = 0; i < n && names[i]; i++) {
-    PetscCall(PetscStrlcat(buf, i ? ", " : "", len));
-    PetscCall(PetscStrlcat(buf, names[i], len));
+    MHStrlcat(buf, i ? ", " : "", len);
+    MHStrlcat(buf, names[i], len);
   }
   PetscCall(PetscFree(names));
   PetscFunctionReturn(0);
@@ -209,8 +209,8 @@ PetscErrorCode MHModelParamRealArray(MHModel m, PetscOptionItems *PetscOptionsOb
   if (fixed) {
     char list[256] = "";
     for (PetscInt k = 0; k < nmax; k++) {
-      PetscCall(PetscStrlcat(list, k ? "," : "", sizeof list));
-      PetscCall(PetscStrlcat(list, labels[k], sizeof list));
+      MHStrlcat(list, k ? "," : "", sizeof list);
+      MHStrlcat(list, labels[k], sizeof list);
     }
     PetscCall(PetscSNPrintf(text, sizeof text, "%s, per %s (one value: all) [%s]", help, list, unit));
   } else

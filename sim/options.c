@@ -46,11 +46,11 @@ PetscErrorCode MHOptionsCheckUnused(MPI_Comm comm)
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
   for (PetscInt i = 0; i < n; i++) {
-    PetscCall(PetscStrlcat(list, i ? ", -" : "-", sizeof list));
-    PetscCall(PetscStrlcat(list, names[i], sizeof list));
+    MHStrlcat(list, i ? ", -" : "-", sizeof list);
+    MHStrlcat(list, names[i], sizeof list);
     if (values[i]) {
-      PetscCall(PetscStrlcat(list, " ", sizeof list));
-      PetscCall(PetscStrlcat(list, values[i], sizeof list));
+      MHStrlcat(list, " ", sizeof list);
+      MHStrlcat(list, values[i], sizeof list);
     }
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));

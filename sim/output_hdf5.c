@@ -219,8 +219,8 @@ static PetscErrorCode MHWriteProvenance(MPI_Comm comm, hid_t file)
     lcmd += strlen(argv[i]) + 1;
   PetscCall(PetscCalloc1(lcmd, &cmd));
   for (int i = 0; i < argc; i++) {
-    PetscCall(PetscStrlcat(cmd, i ? " " : "", lcmd));
-    PetscCall(PetscStrlcat(cmd, argv[i], lcmd));
+    MHStrlcat(cmd, i ? " " : "", lcmd);
+    MHStrlcat(cmd, argv[i], lcmd);
   }
   /* the files' text, each headed by its name when there are several */
   PetscCall(PetscCalloc1(ltext, &text));
@@ -233,8 +233,8 @@ static PetscErrorCode MHWriteProvenance(MPI_Comm comm, hid_t file)
     if (strcmp(argv[i], "-options_file") && strcmp(argv[i], "-options_file_yaml")) continue;
     lnames += strlen(argv[i + 1]) + 1;
     PetscCall(PetscRealloc(lnames, &names));
-    PetscCall(PetscStrlcat(names, names[0] ? "," : "", lnames));
-    PetscCall(PetscStrlcat(names, argv[i + 1], lnames));
+    MHStrlcat(names, names[0] ? "," : "", lnames);
+    MHStrlcat(names, argv[i + 1], lnames);
     if (rank || !(fp = fopen(argv[i + 1], "rb"))) continue;
     fseek(fp, 0, SEEK_END);
     size = ftell(fp);
@@ -339,14 +339,14 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   PetscCall(MHWriteProvenance(comm, o->file));
   buf[0] = 0;
   for (PetscInt f = 0; f < m->nf; f++) {
-    PetscCall(PetscStrlcat(buf, f ? "," : "", sizeof buf));
-    PetscCall(PetscStrlcat(buf, m->field_name[f], sizeof buf));
+    MHStrlcat(buf, f ? "," : "", sizeof buf);
+    MHStrlcat(buf, m->field_name[f], sizeof buf);
   }
   PetscCall(MHWriteStringAttr(comm, o->file, "field_names", buf));
   buf[0] = 0;
   for (PetscInt f = 0; f < m->nf; f++) {
-    PetscCall(PetscStrlcat(buf, f ? "," : "", sizeof buf));
-    PetscCall(PetscStrlcat(buf, m->field_unit[f], sizeof buf));
+    MHStrlcat(buf, f ? "," : "", sizeof buf);
+    MHStrlcat(buf, m->field_unit[f], sizeof buf);
   }
   PetscCall(MHWriteStringAttr(comm, o->file, "field_units", buf));
 
@@ -365,10 +365,10 @@ PetscErrorCode MHOutputOpen(MHSim sim)
         PetscCall(MHWriteStringAttr(comm, grp, p->name, p->text));
       else
         PetscCall(MHWriteRealAttr(comm, grp, p->name, p->value));
-      PetscCall(PetscStrlcat(units, p->name, len));
-      PetscCall(PetscStrlcat(units, ": ", len));
-      PetscCall(PetscStrlcat(units, p->unit, len));
-      PetscCall(PetscStrlcat(units, "\n", len));
+      MHStrlcat(units, p->name, len);
+      MHStrlcat(units, ": ", len);
+      MHStrlcat(units, p->unit, len);
+      MHStrlcat(units, "\n", len);
     }
     PetscCall(MHWriteStringAttr(comm, grp, "units", units));
     PetscCall(PetscFree(units));
@@ -410,8 +410,8 @@ PetscErrorCode MHOutputOpen(MHSim sim)
       len += strlen(cols[c]) + 1;
     PetscCall(PetscCalloc1(len, &all));
     for (PetscInt c = 0; c < ncols; c++) {
-      PetscCall(PetscStrlcat(all, c ? "," : "", len));
-      PetscCall(PetscStrlcat(all, cols[c], len));
+      MHStrlcat(all, c ? "," : "", len);
+      MHStrlcat(all, cols[c], len);
       PetscCall(PetscFree(cols[c]));
     }
     PetscCall(PetscFree(cols));

@@ -24,7 +24,7 @@ PetscErrorCode MHOutputXDMFPath(const char *h5, char *xmf, size_t len)
   if (ext && (!strcmp(ext, ".h5") || !strcmp(ext, ".hdf5") || !strcmp(ext, ".he5"))) n = (size_t)(ext - h5);
   PetscCheck(n + 5 <= len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "-output %s: the name is too long", h5);
   PetscCall(PetscStrncpy(xmf, h5, n + 1));
-  PetscCall(PetscStrlcat(xmf, ".xmf", len));
+  MHStrlcat(xmf, ".xmf", len);
   PetscFunctionReturn(0);
 }
 

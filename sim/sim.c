@@ -33,6 +33,9 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
   PetscCall(PetscOptionsString("-model", "Model to run (the list follows with -help)", "", name, name, sizeof name, NULL));
   PetscCall(PetscOptionsBool("-version", "Print the version and git revision", "", version, &version, NULL));
   PetscCall(PetscOptionsBool("-quiet", "No progress lines or summary", "", sim->quiet, &sim->quiet, NULL));
+  sim->progress_interval = 10;
+  PetscCall(PetscOptionsReal("-progress_interval", "Wall time between progress lines when the output is not a terminal (0: a line at each output time only) [s]; on a terminal the line is updated in place", "", sim->progress_interval, &sim->progress_interval, NULL));
+  PetscCheck(sim->progress_interval >= 0 && !PetscIsInfOrNanReal(sim->progress_interval), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-progress_interval %g: must be >= 0 [s]", (double)sim->progress_interval);
   PetscCall(PetscOptionsReal("-negative_tolerance", "A step taking a density below minus this is rejected and retried smaller [field units]", "", sim->negative_tol, &sim->negative_tol, NULL));
   PetscCall(PetscOptionsEList("-jacobian", "Jacobian: the model's analytic one, or finite differences with colouring", "", MHJacobianTypes, 2, MHJacobianTypes[0], &jac, NULL));
   PetscOptionsEnd();
@@ -71,6 +74,57 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
   }
   PetscCall(MHOutputSetFromOptions(sim, PetscOptionsObject));
   PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+/* Ends an in-place progress line, so that what follows starts on a line of its own. */
+static PetscErrorCode MHProgressClear(MHSim sim)
+{
+  PetscFunctionBeginUser;
+  if (!sim->progress_open) PetscFunctionReturn(0);
+  PetscCall(PetscPrintf(sim->comm, "\r\033[K"));
+  sim->progress_open = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* The progress line: simulated time of the end time, percent, step, step size, wall time and the
+   time left (extrapolated from the simulated time per wall second so far). On a terminal it is
+   rewritten in place at most 4 times a second; otherwise a line at every output time and at
+   least every -progress_interval seconds. Rank 0 decides and prints; nothing here is collective. */
+static PetscErrorCode MHProgress(MHSim sim, PetscReal t, PetscReal dt, PetscInt step, PetscBool at_output)
+{
+  PetscLogDouble now, wall;
+  PetscReal      frac = sim->t_end > 0 ? t / sim->t_end : 1;
+  PetscBool      line;
+  char           msg[256], left[64] = "";
+  const char    *unit = MHUnit(sim->model->time_unit);
+
+  PetscFunctionBeginUser;
+  if (sim->quiet) PetscFunctionReturn(0);
+  PetscCall(PetscTime(&now));
+  wall = now - sim->wall_start;
+  if (sim->tty)
+    line = (PetscBool)(now - sim->progress_last >= 0.25 || frac >= 1);
+  else
+    line = (PetscBool)(at_output || (sim->progress_interval > 0 && now - sim->progress_last >= sim->progress_interval));
+  if (!line) PetscFunctionReturn(0);
+  sim->progress_last = now;
+  if (frac >= 0.01 && frac < 1) { /* extrapolate once there is something to go on */
+    PetscLogDouble rest = wall * (1 - frac) / frac;
+    if (rest < 120)
+      PetscCall(PetscSNPrintf(left, sizeof left, "  left ~%.0f s", rest));
+    else if (rest < 7200)
+      PetscCall(PetscSNPrintf(left, sizeof left, "  left ~%.1f min", rest / 60));
+    else
+      PetscCall(PetscSNPrintf(left, sizeof left, "  left ~%.1f h", rest / 3600));
+  }
+  PetscCall(PetscSNPrintf(msg, sizeof msg, "[microheal] t = %.4g of %.6g %s (%5.1f%%)  step %" PetscInt_FMT "  dt %.3g %s  wall %.1f s%s", (double)t, (double)sim->t_end, unit, (double)(100 * frac), step, (double)dt, unit, wall, left));
+  if (sim->tty) {
+    PetscCall(PetscPrintf(sim->comm, "\r\033[K%s", msg));
+    if (sim->rank0) fflush(PETSC_STDOUT);
+    sim->progress_open = PETSC_TRUE;
+  } else
+    PetscCall(PetscPrintf(sim->comm, "%s\n", msg));
   PetscFunctionReturn(0);
 }
 
@@ -116,13 +170,7 @@ static PetscErrorCode MHAfterStep(MHSim sim)
     PetscCall(TSSetConvergedReason(ts, TS_CONVERGED_USER));
     sim->stopped = PETSC_TRUE;
   }
-  if (wrote && !sim->quiet) {
-    PetscLogDouble now;
-    PetscReal      frac = t / sim->t_end;
-    PetscCall(PetscTime(&now));
-    PetscCall(PetscPrintf(sim->comm, "[microheal] t = %-10.4g of %g %s (%5.1f%%)  step %-6" PetscInt_FMT " dt %-10.3g wall %7.2f s  left ~%.1f s\n", (double)t, (double)sim->t_end, MHUnit(sim->model->time_unit), (double)(100 * frac), step, (double)(t - tprev), now - sim->wall_start,
-        frac > 0 ? (double)((now - sim->wall_start) * (1 - frac) / frac) : 0.0));
-  }
+  PetscCall(MHProgress(sim, t, t - tprev, step, wrote));
   if (step >= 1 && !sim->unused_checked) {
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
@@ -140,7 +188,8 @@ static PetscErrorCode MHApplyEvent(MHSim sim)
   PetscFunctionBeginUser;
   PetscCall(m->ops.event(m, &sim->grid, k, t, sim->U));
   sim->event_next++;
-  if (!sim->quiet) PetscCall(PetscPrintf(sim->comm, "[microheal] event %" PetscInt_FMT " of %" PetscInt_FMT " at t = %g %s\n", k + 1, m->nevents, (double)t, MHUnit(m->time_unit)));
+  PetscCall(MHProgressClear(sim));
+  if (!sim->quiet) PetscCall(PetscPrintf(sim->comm, "[microheal] event %" PetscInt_FMT " of %" PetscInt_FMT " at t = %.6g %s\n", k + 1, m->nevents, (double)t, MHUnit(m->time_unit)));
   PetscFunctionReturn(0);
 }
 
@@ -186,10 +235,38 @@ PetscErrorCode MHSimSetUp(MHSim sim)
   PetscFunctionReturn(0);
 }
 
+/* The summary at the end of a run: time, steps, outcomes, and the files written. */
+static PetscErrorCode MHSimSummary(MHSim sim, PetscLogDouble wall)
+{
+  MHModel     m = sim->model;
+  MHOutput   *o = &sim->out;
+  PetscInt    steps, rejects, width = 8;
+  PetscReal   t;
+  PetscMPIInt size;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSGetSolveTime(sim->ts, &t));
+  PetscCall(TSGetStepNumber(sim->ts, &steps));
+  PetscCall(TSGetStepRejections(sim->ts, &rejects));
+  PetscCallMPI(MPI_Comm_size(sim->comm, &size));
+  PetscCall(PetscPrintf(sim->comm, "Done: t = %.6g %s in %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected by the error estimate, %" PetscInt_FMT " for negative densities), %.2f s wall on %d rank%s%s.\n", (double)t, MHUnit(m->time_unit), steps, rejects, sim->steps_rejected_negative, wall, size, size > 1 ? "s" : "",
+      sim->stopped ? "; the model stopped the run" : ""));
+  for (PetscInt k = 0; k < m->noutcomes; k++)
+    width = PetscMax(width, (PetscInt)strlen(m->outcome_name[k]));
+  if (m->noutcomes) PetscCall(PetscPrintf(sim->comm, "Outcomes:\n"));
+  for (PetscInt k = 0; k < m->noutcomes; k++)
+    PetscCall(PetscPrintf(sim->comm, "  %-*s %-14.6g %s\n", (int)width, m->outcome_name[k], (double)sim->outcomes[k], MHUnit(m->outcome_unit[k])));
+  if (o->enabled) {
+    PetscCall(PetscPrintf(sim->comm, "Files:\n  %s  %" PetscInt_FMT " snapshots of %" PetscInt_FMT " fields, %" PetscInt_FMT " monitor rows (h5py, h5dump -H)\n", o->path, o->nwritten, m->nf, o->nrows));
+    if (o->xdmf) PetscCall(PetscPrintf(sim->comm, "  %s  for ParaView (open with \"XDMF Reader\") and VisIt\n", o->xdmf_path));
+    PetscCall(PetscPrintf(sim->comm, "  figures: scripts/figures.py %s\n", o->path));
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MHSimSolve(MHSim sim)
 {
   TSConvergedReason reason;
-  PetscInt          steps, rejects;
   PetscReal         t;
   PetscLogDouble    now;
   MHModel           m = sim->model;
@@ -201,6 +278,13 @@ PetscErrorCode MHSimSolve(MHSim sim)
     PetscCall(PetscPrintf(sim->comm, "Grid: %" PetscInt_FMT "-D, %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells; end time %g %s; output %s\n", sim->grid.dim, sim->grid.n[0], sim->grid.n[1], sim->grid.n[2], (double)sim->t_end, MHUnit(m->time_unit), sim->out.enabled ? sim->out.path : "none"));
   }
   PetscCall(PetscTime(&sim->wall_start));
+  sim->progress_last = sim->wall_start;
+  {
+    PetscMPIInt rank;
+    PetscCallMPI(MPI_Comm_rank(sim->comm, &rank));
+    sim->rank0 = (PetscBool)!rank;
+    sim->tty   = (PetscBool)(!rank && isatty(fileno(PETSC_STDOUT)));
+  }
   PetscCall(TSSetSolution(sim->ts, sim->U));
   sim->event_next = 0;
   while (sim->event_next < m->nevents && m->event_time[sim->event_next] <= 0)
@@ -221,20 +305,14 @@ PetscErrorCode MHSimSolve(MHSim sim)
   PetscCall(PetscTime(&now));
   PetscCall(TSGetConvergedReason(sim->ts, &reason));
   PetscCall(TSGetSolveTime(sim->ts, &t));
-  PetscCall(TSGetStepNumber(sim->ts, &steps));
-  PetscCall(TSGetStepRejections(sim->ts, &rejects));
+  PetscCall(MHProgressClear(sim));
   PetscCheck(reason >= 0, sim->comm, PETSC_ERR_NOT_CONVERGED, "time integration failed at t = %g %s: %s. Try a smaller -dt_initial, looser -ts_rtol/-ts_atol, or -ts_monitor -snes_converged_reason to see why.", (double)t, m->time_unit, TSConvergedReasons[reason]);
   if (!sim->unused_checked) {
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
   }
   PetscCall(MHOutputFlush(sim));
-  if (!sim->quiet) {
-    PetscCall(PetscPrintf(sim->comm, "Done: t = %g %s in %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected, %" PetscInt_FMT " stage checks for negative densities failed), %.2f s wall.\n", (double)t, MHUnit(m->time_unit), steps, rejects, sim->steps_rejected_negative, now - sim->wall_start));
-    for (PetscInt o = 0; o < m->noutcomes; o++)
-      PetscCall(PetscPrintf(sim->comm, "  %-32s %-14g %s\n", m->outcome_name[o], (double)sim->outcomes[o], m->outcome_unit[o]));
-    if (sim->out.enabled) PetscCall(PetscPrintf(sim->comm, "Output: %s (%" PetscInt_FMT " snapshots)\n", sim->out.path, sim->out.nwritten));
-  }
+  if (!sim->quiet) PetscCall(MHSimSummary(sim, now - sim->wall_start));
   PetscFunctionReturn(0);
 }
 

@@ -23,7 +23,9 @@ COARSE = ["-model", "microneedling", "-nx", "12", "-nz", "30", "-snes_rtol", "1e
 def run(tag, args):
     path = os.path.join(mhtest.tmpdir(), tag + ".h5")
     mhtest.run(COARSE + ["-output", path, "-quiet"] + args)
-    return mhtest.read(path)
+    d = mhtest.read(path)
+    d["path"] = path
+    return d
 
 
 def say(*a):
@@ -51,6 +53,22 @@ for k in (1, 2):
     for q in ("barrier_recovery_h", "dye_tight_h", "inflammation_resolution_h"):
         v = o[f"{q}_{k}"]
         mhtest.check(np.isfinite(v) and 0 < v < 48, f"{q}_{k} = {v}: expected a finite time within 48 h")
+# the file describes the set-up: layers, sessions (= the events), every channel
+import h5py  # noqa: E402
+
+with h5py.File(d["path"], "r") as f:
+    lay, ses, ndl = f["model/layers"], f["model/sessions"], f["model/needles"]
+    tops = np.cumsum([0, 0.015, 0.08, 0.25, 1.0, 0.5])
+    mhtest.check(np.allclose(lay[:, 0], tops[:-1], atol=1e-12) and np.allclose(lay[:, 1], tops[1:], atol=1e-12), f"/model/layers {lay[:]}")
+    mhtest.check(lay.attrs["rows"].split(",")[2] == "papillary_dermis" and lay.attrs["units"] == "mm,mm", "/model/layers labels")
+    mhtest.check(np.array_equal(ses[:, 0], [0, 3.3]) and np.array_equal(f["events"][:], [0, 3.3]), f"/model/sessions times {ses[:, 0]}")
+    mhtest.check(np.allclose(ses[:, 2], 0.5) and np.allclose(ses[:, 3], 250), f"/model/sessions depth, density {ses[:]}")
+    cols = ndl.attrs["columns"].split(",")
+    mhtest.check(ndl.shape == (2, 7) and cols[:4] == ["session", "pass", "x", "y"], f"/model/needles {ndl.shape} {cols}")
+    mhtest.check(np.array_equal(ndl[:, 0], [1, 2]) and np.allclose(ndl[:, 4], 0.5), f"/model/needles rows {ndl[:]}")
+    lx = f["grid/x_faces"][-1]
+    mhtest.check(np.all((ndl[:, 2] >= 0) & (ndl[:, 2] < lx)), f"needle axes outside the unit cell [0, {lx})")
+    mhtest.check(f["grid"].attrs["bc_x_min"] == "periodic", "a unit cell is periodic in x")
 say("sessions: barrier %.2f/%.2f h, dye-tight %.2f/%.2f h" % (o["barrier_recovery_h_1"], o["barrier_recovery_h_2"], o["dye_tight_h_1"], o["dye_tight_h_2"]))
 
 

@@ -21,13 +21,13 @@ static PetscErrorCode CheckCase(const char *mechanism, const char *const extra[]
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsSetValue(NULL, "-sherratt_murray_mechanism", mechanism));
-  PetscCall(PetscStrlcat(label, mechanism, sizeof label));
+  MHStrlcat(label, mechanism, sizeof label);
   for (PetscInt k = 0; extra && extra[k]; k += 2) {
     PetscCall(PetscOptionsSetValue(NULL, extra[k], extra[k + 1]));
-    PetscCall(PetscStrlcat(label, " ", sizeof label));
-    PetscCall(PetscStrlcat(label, extra[k], sizeof label));
-    PetscCall(PetscStrlcat(label, " ", sizeof label));
-    PetscCall(PetscStrlcat(label, extra[k + 1], sizeof label));
+    MHStrlcat(label, " ", sizeof label);
+    MHStrlcat(label, extra[k], sizeof label);
+    MHStrlcat(label, " ", sizeof label);
+    MHStrlcat(label, extra[k + 1], sizeof label);
   }
   PetscCall(MHModelCreate(PETSC_COMM_WORLD, "sherratt_murray", &m));
   PetscCheck(m->ops.reaction_jacobian, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "sherratt_murray has no analytic Jacobian");

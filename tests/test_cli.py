@@ -70,3 +70,52 @@ mhtest.check(open(path, "rb").read() == before, "an existing output was modified
 mhtest.run(args + ["-output_overwrite", "-output_spacing", "log", "-output_log_first", "0.01"])
 o = mhtest.read(path)
 mhtest.check(np.allclose(o["time"], [0, 0.01, 0.01 * 500 ** 0.25, 0.01 * 500 ** 0.5, 0.01 * 500 ** 0.75, 5]), f"log output times {o['time']}")
+
+# provenance: the command line, the options file named on it and its text, the (empty) event list
+import h5py  # noqa: E402
+
+with h5py.File(path, "r") as f:
+    a = f.attrs
+    mhtest.check("-options_file configs/fisher_kpp.yaml" in a["command_line"], f"command_line: {a['command_line']}")
+    mhtest.check(a["config_files"] == "configs/fisher_kpp.yaml", f"config_files: {a['config_files']}")
+    text = open(os.path.join(mhtest.SOURCE, "configs/fisher_kpp.yaml")).read()
+    mhtest.check(a["config_text"] == "# file: configs/fisher_kpp.yaml\n" + text, "config_text differs from the file's text")
+    mhtest.check(len(a["started_utc"]) == 20 and a["hostname"], "started_utc / hostname")
+    mhtest.check(f["events"].shape == (0,) and f["events"].attrs["units"] == "day", "/events")
+    mhtest.check(f["grid"].attrs["bc_x_min"] == "zero_flux", f"/grid bc_x_min {f['grid'].attrs['bc_x_min']}")
+
+# progress and summary: -quiet prints nothing; in a log, a plain line at each output time and a
+# summary naming the files; on a terminal, one line rewritten in place
+short = ["-options_file", "configs/fisher_kpp.yaml", "-nx", "100", "-t_end", "5", "-output_count", "5"]
+rc, out = mhtest.run(short + ["-output", path, "-output_overwrite", "-quiet"])
+mhtest.check(out.strip() == "", f"-quiet printed:\n{out}")
+rc, out = mhtest.run(short + ["-output", path, "-output_overwrite", "-progress_interval", "0"])
+lines = [l for l in out.splitlines() if l.startswith("[microheal] t =")]
+mhtest.check(len(lines) == 6 and "(100.0%)" in lines[-1] and "left ~" in lines[-2] and "\r" not in out,
+             f"progress lines in a log: expected 6 (one per output time):\n{out}")
+xmf = path[:-3] + ".xmf"
+for want in ["Done: t = 5 day", "Outcomes:", "front_position", "Files:", path, xmf, "XDMF Reader"]:
+    mhtest.check(want in out, f"summary lacks {want!r}:\n{out}")
+
+import pty  # noqa: E402
+import subprocess  # noqa: E402
+
+master, slave = pty.openpty()
+p = subprocess.Popen([mhtest.EXE] + short + ["-output", "none"], stdout=slave, stderr=slave, cwd=mhtest.SOURCE)
+os.close(slave)
+chunks = []
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    chunks.append(chunk)
+p.wait()
+tty = b"".join(chunks).decode()
+mhtest.check(p.returncode == 0, f"run on a terminal exited {p.returncode}:\n{tty}")
+mhtest.check("\r\x1b[K[microheal] t =" in tty and "\r\x1b[KDone:" in tty and "[microheal] t = 5 of 5 day (100.0%)" in tty,
+             f"on a terminal the progress line is not rewritten in place:\n{tty!r}")
+mhtest.check(not any(l.startswith("[microheal] t =") for l in tty.replace("\r\n", "\n").split("\n")),
+             "on a terminal a progress line ended with a newline")

@@ -31,10 +31,10 @@ static PetscErrorCode SpaceError(PetscInt dim, PetscInt n, PetscReal grading, Pe
   if (grading != 1) {
     char g[64];
     PetscCall(PetscSNPrintf(g, sizeof g, " -grading_%s %g", dim == 1 ? "x" : "z", (double)grading));
-    PetscCall(PetscStrlcat(opts, g, sizeof opts));
+    MHStrlcat(opts, g, sizeof opts);
   }
-  PetscCall(PetscStrlcat(opts, " -t_end 0.1 -output none -quiet ", sizeof opts));
-  PetscCall(PetscStrlcat(opts, tight, sizeof opts));
+  MHStrlcat(opts, " -t_end 0.1 -output none -quiet ", sizeof opts);
+  MHStrlcat(opts, tight, sizeof opts);
   PetscCall(TestSimFromString(PETSC_COMM_WORLD, opts, &sim));
   PetscCall(MHSimSolve(sim));
   PetscCall(MHSimGetSolution(sim, &U));

@@ -611,8 +611,8 @@ static PetscErrorCode DescribeSetUp(MHModel m)
   PetscFunctionBeginUser;
   for (PetscInt L = 0; L < NL; L++) {
     layers[2 * L] = p->top[L], layers[2 * L + 1] = p->top[L + 1];
-    PetscCall(PetscStrlcat(rows, L ? "," : "", sizeof rows));
-    PetscCall(PetscStrlcat(rows, layer_name[L], sizeof rows));
+    MHStrlcat(rows, L ? "," : "", sizeof rows);
+    MHStrlcat(rows, layer_name[L], sizeof rows);
   }
   PetscCall(MHModelAddTable(m, "layers", "Skin layers: depth of the top and bottom of each (z into the skin, 0 at the surface)", "top,bottom", "mm,mm", rows, NL, 2, layers));
   PetscCall(PetscMalloc1(6 * p->nsessions + 1, &sess));
