@@ -8,10 +8,11 @@ int main(int argc, char **argv)
 {
   PetscErrorCode ierr;
   PetscMPIInt    size;
+  int            status = 0;
 
   PetscCall(MHInitialize(&argc, &argv, usage));
   PetscCall(MHPushErrorHandler());
-  ierr = MHRun(PETSC_COMM_WORLD);
+  ierr = MHRun(PETSC_COMM_WORLD, &status);
   PetscCall(PetscPopErrorHandler());
   if (ierr) { /* the message is out; leave with a nonzero status */
     PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
@@ -21,5 +22,5 @@ int main(int argc, char **argv)
     return 1;
   }
   PetscCall(PetscFinalize());
-  return 0;
+  return status;
 }

@@ -27,6 +27,27 @@ typedef struct {
   Vec         field; /* one component, on grid.da1 */
 } MHOutput;
 
+#define MH_MAX_KEEP 16
+/* Exit status of a run stopped early with a checkpoint (a signal, -max_wall_time):
+   EX_TEMPFAIL, "try again" - continue it with -restart. */
+#define MH_EXIT_CHECKPOINTED 75
+
+typedef struct {
+  char           prefix[PETSC_MAX_PATH_LEN]; /* checkpoints are <prefix>-<number>.h5 */
+  PetscReal      interval;                   /* simulated time between checkpoints (0: none) */
+  PetscReal      wall_interval, max_wall;    /* [s]; 0: none */
+  PetscInt       keep;                       /* the last this many are kept */
+  PetscInt       number;                     /* of the last one written (or restarted from) */
+  PetscReal      next_t;                     /* the next checkpoint at the first step reaching it */
+  PetscLogDouble last_wall;
+  char           kept[MH_MAX_KEEP][PETSC_MAX_PATH_LEN]; /* written by this run, oldest first */
+  PetscInt       nkept;
+  char           restart[PETSC_MAX_PATH_LEN]; /* -restart: the checkpoint to continue */
+  char           initial[PETSC_MAX_PATH_LEN]; /* -initial_condition_file */
+  PetscInt       initial_step;
+  const char    *why; /* set when the run stopped early: "SIGTERM", "-max_wall_time", ... */
+} MHCheckpoint;
+
 struct _p_MHSim {
   MPI_Comm       comm;
   MHModel        model;
@@ -41,6 +62,9 @@ struct _p_MHSim {
   PetscInt       event_next; /* the model's next event */
   PetscInt       unused_checked;
   MHOutput       out;
+  MHCheckpoint   chk;
+  PetscBool      restarted; /* continued from a checkpoint */
+  int            exit_status;
   PetscReal      outcomes[MH_MAX_OUTCOMES];
   PetscInt       steps_rejected_negative;
   PetscBool      dfill[MH_MAX_FIELDS * MH_MAX_FIELDS], ofill[MH_MAX_FIELDS * MH_MAX_FIELDS];
@@ -71,8 +95,22 @@ PETSC_INTERN PetscErrorCode MHOutputWriteFields(MHSim, PetscReal, Vec);
 PETSC_INTERN PetscErrorCode MHOutputAppendRow(MHSim, const PetscReal[]);
 PETSC_INTERN PetscErrorCode MHOutputFlush(MHSim);
 PETSC_INTERN PetscErrorCode MHOutputClose(MHSim);
+PETSC_INTERN PetscErrorCode MHH5Check(MPI_Comm, herr_t, const char *);
+PETSC_INTERN PetscErrorCode MHWriteStringAttr(MPI_Comm, hid_t, const char *, const char *);
+PETSC_INTERN PetscErrorCode MHWriteRealAttr(MPI_Comm, hid_t, const char *, PetscReal);
+PETSC_INTERN PetscErrorCode MHWriteSmall(MPI_Comm, hid_t, const char *, PetscInt, PetscInt, const PetscReal *, hid_t *);
 PETSC_INTERN PetscErrorCode MHOutputXDMFPath(const char *, char *, size_t);
 PETSC_INTERN PetscErrorCode MHOutputWriteXDMF(MHSim, PetscBool);
+
+PETSC_INTERN PetscErrorCode MHCheckpointSetFromOptions(MHSim, PetscOptionItems *);
+PETSC_INTERN PetscErrorCode MHCheckpointLoad(MHSim);
+PETSC_INTERN PetscErrorCode MHCheckpointAfterStep(MHSim);
+PETSC_INTERN PetscErrorCode MHCheckpointWrite(MHSim);
+PETSC_INTERN PetscErrorCode MHSignalsInstall(void);
+PETSC_INTERN PetscErrorCode MHSignalsRestore(void);
+PETSC_INTERN PetscErrorCode MHInitialConditionLoad(MHSim);
+PETSC_INTERN PetscErrorCode MHMakeParentDirectory(MPI_Comm, const char *);
+PETSC_INTERN PetscErrorCode MHProgressClear(MHSim);
 
 PETSC_INTERN PetscErrorCode MHMonitorColumns(MHSim, PetscInt *, char ***);
 PETSC_INTERN PetscErrorCode MHMonitorCompute(MHSim, PetscReal, PetscReal, Vec, PetscReal[], PetscBool *);

@@ -172,6 +172,8 @@ struct _p_MHModel {
   PetscReal  event_time[MH_MAX_EVENTS]; /* increasing; set through MHModelSetEvents */
   PetscInt   ntables;
   MHTable    table[MH_MAX_TABLES]; /* set through MHModelAddTable */
+  PetscInt   nstate;
+  PetscReal *state; /* the model's running state (outcome accumulators), saved in checkpoints */
   MHModelOps ops;
   void      *data;
 };
@@ -195,6 +197,9 @@ PETSC_EXTERN PetscErrorCode MHModelSetEvents(MHModel, PetscInt, const PetscReal[
    columns and units (comma-separated, ncols entries each), row labels (comma-separated, nrows
    entries) or NULL, and nrows x ncols values, row-major. */
 PETSC_EXTERN PetscErrorCode MHModelAddTable(MHModel, const char[], const char[], const char[], const char[], const char[], PetscInt, PetscInt, const PetscReal[]);
+/* Declares n reals at state (in the model's data, the same on every rank) as the model's running
+   state: whatever its outcomes accumulate over time. Checkpoints save it and restarts restore it. */
+PETSC_EXTERN PetscErrorCode MHModelSetState(MHModel, PetscInt, PetscReal *);
 PETSC_EXTERN PetscErrorCode MHModelParamInt(MHModel, PetscOptionItems *, const char[], const char[], PetscInt, PetscInt, PetscInt, PetscInt *);
 PETSC_EXTERN PetscErrorCode MHModelParamEnum(MHModel, PetscOptionItems *, const char[], const char[], const char *const[], PetscInt, PetscInt *);
 PETSC_EXTERN PetscErrorCode MHModelView(MHModel, PetscViewer);
@@ -237,5 +242,6 @@ PETSC_EXTERN PetscErrorCode MHSimErrorNorms(MHSim, PetscReal, Vec, PetscReal[], 
 PETSC_EXTERN PetscErrorCode MHOptionsCheckUnused(MPI_Comm);
 PETSC_EXTERN PetscErrorCode MHPrintVersion(MPI_Comm);
 PETSC_EXTERN PetscErrorCode MHPushErrorHandler(void);
-/* The whole run of the microheal executable (after MHInitialize), collective. */
-PETSC_EXTERN PetscErrorCode MHRun(MPI_Comm);
+/* The whole run of the microheal executable (after MHInitialize), collective. status: the exit
+   status to end with (0, or 75 when the run stopped early with a checkpoint to continue from). */
+PETSC_EXTERN PetscErrorCode MHRun(MPI_Comm, int *);

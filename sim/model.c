@@ -362,3 +362,12 @@ PetscErrorCode MHModelAddTable(MHModel m, const char name[], const char descript
   if (nrows) PetscCall(PetscArraycpy(tab->data, data, nrows * ncols));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode MHModelSetState(MHModel m, PetscInt n, PetscReal *state)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(n >= 0 && (state || !n), m->comm, PETSC_ERR_ARG_WRONG, "model %s: a state of %" PetscInt_FMT " reals", m->name, n);
+  m->nstate = n;
+  m->state  = state;
+  PetscFunctionReturn(0);
+}

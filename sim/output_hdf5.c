@@ -81,45 +81,59 @@ static PetscErrorCode MHOutputTimes(MHSim sim)
     o->times = times;
     o->ntimes++;
   }
-  o->next = 0;
+  if (!sim->restarted) o->next = 0; /* a restart restored it */
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode H5Check(MPI_Comm comm, herr_t rc, const char *what)
+PetscErrorCode MHH5Check(MPI_Comm comm, herr_t rc, const char *what)
 {
   PetscFunctionBeginUser;
   PetscCheck(rc >= 0, comm, PETSC_ERR_FILE_WRITE, "HDF5 failed: %s", what);
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode MHWriteStringAttr(MPI_Comm comm, hid_t obj, const char *name, const char *value)
+/* Attributes are metadata, which parallel HDF5 needs identical on every rank: rank 0's value is
+   written (a host name, a clock or a file read by rank 0 may differ elsewhere). */
+PetscErrorCode MHWriteStringAttr(MPI_Comm comm, hid_t obj, const char *name, const char *value0)
 {
-  hid_t type, space, attr;
+  hid_t       type, space, attr;
+  PetscMPIInt rank;
+  int         len = 0;
+  char       *value;
 
   PetscFunctionBeginUser;
-  type = H5Tcopy(H5T_C_S1);
-  PetscCall(H5Check(comm, H5Tset_size(type, H5T_VARIABLE), "string type"));
-  PetscCall(H5Check(comm, H5Tset_cset(type, H5T_CSET_UTF8), "string type"));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) len = (int)strlen(value0);
+  PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
+  PetscCall(PetscMalloc1(len + 1, &value));
+  if (!rank) PetscCall(PetscArraycpy(value, value0, len));
+  PetscCallMPI(MPI_Bcast(value, len, MPI_CHAR, 0, comm));
+  value[len] = 0;
+  type       = H5Tcopy(H5T_C_S1);
+  PetscCall(MHH5Check(comm, H5Tset_size(type, H5T_VARIABLE), "string type"));
+  PetscCall(MHH5Check(comm, H5Tset_cset(type, H5T_CSET_UTF8), "string type"));
   space = H5Screate(H5S_SCALAR);
   attr  = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(H5Check(comm, attr, name));
-  PetscCall(H5Check(comm, H5Awrite(attr, type, &value), name));
+  PetscCall(MHH5Check(comm, attr, name));
+  PetscCall(MHH5Check(comm, H5Awrite(attr, type, &value), name));
   H5Aclose(attr);
   H5Sclose(space);
   H5Tclose(type);
+  PetscCall(PetscFree(value));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode MHWriteRealAttr(MPI_Comm comm, hid_t obj, const char *name, PetscReal value)
+PetscErrorCode MHWriteRealAttr(MPI_Comm comm, hid_t obj, const char *name, PetscReal value)
 {
   hid_t  space, attr;
   double v = (double)value;
 
   PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Bcast(&v, 1, MPI_DOUBLE, 0, comm)); /* identical on every rank: see above */
   space = H5Screate(H5S_SCALAR);
   attr  = H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(H5Check(comm, attr, name));
-  PetscCall(H5Check(comm, H5Awrite(attr, H5T_NATIVE_DOUBLE, &v), name));
+  PetscCall(MHH5Check(comm, attr, name));
+  PetscCall(MHH5Check(comm, H5Awrite(attr, H5T_NATIVE_DOUBLE, &v), name));
   H5Aclose(attr);
   H5Sclose(space);
   PetscFunctionReturn(0);
@@ -127,7 +141,7 @@ static PetscErrorCode MHWriteRealAttr(MPI_Comm comm, hid_t obj, const char *name
 
 /* A small dataset written by rank 0 (creation is collective): n values (ncols = 0), or an
    n x ncols table. */
-static PetscErrorCode MHWriteSmall(MPI_Comm comm, hid_t loc, const char *name, PetscInt n, PetscInt ncols, const PetscReal *data, hid_t *keep)
+PetscErrorCode MHWriteSmall(MPI_Comm comm, hid_t loc, const char *name, PetscInt n, PetscInt ncols, const PetscReal *data, hid_t *keep)
 {
   hsize_t     dims[2] = {(hsize_t)n, (hsize_t)ncols};
   hid_t       space   = H5Screate_simple(ncols ? 2 : 1, dims, NULL), dset;
@@ -136,9 +150,9 @@ static PetscErrorCode MHWriteSmall(MPI_Comm comm, hid_t loc, const char *name, P
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   dset = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(H5Check(comm, dset, name));
+  PetscCall(MHH5Check(comm, dset, name));
   if (rank || !n) H5Sselect_none(space);
-  PetscCall(H5Check(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, data), name));
+  PetscCall(MHH5Check(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, data), name));
   if (keep)
     *keep = dset;
   else
@@ -155,9 +169,9 @@ static PetscErrorCode MHCreateSeries(MPI_Comm comm, hid_t loc, const char *name,
   hid_t   space = H5Screate_simple(rank, dims, maxd), plist = H5Pcreate(H5P_DATASET_CREATE);
 
   PetscFunctionBeginUser;
-  PetscCall(H5Check(comm, H5Pset_chunk(plist, rank, chunk), name));
+  PetscCall(MHH5Check(comm, H5Pset_chunk(plist, rank, chunk), name));
   *dset = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, plist, H5P_DEFAULT);
-  PetscCall(H5Check(comm, *dset, name));
+  PetscCall(MHH5Check(comm, *dset, name));
   H5Pclose(plist);
   H5Sclose(space);
   PetscFunctionReturn(0);
@@ -173,21 +187,21 @@ static PetscErrorCode MHAppendSeries(MPI_Comm comm, hid_t dset, PetscInt ncols, 
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(H5Check(comm, H5Dset_extent(dset, size), "extend series"));
+  PetscCall(MHH5Check(comm, H5Dset_extent(dset, size), "extend series"));
   fspace = H5Dget_space(dset);
   mspace = H5Screate_simple(rk, count, NULL);
   if (rank) {
     H5Sselect_none(fspace);
     H5Sselect_none(mspace);
   } else
-    PetscCall(H5Check(comm, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), "select"));
-  PetscCall(H5Check(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, data), "write series"));
+    PetscCall(MHH5Check(comm, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), "select"));
+  PetscCall(MHH5Check(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, data), "write series"));
   H5Sclose(mspace);
   H5Sclose(fspace);
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode MHMakeParentDirectory(MPI_Comm comm, const char *path)
+PetscErrorCode MHMakeParentDirectory(MPI_Comm comm, const char *path)
 {
   char dir[PETSC_MAX_PATH_LEN];
 
@@ -276,7 +290,7 @@ static PetscErrorCode MHWriteModelTables(MHSim sim)
 
   PetscFunctionBeginUser;
   grp = H5Gcreate2(o->file, "model", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(H5Check(comm, grp, "/model"));
+  PetscCall(MHH5Check(comm, grp, "/model"));
   for (PetscInt i = 0; i < m->ntables; i++) {
     const MHTable *tab = &m->table[i];
     PetscCall(MHWriteSmall(comm, grp, tab->name, tab->nrows, tab->ncols, tab->data, &dset));
@@ -290,6 +304,77 @@ static PetscErrorCode MHWriteModelTables(MHSim sim)
   PetscCall(MHWriteSmall(comm, o->file, "events", m->nevents, 0, m->event_time, &dset));
   PetscCall(MHWriteStringAttr(comm, dset, "units", m->time_unit));
   H5Dclose(dset);
+  PetscFunctionReturn(0);
+}
+
+/* A restart: the output file the checkpoint counted, cut back to what the checkpoint counted (a
+   run that went on after its last checkpoint wrote more), to continue the series. */
+static PetscErrorCode MHOutputReopen(MHSim sim)
+{
+  MHOutput   *o    = &sim->out;
+  MHModel     m    = sim->model;
+  MPI_Comm    comm = sim->comm;
+  PetscMPIInt rank;
+  int         exists = 1;
+  hsize_t     dims[5];
+  PetscInt    ncols;
+  char      **cols;
+  hid_t       space;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) exists = access(o->path, F_OK) == 0;
+  PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, comm));
+  PetscCheck(exists, comm, PETSC_ERR_FILE_OPEN, "-restart: the output %s that the checkpoint continues does not exist (pass the -output of the run that wrote the checkpoint, or -output none)", o->path);
+  PetscCall(PetscViewerHDF5Open(comm, o->path, FILE_MODE_APPEND, &o->viewer));
+  PetscCall(PetscViewerHDF5GetFileId(o->viewer, &o->file));
+  PetscCheck(H5Lexists(o->file, "time", H5P_DEFAULT) > 0 && H5Lexists(o->file, "monitors", H5P_DEFAULT) > 0 && H5Lexists(o->file, "monitors/table", H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart: %s is not a microheal output", o->path);
+  o->dset_time  = H5Dopen2(o->file, "time", H5P_DEFAULT);
+  o->dset_table = H5Dopen2(o->file, "monitors/table", H5P_DEFAULT);
+  PetscCall(MHMonitorColumns(sim, &ncols, &cols));
+  for (PetscInt c = 0; c < ncols; c++)
+    PetscCall(PetscFree(cols[c]));
+  PetscCall(PetscFree(cols));
+  o->ncols = ncols;
+  space    = H5Dget_space(o->dset_table);
+  H5Sget_simple_extent_dims(space, dims, NULL);
+  H5Sclose(space);
+  PetscCheck((PetscInt)dims[1] == ncols && (PetscInt)dims[0] >= o->nrows, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart: %s holds %d monitor rows of %d columns; the checkpoint counts %" PetscInt_FMT " of %" PetscInt_FMT " (an output of another run?)", o->path, (int)dims[0], (int)dims[1], o->nrows, ncols);
+  dims[0] = (hsize_t)o->nrows;
+  PetscCall(MHH5Check(comm, H5Dset_extent(o->dset_table, dims), "cut /monitors/table"));
+  space = H5Dget_space(o->dset_time);
+  H5Sget_simple_extent_dims(space, dims, NULL);
+  H5Sclose(space);
+  PetscCheck((PetscInt)dims[0] >= o->nwritten, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart: %s holds %d snapshots; the checkpoint counts %" PetscInt_FMT, o->path, (int)dims[0], o->nwritten);
+  o->cap_times = PetscMax(64, 2 * o->nwritten);
+  PetscCall(PetscMalloc1(o->cap_times, &o->written_times));
+  if (o->nwritten) {
+    hsize_t start = 0, count = (hsize_t)o->nwritten;
+    hid_t   fspace = H5Dget_space(o->dset_time), mspace = H5Screate_simple(1, &count, NULL);
+    H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL);
+    PetscCall(MHH5Check(comm, H5Dread(o->dset_time, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, o->written_times), "read /time"));
+    H5Sclose(mspace);
+    H5Sclose(fspace);
+  }
+  dims[0] = (hsize_t)o->nwritten;
+  PetscCall(MHH5Check(comm, H5Dset_extent(o->dset_time, dims), "cut /time"));
+  for (PetscInt f = 0; f < m->nf; f++) {
+    char  name[MH_NAME_LEN + 16];
+    hid_t dset;
+    PetscCall(PetscSNPrintf(name, sizeof name, "fields/%s", m->field_name[f]));
+    if (H5Lexists(o->file, "fields", H5P_DEFAULT) <= 0 || H5Lexists(o->file, name, H5P_DEFAULT) <= 0) continue; /* none written yet */
+    dset  = H5Dopen2(o->file, name, H5P_DEFAULT);
+    space = H5Dget_space(dset);
+    H5Sget_simple_extent_dims(space, dims, NULL);
+    H5Sclose(space);
+    dims[0] = (hsize_t)o->nwritten;
+    PetscCall(MHH5Check(comm, H5Dset_extent(dset, dims), name));
+    H5Dclose(dset);
+  }
+  o->xdmf_steps = -1;
+  PetscCall(MHOutputWriteXDMF(sim, PETSC_TRUE));
+  PetscCall(DMCreateGlobalVector(sim->grid.da1, &o->field));
+  PetscCall(MHH5Check(comm, H5Fflush(o->file, H5F_SCOPE_GLOBAL), "flush"));
   PetscFunctionReturn(0);
 }
 
@@ -308,6 +393,10 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   PetscFunctionBeginUser;
   PetscCall(MHOutputTimes(sim));
   if (!o->enabled) PetscFunctionReturn(0);
+  if (sim->restarted) {
+    PetscCall(MHOutputReopen(sim));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscLogEventBegin(MH_EVENT_OUTPUT, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
@@ -352,7 +441,7 @@ PetscErrorCode MHOutputOpen(MHSim sim)
 
   /* parameters */
   grp = H5Gcreate2(o->file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(H5Check(comm, grp, "/parameters"));
+  PetscCall(MHH5Check(comm, grp, "/parameters"));
   {
     size_t len = 1;
     char  *units;
@@ -379,7 +468,7 @@ PetscErrorCode MHOutputOpen(MHSim sim)
 
   /* grid */
   grp = H5Gcreate2(o->file, "grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(H5Check(comm, grp, "/grid"));
+  PetscCall(MHH5Check(comm, grp, "/grid"));
   for (PetscInt a = 0; a < sim->grid.dim; a++) {
     char name[32];
     PetscCall(MHWriteSmall(comm, grp, axis_name[sim->grid.phys[a]], sim->grid.n[a], 0, sim->grid.centres[a], NULL));
@@ -399,7 +488,7 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   PetscCall(MHCreateSeries(comm, o->file, "time", 0, &o->dset_time));
   PetscCall(MHWriteStringAttr(comm, o->dset_time, "units", m->time_unit));
   grp = H5Gcreate2(o->file, "monitors", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(H5Check(comm, grp, "/monitors"));
+  PetscCall(MHH5Check(comm, grp, "/monitors"));
   PetscCall(MHMonitorColumns(sim, &ncols, &cols));
   o->ncols = ncols;
   PetscCall(MHCreateSeries(comm, grp, "table", ncols, &o->dset_table));
@@ -454,7 +543,7 @@ PetscErrorCode MHOutputFlush(MHSim sim)
     o->nrows += o->nbuf;
     o->nbuf = 0;
   }
-  PetscCall(H5Check(sim->comm, H5Fflush(o->file, H5F_SCOPE_GLOBAL), "flush"));
+  PetscCall(MHH5Check(sim->comm, H5Fflush(o->file, H5F_SCOPE_GLOBAL), "flush"));
   PetscFunctionReturn(0);
 }
 
@@ -503,8 +592,10 @@ PetscErrorCode MHOutputClose(MHSim sim)
   o->nbuf = o->capbuf = 0;
   if (!o->viewer) PetscFunctionReturn(0);
   if (m->noutcomes) {
-    hid_t grp = H5Gcreate2(o->file, "outcomes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    PetscCall(H5Check(sim->comm, grp, "/outcomes"));
+    hid_t grp;
+    if (H5Lexists(o->file, "outcomes", H5P_DEFAULT) > 0) H5Ldelete(o->file, "outcomes", H5P_DEFAULT); /* a run continued */
+    grp = H5Gcreate2(o->file, "outcomes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    PetscCall(MHH5Check(sim->comm, grp, "/outcomes"));
     for (PetscInt k = 0; k < m->noutcomes; k++)
       PetscCall(MHWriteRealAttr(sim->comm, grp, m->outcome_name[k], sim->outcomes[k]));
     H5Gclose(grp);

@@ -4,8 +4,8 @@
    temporal collection. Rank 0 rewrites it after every output, to a temporary name renamed when
    complete, so it always describes exactly the steps the HDF5 file holds.
 
-   Axes: a 3-D grid is a 3DRectMesh (x, y, z); a 2-D grid (the x-z section) a 2DRectMesh whose
-   second axis is z, the depth; a 1-D grid a 2DRectMesh one cell high.
+   Axes: every grid is a 3DRectMesh in (x, y, z), z the depth; the axes a 1-D or 2-D run does not
+   have (y; y and z) are one cell thick.
 
    ParaView 5.11 reads it with its "XDMF Reader" (xdmf2; pvpython: XDMFReader); its Xdmf3 readers
    do not read hyperslabs of rectilinear attributes. VisIt's Xdmf plugin reads it too. */
@@ -35,57 +35,56 @@ static void MHXDMFDims(FILE *fp, PetscInt n, const PetscInt d[])
 }
 
 /* The whole document for the first nt outputs, to fp. h5: the HDF5 file's name relative to the
-   sidecar. */
+   sidecar. Every grid is a 3DRectMesh over (x, y, z), in 1-D and 2-D too, with an axis the run
+   does not have one cell thick (a mean x cell wide): ParaView's XDMF Reader gets a 2DRectMesh
+   wrong (its announced extent and its data disagree, so filters and the render view see garbage,
+   and a 1-D attribute is read as one value). */
 static void MHXDMFWrite(FILE *fp, MHSim sim, const char *h5, PetscInt nt, const PetscReal *times)
 {
   const MHGrid *g   = &sim->grid;
   MHModel       m   = sim->model;
-  PetscInt      dim = g->dim, nmesh = dim == 3 ? 3 : 2, node[3], cell[3], nd;
-  const char   *topo = dim == 3 ? "3DRectMesh" : "2DRectMesh", *geom = dim == 3 ? "VXVYVZ" : "VXVY";
+  PetscInt      dim = g->dim, axis[3] = {-1, -1, -1}, node[3], cell[3], hdims[3];
+  PetscReal     w = g->length[0] / g->n[0];
 
-  /* slowest axis first: (z, y, x) in 3-D, (z, x) in 2-D, (1, x) in 1-D */
-  if (dim == 1) {
-    node[0] = 2, node[1] = g->n[0] + 1;
-    cell[0] = g->n[0];
-  } else {
-    for (PetscInt a = 0; a < dim; a++) {
-      node[a] = g->n[dim - 1 - a] + 1;
-      cell[a] = g->n[dim - 1 - a];
-    }
+  /* axis[p]: the DMDA axis holding physical axis p (-1: absent); node, cell: slowest first (z, y, x);
+     hdims: a row of /fields/<name>, slowest first */
+  for (PetscInt a = 0; a < dim; a++) {
+    axis[g->phys[a]] = a;
+    hdims[a]         = g->n[dim - 1 - a];
   }
-  nd = dim == 1 ? 1 : dim;
+  for (PetscInt p = 0; p < 3; p++) {
+    cell[2 - p] = axis[p] < 0 ? 1 : g->n[axis[p]];
+    node[2 - p] = cell[2 - p] + 1;
+  }
   fprintf(fp, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n");
   fprintf(fp, "<!-- microheal %s: model %s; lengths in %s, times in %s. Fields are cell averages. -->\n", MH_VERSION, m->name, m->length_unit, m->time_unit);
   fprintf(fp, "<Xdmf Version=\"2.0\">\n <Domain>\n  <Grid Name=\"%s\" GridType=\"Collection\" CollectionType=\"Temporal\">\n", m->name);
   for (PetscInt k = 0; k < nt; k++) {
     fprintf(fp, "   <Grid Name=\"step %" PetscInt_FMT "\" GridType=\"Uniform\">\n", k);
     fprintf(fp, "    <Time Value=\"%.17g\"/>\n", (double)times[k]);
-    fprintf(fp, "    <Topology TopologyType=\"%s\" Dimensions=\"", topo);
-    MHXDMFDims(fp, nmesh, node);
-    fprintf(fp, "\"/>\n    <Geometry GeometryType=\"%s\">\n", geom);
-    /* VX, VY(, VZ): the x axis first */
-    for (PetscInt a = 0; a < nmesh; a++) {
-      if (dim == 1 && a == 1) {
-        PetscReal w = g->length[0] / g->n[0];
+    fprintf(fp, "    <Topology TopologyType=\"3DRectMesh\" Dimensions=\"");
+    MHXDMFDims(fp, 3, node);
+    fprintf(fp, "\"/>\n    <Geometry GeometryType=\"VXVYVZ\">\n");
+    for (PetscInt p = 0; p < 3; p++) {
+      if (axis[p] < 0)
         fprintf(fp, "     <DataItem Dimensions=\"2\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">0 %.17g</DataItem>\n", (double)w);
-        continue;
-      }
-      fprintf(fp, "     <DataItem Dimensions=\"%" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/grid/%s_faces</DataItem>\n", g->n[a] + 1, h5, axis_name[g->phys[a]]);
+      else
+        fprintf(fp, "     <DataItem Dimensions=\"%" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/grid/%s_faces</DataItem>\n", node[2 - p], h5, axis_name[p]);
     }
     fprintf(fp, "    </Geometry>\n");
     for (PetscInt f = 0; f < m->nf; f++) {
       fprintf(fp, "    <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Cell\">\n", m->field_name[f]);
       fprintf(fp, "     <DataItem ItemType=\"HyperSlab\" NumberType=\"Float\" Precision=\"8\" Dimensions=\"");
-      MHXDMFDims(fp, nd, cell);
-      fprintf(fp, "\" Type=\"HyperSlab\">\n      <DataItem Dimensions=\"3 %" PetscInt_FMT "\" NumberType=\"Int\" Format=\"XML\">%" PetscInt_FMT, nd + 1, k);
-      for (PetscInt a = 0; a < nd; a++)
+      MHXDMFDims(fp, 3, cell);
+      fprintf(fp, "\" Type=\"HyperSlab\">\n      <DataItem Dimensions=\"3 %" PetscInt_FMT "\" NumberType=\"Int\" Format=\"XML\">%" PetscInt_FMT, dim + 1, k);
+      for (PetscInt a = 0; a < dim; a++)
         fprintf(fp, " 0");
-      for (PetscInt a = 0; a <= nd; a++)
+      for (PetscInt a = 0; a <= dim; a++)
         fprintf(fp, " 1");
       fprintf(fp, " 1 ");
-      MHXDMFDims(fp, nd, cell);
+      MHXDMFDims(fp, dim, hdims);
       fprintf(fp, "</DataItem>\n      <DataItem Dimensions=\"%" PetscInt_FMT " ", nt);
-      MHXDMFDims(fp, nd, cell);
+      MHXDMFDims(fp, dim, hdims);
       fprintf(fp, "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/fields/%s</DataItem>\n     </DataItem>\n    </Attribute>\n", h5, m->field_name[f]);
     }
     fprintf(fp, "   </Grid>\n");

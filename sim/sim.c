@@ -74,11 +74,14 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
   }
   PetscCall(MHOutputSetFromOptions(sim, PetscOptionsObject));
   PetscOptionsEnd();
+  PetscOptionsBegin(sim->comm, NULL, "Checkpoints, restarts and job-time limits", NULL);
+  PetscCall(MHCheckpointSetFromOptions(sim, PetscOptionsObject));
+  PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
 
 /* Ends an in-place progress line, so that what follows starts on a line of its own. */
-static PetscErrorCode MHProgressClear(MHSim sim)
+PetscErrorCode MHProgressClear(MHSim sim)
 {
   PetscFunctionBeginUser;
   if (!sim->progress_open) PetscFunctionReturn(0);
@@ -132,7 +135,7 @@ static PetscErrorCode MHProgress(MHSim sim, PetscReal t, PetscReal dt, PetscInt 
    for the initial state: the monitor row, outputs due by now (interpolated to their exact times),
    progress, the model's stop request, and, after the first step (when every solver option has
    been read), the check for unknown options. */
-static PetscErrorCode MHAfterStep(MHSim sim)
+static PetscErrorCode MHAfterStep(MHSim sim, PetscBool stepped)
 {
   TS        ts = sim->ts;
   MHOutput *o  = &sim->out;
@@ -146,7 +149,7 @@ static PetscErrorCode MHAfterStep(MHSim sim)
   PetscCall(TSGetStepNumber(ts, &step));
   PetscCall(TSGetSolution(ts, &U));
   tprev = t;
-  if (step > 0) PetscCall(TSGetPrevTime(ts, &tprev));
+  if (stepped) PetscCall(TSGetPrevTime(ts, &tprev)); /* else dt = 0: the initial state, or just after an event */
   PetscCall(MHMonitorCompute(sim, t, t - tprev, U, row, &stop));
   PetscCall(MHOutputAppendRow(sim, row));
   while (o->next < o->ntimes && o->times[o->next] <= t + 1e-12 * PetscMax(1.0, PetscAbsReal(t))) {
@@ -171,6 +174,7 @@ static PetscErrorCode MHAfterStep(MHSim sim)
     sim->stopped = PETSC_TRUE;
   }
   PetscCall(MHProgress(sim, t, t - tprev, step, wrote));
+  if (!sim->stopped) PetscCall(MHCheckpointAfterStep(sim));
   if (step >= 1 && !sim->unused_checked) {
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
@@ -199,7 +203,7 @@ static PetscErrorCode MHTSPostStep(TS ts)
 
   PetscFunctionBeginUser;
   PetscCall(TSGetApplicationContext(ts, &sim));
-  PetscCall(MHAfterStep(sim));
+  PetscCall(MHAfterStep(sim, PETSC_TRUE));
   PetscFunctionReturn(0);
 }
 
@@ -228,7 +232,9 @@ PetscErrorCode MHSimSetUp(MHSim sim)
     PetscCall(m->ops.initial(m, &cell, &u[k * m->nf]));
   }
   PetscCall(VecRestoreArray(sim->U, &u));
+  if (sim->chk.initial[0] && !sim->help) PetscCall(MHInitialConditionLoad(sim));
   PetscCall(MHSolverSetUp(sim));
+  if (sim->chk.restart[0] && !sim->help) PetscCall(MHCheckpointLoad(sim));
   PetscCall(TSSetPostStep(sim->ts, MHTSPostStep));
   if (!sim->help) PetscCall(MHOutputOpen(sim));
   sim->setup_called = PETSC_TRUE;
@@ -249,8 +255,10 @@ static PetscErrorCode MHSimSummary(MHSim sim, PetscLogDouble wall)
   PetscCall(TSGetStepNumber(sim->ts, &steps));
   PetscCall(TSGetStepRejections(sim->ts, &rejects));
   PetscCallMPI(MPI_Comm_size(sim->comm, &size));
-  PetscCall(PetscPrintf(sim->comm, "Done: t = %.6g %s in %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected by the error estimate, %" PetscInt_FMT " for negative densities), %.2f s wall on %d rank%s%s.\n", (double)t, MHUnit(m->time_unit), steps, rejects, sim->steps_rejected_negative, wall, size, size > 1 ? "s" : "",
+  PetscCall(PetscPrintf(sim->comm, "Done: t = %.6g %s in %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected, %" PetscInt_FMT " of them for a negative density), %.2f s wall on %d rank%s%s.\n", (double)t, MHUnit(m->time_unit), steps, rejects, sim->steps_rejected_negative, wall, size, size > 1 ? "s" : "",
       sim->stopped ? "; the model stopped the run" : ""));
+  if (sim->chk.why)
+    PetscCall(PetscPrintf(sim->comm, "Stopped by %s with a checkpoint: continue with -restart %s-%06" PetscInt_FMT ".h5 and the same options (exit status %d).\n", sim->chk.why, sim->chk.prefix, sim->chk.number, MH_EXIT_CHECKPOINTED));
   for (PetscInt k = 0; k < m->noutcomes; k++)
     width = PetscMax(width, (PetscInt)strlen(m->outcome_name[k]));
   if (m->noutcomes) PetscCall(PetscPrintf(sim->comm, "Outcomes:\n"));
@@ -286,22 +294,35 @@ PetscErrorCode MHSimSolve(MHSim sim)
     sim->tty   = (PetscBool)(!rank && isatty(fileno(PETSC_STDOUT)));
   }
   PetscCall(TSSetSolution(sim->ts, sim->U));
-  sim->event_next = 0;
-  while (sim->event_next < m->nevents && m->event_time[sim->event_next] <= 0)
-    PetscCall(MHApplyEvent(sim));
-  PetscCall(MHAfterStep(sim)); /* the initial state */
+  sim->chk.last_wall = sim->wall_start;
+  PetscCall(MHSignalsInstall());
+  if (!sim->restarted) {
+    sim->event_next = 0;
+    while (sim->event_next < m->nevents && m->event_time[sim->event_next] <= 0)
+      PetscCall(MHApplyEvent(sim));
+    PetscCall(MHAfterStep(sim, PETSC_FALSE)); /* the initial state */
+  } else {
+    PetscCall(TSGetTime(sim->ts, &t));
+    if (!sim->quiet) PetscCall(PetscPrintf(sim->comm, "[microheal] continuing from %s at t = %.6g %s\n", sim->chk.restart, (double)t, MHUnit(m->time_unit)));
+  }
   /* integrate from event to event: each run of TSSolve ends exactly on the next event's time */
   while (!sim->stopped) {
-    PetscBool event = (PetscBool)(sim->event_next < m->nevents && m->event_time[sim->event_next] < sim->t_end);
-    PetscCall(TSSetMaxTime(sim->ts, event ? m->event_time[sim->event_next] : sim->t_end));
-    PetscCall(TSSolve(sim->ts, sim->U));
-    PetscCall(TSGetConvergedReason(sim->ts, &reason));
-    if (reason < 0 || sim->stopped || !event) break;
+    PetscBool event  = (PetscBool)(sim->event_next < m->nevents && m->event_time[sim->event_next] < sim->t_end);
+    PetscReal target = event ? m->event_time[sim->event_next] : sim->t_end;
+    PetscCall(TSGetTime(sim->ts, &t));
+    if (t < target - 1e-12 * PetscMax(1.0, PetscAbsReal(target))) { /* a restart may stand on the target */
+      PetscCall(TSSetMaxTime(sim->ts, target));
+      PetscCall(TSSolve(sim->ts, sim->U));
+      PetscCall(TSGetConvergedReason(sim->ts, &reason));
+      if (reason < 0 || sim->stopped) break;
+    }
+    if (!event) break;
     PetscCall(MHApplyEvent(sim));
     PetscCall(TSRestartStep(sim->ts));
     PetscCall(TSSetTimeStep(sim->ts, sim->dt0));
-    PetscCall(MHAfterStep(sim));
+    PetscCall(MHAfterStep(sim, PETSC_FALSE));
   }
+  PetscCall(MHSignalsRestore());
   PetscCall(PetscTime(&now));
   PetscCall(TSGetConvergedReason(sim->ts, &reason));
   PetscCall(TSGetSolveTime(sim->ts, &t));
@@ -422,7 +443,7 @@ PetscErrorCode MHSimErrorNorms(MHSim sim, PetscReal t, Vec U, PetscReal l2[], Pe
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode MHRun(MPI_Comm comm)
+PetscErrorCode MHRun(MPI_Comm comm, int *status)
 {
   MHSim     sim;
   PetscBool help;
@@ -433,6 +454,7 @@ PetscErrorCode MHRun(MPI_Comm comm)
   PetscCall(MHSimSetUp(sim));
   PetscCall(MHSimHelpRequested(sim, &help));
   if (!help) PetscCall(MHSimSolve(sim));
+  *status = sim->exit_status;
   PetscCall(MHSimDestroy(&sim));
   PetscFunctionReturn(0);
 }

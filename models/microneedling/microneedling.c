@@ -73,6 +73,15 @@ enum { OUT_BARRIER,
 #define PER_LAYER 5 /* collagen gain, I, III, I fraction, elastin */
 #define PER_SESSION 5
 
+/* The outcomes' running state: reals only, so that checkpoints save and restore it whole
+   (MHModelSetState). */
+typedef struct {
+  PetscReal current;                                              /* latest session applied (an index), -1 none */
+  PetscReal fresh;                                                /* 1: the next outcome call is the first after it */
+  PetscReal t_prev, B_prev, V_prev, S_prev, B0, V0, peak, peak_t; /* barrier, open volume, signal */
+  PetscReal sess[MAX_SESSIONS][PER_SESSION];
+} Tracking;
+
 typedef struct {
   /* skin */
   PetscInt  skin;
@@ -99,10 +108,7 @@ typedef struct {
   PetscReal follow_up;
   /* outcome thresholds and accumulators */
   PetscReal barrier_frac, dye_frac, resolve_frac;
-  PetscInt  current;                                              /* latest session applied, -1 none */
-  PetscBool fresh;                                                /* the next outcome call is the first after it */
-  PetscReal t_prev, B_prev, V_prev, S_prev, B0, V0, peak, peak_t; /* barrier, open volume, signal */
-  PetscReal sess[MAX_SESSIONS][PER_SESSION];
+  Tracking  acc;
 } Microneedling;
 
 static inline PetscInt Layer(const Microneedling *p, PetscReal z)
@@ -326,8 +332,8 @@ static PetscErrorCode Session(MHModel m, const MHGrid *g, PetscInt k, PetscReal 
     v[T] += p->bolus_T * p->vascular[L] * opened;
   }
   PetscCall(VecRestoreArray(U, &u));
-  p->current = k;
-  p->fresh   = PETSC_TRUE;
+  p->acc.current = (PetscReal)k;
+  p->acc.fresh   = 1;
   PetscFunctionReturn(0);
 }
 
@@ -382,29 +388,29 @@ static PetscErrorCode Outcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, P
     out[o++] = e;
   }
   /* per session: barrier recovery, dye-tight closure, inflammation peak, its time, resolution */
-  if (p->current >= 0) {
-    PetscReal *r = p->sess[p->current], t0 = p->session_time[p->current];
-    if (p->fresh) {
-      p->B0 = B, p->V0 = V, p->peak = Sm, p->peak_t = t;
+  if (p->acc.current >= 0) {
+    PetscReal *r = p->acc.sess[(PetscInt)p->acc.current], t0 = p->session_time[(PetscInt)p->acc.current];
+    if (p->acc.fresh) {
+      p->acc.B0 = B, p->acc.V0 = V, p->acc.peak = Sm, p->acc.peak_t = t;
       for (PetscInt q = 0; q < PER_SESSION; q++)
         r[q] = (PetscReal)NAN;
-      p->fresh = PETSC_FALSE;
+      p->acc.fresh = 0;
     } else {
-      if (PetscIsNanReal(r[0]) && B <= p->barrier_frac * p->B0) r[0] = (Crossing(p->t_prev, p->B_prev, t, B, p->barrier_frac * p->B0) - t0) * hours;
-      if (PetscIsNanReal(r[1]) && V <= p->dye_frac * p->V0) r[1] = (Crossing(p->t_prev, p->V_prev, t, V, p->dye_frac * p->V0) - t0) * hours;
-      if (Sm > p->peak) {
-        p->peak = Sm, p->peak_t = t;
+      if (PetscIsNanReal(r[0]) && B <= p->barrier_frac * p->acc.B0) r[0] = (Crossing(p->acc.t_prev, p->acc.B_prev, t, B, p->barrier_frac * p->acc.B0) - t0) * hours;
+      if (PetscIsNanReal(r[1]) && V <= p->dye_frac * p->acc.V0) r[1] = (Crossing(p->acc.t_prev, p->acc.V_prev, t, V, p->dye_frac * p->acc.V0) - t0) * hours;
+      if (Sm > p->acc.peak) {
+        p->acc.peak = Sm, p->acc.peak_t = t;
         r[4] = (PetscReal)NAN;
       }
-      if (PetscIsNanReal(r[4]) && Sm <= p->resolve_frac * p->peak) r[4] = (Crossing(p->t_prev, p->S_prev, t, Sm, p->resolve_frac * p->peak) - t0) * hours;
+      if (PetscIsNanReal(r[4]) && Sm <= p->resolve_frac * p->acc.peak) r[4] = (Crossing(p->acc.t_prev, p->acc.S_prev, t, Sm, p->resolve_frac * p->acc.peak) - t0) * hours;
     }
-    r[2]      = p->peak;
-    r[3]      = (p->peak_t - t0) * hours;
-    p->t_prev = t, p->B_prev = B, p->V_prev = V, p->S_prev = Sm;
+    r[2]          = p->acc.peak;
+    r[3]          = (p->acc.peak_t - t0) * hours;
+    p->acc.t_prev = t, p->acc.B_prev = B, p->acc.V_prev = V, p->acc.S_prev = Sm;
   }
   for (PetscInt k = 0; k < p->nsessions; k++)
     for (PetscInt q = 0; q < PER_SESSION; q++)
-      out[o++] = k <= p->current ? p->sess[k][q] : (PetscReal)NAN;
+      out[o++] = k <= p->acc.current ? p->acc.sess[k][q] : (PetscReal)NAN;
   *stop = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
@@ -569,7 +575,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   setup->t_end      = (p->nsessions ? p->session_time[p->nsessions - 1] : 0) + p->follow_up;
   setup->dt_initial = 1e-3;
   PetscCall(MHModelSetEvents(m, p->nsessions, p->session_time));
-  p->current = -1;
+  p->acc.current = -1;
 
   /* outcome names, now that the sessions are known */
   m->noutcomes = 0;
@@ -704,6 +710,7 @@ PetscErrorCode MHModelCreate_microneedling(MHModel m)
   PetscCall(PetscNew(&p));
   m->data = p;
   PetscCall(MHModelSetFields(m, NF, field_names, field_units));
+  PetscCall(MHModelSetState(m, sizeof p->acc / sizeof(PetscReal), (PetscReal *)&p->acc));
   PetscCall(MHModelSetUnits(m, "mm", "day"));
   PetscCall(MHModelAddTaxis(m, F, T));
   for (PetscInt i = 0; i < NF; i++)

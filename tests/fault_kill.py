@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""A run killed with SIGKILL at random moments (seeded: the same moments each time) must leave
+  - an HDF5 output that opens and holds a prefix of the uninterrupted run's series: every
+    snapshot the run reported written before the kill, equal to the uninterrupted run's, and the
+    monitor table up to them;
+  - a complete checkpoint (never a half-written one under the final name) from which -restart
+    finishes the run, matching the uninterrupted run to 1e-10 (same rank count) in every snapshot
+    and outcome, with no duplicated or missing step.
+Usage: fault_kill.py [moments] (default 10)."""
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mhtest  # noqa: E402
+
+MOMENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+CASE = ["-options_file", "configs/demo.yaml", "-nx", "8", "-nz", "24", "-t_end", "60",
+        "-microneedling_sessions", "2", "-output_count", "30", "-checkpoint_interval", "2",
+        "-progress_interval", "0", "-snes_lag_jacobian", "1", "-snes_lag_jacobian_persists", "0"]
+d = mhtest.tmpdir()
+
+
+def series(path):
+    with h5py.File(path, "r") as f:
+        return (f["time"][:], {k: f["fields"][k][:] for k in f["fields"]}, f["monitors/table"][:],
+                dict(f["outcomes"].attrs) if "outcomes" in f else None)
+
+
+def same(a, b, what, tol):
+    """a equals b to tol relative to b's largest magnitude; NaNs (outcomes not yet defined) in the same places."""
+    mhtest.check(a.shape == b.shape, f"{what}: shapes {a.shape} and {b.shape}")
+    mhtest.check(np.array_equal(np.isnan(a), np.isnan(b)), f"{what}: NaNs in different places")
+    a, b = np.nan_to_num(a), np.nan_to_num(b)
+    err = np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300) if a.size else 0.0
+    mhtest.check(err <= tol, f"{what}: relative difference {err:.3g} (limit {tol:g})")
+
+
+ref = os.path.join(d, "ref.h5")
+t0 = time.time()
+mhtest.run(CASE + ["-output", ref, "-quiet", "-checkpoint_prefix", os.path.join(d, "ref")])
+span = time.time() - t0
+rt, rf, rtab, rout = series(ref)
+
+rng = random.Random(20261121)
+for m in range(MOMENTS):
+    out, prefix = os.path.join(d, f"k{m}.h5"), os.path.join(d, f"k{m}")
+    delay = rng.uniform(0.15, 0.9) * span
+    p = subprocess.Popen([mhtest.EXE] + CASE + ["-output", out, "-checkpoint_prefix", prefix], cwd=mhtest.SOURCE,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(delay)
+    p.send_signal(signal.SIGKILL)
+    log = p.communicate()[0]
+    where = f"moment {m} (SIGKILL after {delay:.2f} s of a {span:.2f} s run)"
+    reported = sum(1 for line in log.splitlines() if line.startswith("[microheal] t ="))
+    # the output opens and holds a prefix of the uninterrupted series, every reported step in it
+    t, fields, tab, _ = series(out)
+    n = len(t)
+    mhtest.check(n >= reported, f"{where}: {reported} snapshots reported written, the file holds {n}")
+    same(t, rt[:n], f"{where}: /time", 0)
+    for k in rf:  # a snapshot is complete once its time is in /time (appended after its fields)
+        mhtest.check(n == 0 or k in fields, f"{where}: {n} snapshots but no /fields/{k}")
+        if n:
+            same(fields[k][:n], rf[k][:n], f"{where}: /fields/{k}", 0)
+    same(tab, rtab[:len(tab)], f"{where}: /monitors/table", 0)
+    chks = sorted(f for f in os.listdir(d) if f.startswith(f"k{m}-") and f.endswith(".h5"))
+    if not chks:
+        mhtest.check(reported <= 2, f"{where}: no checkpoint, though the run got past t = 2")
+        continue
+    # the newest checkpoint restarts and the run ends as the uninterrupted one did
+    mhtest.run(CASE + ["-output", out, "-checkpoint_prefix", prefix, "-quiet", "-restart", os.path.join(d, chks[-1])])
+    t, fields, tab, outc = series(out)
+    same(t, rt, f"{where}, restarted: /time", 1e-14)
+    for k in rf:
+        same(fields[k], rf[k], f"{where}, restarted: /fields/{k}", 1e-10)
+    same(tab, rtab, f"{where}, restarted: /monitors/table", 1e-10)
+    for k, v in rout.items():
+        mhtest.check(np.isnan(v) and np.isnan(outc[k]) or abs(outc[k] - v) <= 1e-10 * max(abs(v), 1e-300),
+                     f"{where}, restarted: outcome {k} {outc[k]!r} against {v!r}")
