@@ -37,13 +37,14 @@ static PetscErrorCode MHBoundaryFromOptions(PetscOptionItems *PetscOptionsObject
 {
   char      opt[64], help[256];
   PetscBool set;
-  PetscReal values[MH_MAX_FIELDS];
-  PetscInt  nv = m->nf, nn = MH_MAX_FIELDS;
+  PetscReal values[MH_MAX_FIELDS + 1];
+  PetscInt  nv = m->nf + 1, nn = MH_MAX_FIELDS; /* room for one value too many: PETSc drops the excess silently */
   char     *names[MH_MAX_FIELDS];
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-bc_%s_%s", axis, side));
   PetscCall(PetscSNPrintf(help, sizeof help, "Boundary condition on the %s face of the %s axis", side, axis));
+  PetscCall(MHOptionsCheckChoice(m->comm, opt, MHBCTypes, 3));
   PetscCall(PetscOptionsEnum(opt, help, "", MHBCTypes, (PetscEnum)bc->type, (PetscEnum *)&bc->type, NULL));
   if (bc->type != MH_BC_DIRICHLET) PetscFunctionReturn(0);
   for (PetscInt f = 0; f < m->nf; f++)

@@ -10,8 +10,11 @@ int main(int argc, char **argv)
   PetscMPIInt    size;
   int            status = 0;
 
-  PetscCall(MHInitialize(&argc, &argv, usage));
-  PetscCall(MHPushErrorHandler());
+  /* a handler before PetscInitialize, which reads the options files; never popped (allocated
+     before -malloc_dump's allocator takes over, it cannot be freed by it) */
+  PetscCall(MHPushErrorHandler(argv));
+  if (MHInitialize(&argc, &argv, usage)) return 1; /* the message is out */
+  PetscCall(MHPushErrorHandler(argv));
   ierr = MHRun(PETSC_COMM_WORLD, &status);
   PetscCall(PetscPopErrorHandler());
   if (ierr) { /* the message is out; leave with a nonzero status */

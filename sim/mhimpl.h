@@ -7,6 +7,8 @@
 typedef struct {
   char        path[PETSC_MAX_PATH_LEN];
   char        xdmf_path[PETSC_MAX_PATH_LEN]; /* the XDMF sidecar */
+  char        open_path[PETSC_MAX_PATH_LEN]; /* the file written: path, or <path>.partial while pending */
+  PetscBool   pending;                       /* replacing an existing file not yet done (MHOutputCommit) */
   PetscBool   enabled, overwrite, xdmf;
   PetscInt    count; /* output times after t = 0 */
   PetscBool   log_spacing;
@@ -95,6 +97,7 @@ PETSC_INTERN PetscErrorCode MHOutputWriteFields(MHSim, PetscReal, Vec);
 PETSC_INTERN PetscErrorCode MHOutputAppendRow(MHSim, const PetscReal[]);
 PETSC_INTERN PetscErrorCode MHOutputFlush(MHSim);
 PETSC_INTERN PetscErrorCode MHOutputClose(MHSim);
+PETSC_INTERN PetscErrorCode MHOutputCommit(MHSim);
 PETSC_INTERN PetscErrorCode MHH5Check(MPI_Comm, herr_t, const char *);
 PETSC_INTERN PetscErrorCode MHWriteStringAttr(MPI_Comm, hid_t, const char *, const char *);
 PETSC_INTERN PetscErrorCode MHWriteRealAttr(MPI_Comm, hid_t, const char *, PetscReal);

@@ -241,7 +241,8 @@ PETSC_EXTERN PetscErrorCode MHSimErrorNorms(MHSim, PetscReal, Vec, PetscReal[], 
 /* Options: fail on options nothing read, naming them. */
 PETSC_EXTERN PetscErrorCode MHOptionsCheckUnused(MPI_Comm);
 PETSC_EXTERN PetscErrorCode MHPrintVersion(MPI_Comm);
-PETSC_EXTERN PetscErrorCode MHPushErrorHandler(void);
+PETSC_EXTERN PetscErrorCode MHPushErrorHandler(char **);
+PETSC_EXTERN PetscErrorCode MHOptionsCheckChoice(MPI_Comm, const char[], const char *const[], PetscInt);
 /* The whole run of the microheal executable (after MHInitialize), collective. status: the exit
    status to end with (0, or 75 when the run stopped early with a checkpoint to continue from). */
 PETSC_EXTERN PetscErrorCode MHRun(MPI_Comm, int *);

@@ -174,7 +174,8 @@ static PetscErrorCode MHRangeCheck(MHModel m, const char opt[], const char unit[
     PetscCall(PetscStrncpy(hi, "inf", sizeof hi));
   else
     PetscCall(PetscSNPrintf(hi, sizeof hi, "%g", (double)r.hi));
-  SETERRQ(m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: out of range; allowed %s%s, %s%s [%s]", opt, (double)v, r.lo_open ? "(" : "[", lo, hi, r.hi_open ? ")" : "]", unit);
+  /* infinite bounds are never allowed (the check above rejects inf and nan): print them open */
+  SETERRQ(m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: out of range; allowed %s%s, %s%s [%s]", opt, (double)v, r.lo_open || r.lo <= PETSC_MIN_REAL ? "(" : "[", lo, hi, r.hi_open || r.hi >= PETSC_MAX_REAL ? ")" : "]", unit);
 }
 
 /* A real parameter -<model>_<name> [unit]: default, range check with one clear line, recorded. */
@@ -199,9 +200,9 @@ PetscErrorCode MHModelParamReal(MHModel m, PetscOptionItems *PetscOptionsObject,
 PetscErrorCode MHModelParamRealArray(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char unit[], const char help[], PetscInt nmax, const char *const labels[], const PetscReal defaults[], MHRange r, PetscInt *n, PetscReal values[])
 {
   char      opt[2 * MH_NAME_LEN + 2], text[512], rec[2 * MH_NAME_LEN];
-  PetscReal v[MH_MAX_PARAMS];
-  PetscInt  nv = nmax, ndef = *n;
-  PetscBool set, fixed      = (PetscBool)(labels != NULL);
+  PetscReal v[MH_MAX_PARAMS + 1];
+  PetscInt  nv = nmax + 1, ndef = *n; /* room for one value too many: PETSc drops the excess silently */
+  PetscBool set, fixed          = (PetscBool)(labels != NULL);
 
   PetscFunctionBeginUser;
   PetscCheck(nmax <= MH_MAX_PARAMS && ndef <= nmax, m->comm, PETSC_ERR_PLIB, "parameter %s: at most %d values", name, MH_MAX_PARAMS);
@@ -219,6 +220,7 @@ PetscErrorCode MHModelParamRealArray(MHModel m, PetscOptionItems *PetscOptionsOb
     v[k] = defaults[k];
   PetscCall(PetscOptionsRealArray(opt, text, "", v, &nv, &set));
   if (!set) nv = ndef;
+  PetscCheck(nv <= nmax, m->comm, PETSC_ERR_ARG_SIZ, "%s: gives more than %" PetscInt_FMT " values; give %s%" PetscInt_FMT, opt, nmax, fixed ? "1 or " : "at most ", nmax);
   if (fixed) {
     PetscCheck(nv == nmax || nv == 1, m->comm, PETSC_ERR_ARG_SIZ, "%s: gives %" PetscInt_FMT " values; give 1 or %" PetscInt_FMT, opt, nv, nmax);
     if (nv == 1)
@@ -279,6 +281,7 @@ PetscErrorCode MHModelParamEnum(MHModel m, PetscOptionItems *PetscOptionsObject,
   while (list[n])
     n++;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
+  PetscCall(MHOptionsCheckChoice(m->comm, opt, list, n));
   PetscCall(PetscOptionsEList(opt, help, "", list, (PetscInt)n, list[def], &v, NULL));
   PetscCall(MHModelRecord(m, name, "choice", (PetscReal)v, list[v]));
   m->param[m->nparams - 1].choices = list;

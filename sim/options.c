@@ -1,5 +1,6 @@
 /* Start-up, version, log events and the check that every option was read. */
 #include "mhimpl.h"
+#include <yaml.h>
 
 PetscLogEvent MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
 
@@ -58,24 +59,128 @@ PetscErrorCode MHOptionsCheckUnused(MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
+/* Where the YAML file path stops parsing, as "line L, column C: problem" in buf; empty when it
+   parses (or cannot be read). */
+static void MHYAMLProblem(const char *path, char *buf, size_t len)
+{
+  FILE           *fp = fopen(path, "rb");
+  yaml_parser_t   parser;
+  yaml_document_t doc;
+  int             more = 1;
+
+  buf[0] = 0;
+  if (!fp) return;
+  if (yaml_parser_initialize(&parser)) {
+    yaml_parser_set_input_file(&parser, fp);
+    while (more) {
+      if (!yaml_parser_load(&parser, &doc)) {
+        snprintf(buf, len, "line %lu, column %lu: %s%s%s", (unsigned long)parser.problem_mark.line + 1, (unsigned long)parser.problem_mark.column + 1, parser.problem ? parser.problem : "not valid YAML", parser.context ? " " : "", parser.context ? parser.context : "");
+        break;
+      }
+      more = yaml_document_get_root_node(&doc) != NULL;
+      yaml_document_delete(&doc);
+    }
+    yaml_parser_delete(&parser);
+  }
+  fclose(fp);
+}
+
+/* The option whose value (or one of whose comma-separated values) is value, from the options
+   database; NULL when none is. Returns a string to free with PetscFree. */
+static char *MHOptionWithValue(const char *value)
+{
+  char *all = NULL, *prev = NULL, *found = NULL, *save = NULL;
+
+  if (PetscOptionsGetAll(NULL, &all) || !all) return NULL;
+  for (char *tok = strtok_r(all, " ", &save); tok && !found; prev = tok, tok = strtok_r(NULL, " ", &save)) {
+    char *v = tok;
+    while (prev && prev[0] == '-' && v && !found) {
+      size_t n = strcspn(v, ",");
+      if (n == strlen(value) && !strncmp(v, value, n)) found = prev;
+      v = v[n] ? v + n + 1 : NULL;
+    }
+  }
+  if (found && PetscStrallocpy(found, &found)) found = NULL;
+  PetscFree(all);
+  return found;
+}
+
 /* User mistakes (bad options, values, files) end the run with one line naming the problem;
-   everything else gets PETSc's full traceback. */
+   everything else gets PETSc's full traceback. ctx: the command line (argv), for the names of
+   the options files. */
 static PetscErrorCode MHErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
 {
+  char      **argv = (char **)ctx;
   PetscMPIInt rank = 0;
-  PetscBool   user = (PetscBool)(n == PETSC_ERR_ARG_OUTOFRANGE || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_ARG_UNKNOWN_TYPE || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_ARG_SIZ || n == PETSC_ERR_ARG_INCOMP || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_UNEXPECTED);
+  int         mpi  = 0;
+  /* PETSc 3.18 reports a malformed YAML options file as an external-library error, and raises
+     it again without a message on its way out of PetscInitialize() */
+  PetscBool yaml    = (PetscBool)(n == PETSC_ERR_LIB && file && strstr(file, "optionsyaml.c"));
+  PetscBool reraise = (PetscBool)(n == PETSC_ERR_LIB && (!mess || !mess[strspn(mess, " ")]));
+  PetscBool user    = (PetscBool)(yaml || n == PETSC_ERR_ARG_OUTOFRANGE || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_ARG_UNKNOWN_TYPE || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_ARG_SIZ || n == PETSC_ERR_ARG_INCOMP || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_UNEXPECTED);
 
+  if (reraise) return n; /* reported when first raised */
   if (!user) return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
-  if (p == PETSC_ERROR_INITIAL) {
-    if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
-    if (!rank) fprintf(stderr, "microheal: error: %s\n", mess ? mess : "(no message)");
+  if (p != PETSC_ERROR_INITIAL) return n;
+  MPI_Initialized(&mpi);
+  /* option parsing fails the same way on every rank, on PETSC_COMM_SELF: rank 0 speaks */
+  if (mpi) MPI_Comm_rank(comm == MPI_COMM_NULL || comm == PETSC_COMM_SELF ? MPI_COMM_WORLD : comm, &rank);
+  if (rank) return n;
+  if (yaml) {
+    char where[512];
+    for (int i = 1; argv && argv[i] && argv[i + 1]; i++) {
+      if (strcmp(argv[i], "-options_file") && strcmp(argv[i], "-options_file_yaml")) continue;
+      MHYAMLProblem(argv[i + 1], where, sizeof where);
+      if (where[0]) {
+        fprintf(stderr, "microheal: error: %s %s: not valid YAML at %s\n", argv[i], argv[i + 1], where);
+        return n;
+      }
+    }
+    fprintf(stderr, "microheal: error: an options file is not valid YAML (%s)\n", mess ? mess : "");
+    return n;
   }
+  if (mess && !strncmp(mess, "Input string ", 13)) { /* PETSc's number parsing does not name the option */
+    char   value[256], *opt;
+    size_t k = strcspn(mess + 13, " ");
+    snprintf(value, sizeof value, "%.*s", (int)k, mess + 13);
+    opt = MHOptionWithValue(value);
+    if (opt) {
+      fprintf(stderr, "microheal: error: %s %s: not a number of the kind expected (%s)\n", opt, value, mess);
+      PetscFree(opt);
+      return n;
+    }
+  }
+  fprintf(stderr, "microheal: error: %s\n", mess ? mess : "(no message)");
   return n;
 }
 
-PetscErrorCode MHPushErrorHandler(void)
+/* argv: the command line (for the names of options files); may be pushed before
+   PetscInitialize, so that a missing or malformed options file also ends with one line. */
+PetscErrorCode MHPushErrorHandler(char **argv)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscPushErrorHandler(MHErrorHandler, NULL));
+  PetscCall(PetscPushErrorHandler(MHErrorHandler, argv));
+  PetscFunctionReturn(0);
+}
+
+/* An option with a fixed set of choices (list, n of them), checked before PETSc's EList/Enum
+   readers see it: in PETSc 3.18 an unknown choice there gives a traceback on every rank, and
+   overflows a heap buffer for some lists (PetscOptionsGetEList sizes its message too short). */
+PetscErrorCode MHOptionsCheckChoice(MPI_Comm comm, const char opt[], const char *const list[], PetscInt n)
+{
+  char      value[256], choices[512] = "";
+  PetscBool set, found               = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetString(NULL, NULL, opt, value, sizeof value, &set));
+  if (!set) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < n; i++) {
+    PetscBool eq;
+    PetscCall(PetscStrcasecmp(value, list[i], &eq));
+    found = (PetscBool)(found || eq);
+    MHStrlcat(choices, i ? ", " : "", sizeof choices);
+    MHStrlcat(choices, list[i], sizeof choices);
+  }
+  PetscCheck(found, comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "%s %s: unknown choice; allowed: %s", opt, value, choices);
   PetscFunctionReturn(0);
 }

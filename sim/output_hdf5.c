@@ -37,6 +37,7 @@ PetscErrorCode MHOutputSetFromOptions(MHSim sim, PetscOptionItems *PetscOptionsO
   o->count = 20;
   PetscCall(PetscOptionsInt("-output_count", "Output times after t = 0", "", o->count, &o->count, NULL));
   PetscCheck(o->count >= 1, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-output_count %" PetscInt_FMT ": must be >= 1", o->count);
+  PetscCall(MHOptionsCheckChoice(sim->comm, "-output_spacing", MHSpacings, 2));
   PetscCall(PetscOptionsEList("-output_spacing", "Spacing of the output times", "", MHSpacings, 2, MHSpacings[0], &spacing, NULL));
   o->log_spacing = (PetscBool)(spacing == 1);
   o->t_first     = 0;
@@ -216,6 +217,50 @@ PetscErrorCode MHMakeParentDirectory(MPI_Comm comm, const char *path)
   PetscFunctionReturn(0);
 }
 
+/* Whether rank 0 can write the output file path (run by rank 0 alone, before any HDF5 call):
+   refuses a folder, and an existing file unless overwrite; creates the missing folders and
+   probes the last with a scratch file. why: empty, or what is wrong; *exists: the file exists. */
+static void MHOutputCheckPath(const char *path, PetscBool overwrite, char *why, size_t len, int *exists)
+{
+  char        dir[PETSC_MAX_PATH_LEN], probe[PETSC_MAX_PATH_LEN + 32], *slash;
+  struct stat st;
+  int         fd;
+
+  why[0]  = 0;
+  *exists = stat(path, &st) == 0;
+  if (*exists && S_ISDIR(st.st_mode)) {
+    snprintf(why, len, "is a folder; name a file");
+    return;
+  }
+  if (*exists && !overwrite) {
+    snprintf(why, len, "the file exists; pass -output_overwrite to replace it, or choose another -output");
+    return;
+  }
+  snprintf(dir, sizeof dir, "%s", path);
+  for (char *p = dir + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(dir, 0775) && errno != EEXIST) {
+      snprintf(why, len, "cannot create folder %s: %s", dir, strerror(errno));
+      return;
+    }
+    *p = '/';
+  }
+  slash = strrchr(dir, '/');
+  if (!slash)
+    snprintf(dir, sizeof dir, ".");
+  else
+    slash[slash == dir ? 1 : 0] = 0;
+  snprintf(probe, sizeof probe, "%s/.microheal-XXXXXX", dir);
+  fd = mkstemp(probe);
+  if (fd < 0) {
+    snprintf(why, len, "cannot write in folder %s: %s", dir, strerror(errno));
+    return;
+  }
+  close(fd);
+  unlink(probe);
+}
+
 /* Where the options came from: the command line, and the text of every options file named on
    it (-options_file, -options_file_yaml), read by rank 0. */
 static PetscErrorCode MHWriteProvenance(MPI_Comm comm, hid_t file)
@@ -384,7 +429,8 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   MHModel     m    = sim->model;
   MPI_Comm    comm = sim->comm;
   PetscMPIInt rank, size;
-  int         status = 0; /* 1: exists, 2: cannot create the folder */
+  int         exists                       = 0;
+  char        why[PETSC_MAX_PATH_LEN + 64] = "";
   hid_t       grp;
   char       *opts, version[256], buf[MH_MAX_FIELDS * (MH_NAME_LEN + 2)];
   PetscInt    ncols;
@@ -400,16 +446,15 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   PetscCall(PetscLogEventBegin(MH_EVENT_OUTPUT, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  if (!rank) {
-    if (access(o->path, F_OK) == 0 && !o->overwrite)
-      status = 1;
-    else if (MHMakeParentDirectory(PETSC_COMM_SELF, o->path))
-      status = 2;
-  }
-  PetscCallMPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
-  PetscCheck(status != 1, comm, PETSC_ERR_FILE_OPEN, "-output %s: the file exists; pass -output_overwrite to replace it, or choose another -output", o->path);
-  PetscCheck(status != 2, comm, PETSC_ERR_FILE_OPEN, "-output %s: cannot create its folder", o->path);
-  PetscCall(PetscViewerHDF5Open(comm, o->path, FILE_MODE_WRITE, &o->viewer));
+  if (!rank) MHOutputCheckPath(o->path, o->overwrite, why, sizeof why, &exists);
+  PetscCallMPI(MPI_Bcast(why, sizeof why, MPI_CHAR, 0, comm));
+  PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, comm));
+  PetscCheck(!why[0], comm, PETSC_ERR_FILE_OPEN, "-output %s: %s", o->path, why);
+  /* an existing file is replaced only once every option has been read and checked (after the
+     first step, MHOutputCommit): until then the new one has a temporary name */
+  o->pending = (PetscBool)exists;
+  PetscCall(PetscSNPrintf(o->open_path, sizeof o->open_path, exists ? "%s.partial" : "%s", o->path));
+  PetscCall(PetscViewerHDF5Open(comm, o->open_path, FILE_MODE_WRITE, &o->viewer));
   PetscCall(PetscViewerHDF5GetFileId(o->viewer, &o->file));
 
   /* provenance */
@@ -510,6 +555,25 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   H5Gclose(grp);
   PetscCall(DMCreateGlobalVector(sim->grid.da1, &o->field));
   PetscCall(PetscLogEventEnd(MH_EVENT_OUTPUT, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+/* The run passed its checks: a replaced file takes its final name, and the sidecar follows. */
+PetscErrorCode MHOutputCommit(MHSim sim)
+{
+  MHOutput   *o   = &sim->out;
+  int         err = 0;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  if (!o->pending) PetscFunctionReturn(0);
+  PetscCall(MHOutputFlush(sim));
+  PetscCallMPI(MPI_Comm_rank(sim->comm, &rank));
+  if (!rank && rename(o->open_path, o->path)) err = errno;
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, sim->comm));
+  PetscCheck(!err, sim->comm, PETSC_ERR_FILE_OPEN, "-output %s: cannot replace it with %s: %s", o->path, o->open_path, strerror(err));
+  o->pending = PETSC_FALSE;
+  PetscCall(MHOutputWriteXDMF(sim, PETSC_TRUE));
   PetscFunctionReturn(0);
 }
 

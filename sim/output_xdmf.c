@@ -102,7 +102,7 @@ PetscErrorCode MHOutputWriteXDMF(MHSim sim, PetscBool force)
   int         ok = 1;
 
   PetscFunctionBeginUser;
-  if (!o->enabled || !o->xdmf || o->xdmf_steps == o->nwritten) PetscFunctionReturn(0);
+  if (!o->enabled || !o->xdmf || o->pending || o->xdmf_steps == o->nwritten) PetscFunctionReturn(0);
   if (!force && o->nwritten > 256 && o->nwritten % 32) PetscFunctionReturn(0);
   PetscCallMPI(MPI_Comm_rank(sim->comm, &rank));
   if (!rank) {

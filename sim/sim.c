@@ -37,6 +37,7 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
   PetscCall(PetscOptionsReal("-progress_interval", "Wall time between progress lines when the output is not a terminal (0: a line at each output time only) [s]; on a terminal the line is updated in place", "", sim->progress_interval, &sim->progress_interval, NULL));
   PetscCheck(sim->progress_interval >= 0 && !PetscIsInfOrNanReal(sim->progress_interval), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-progress_interval %g: must be >= 0 [s]", (double)sim->progress_interval);
   PetscCall(PetscOptionsReal("-negative_tolerance", "A step taking a density below minus this is rejected and retried smaller [field units]", "", sim->negative_tol, &sim->negative_tol, NULL));
+  PetscCall(MHOptionsCheckChoice(sim->comm, "-jacobian", MHJacobianTypes, 2));
   PetscCall(PetscOptionsEList("-jacobian", "Jacobian: the model's analytic one, or finite differences with colouring", "", MHJacobianTypes, 2, MHJacobianTypes[0], &jac, NULL));
   PetscOptionsEnd();
   PetscCheck(sim->negative_tol >= 0 && !PetscIsInfOrNanReal(sim->negative_tol), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-negative_tolerance %g: must be >= 0", (double)sim->negative_tol);
@@ -178,6 +179,7 @@ static PetscErrorCode MHAfterStep(MHSim sim, PetscBool stepped)
   if (step >= 1 && !sim->unused_checked) {
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
+    PetscCall(MHOutputCommit(sim));
   }
   PetscFunctionReturn(0);
 }
@@ -332,6 +334,7 @@ PetscErrorCode MHSimSolve(MHSim sim)
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
   }
+  PetscCall(MHOutputCommit(sim));
   PetscCall(MHOutputFlush(sim));
   if (!sim->quiet) PetscCall(MHSimSummary(sim, now - sim->wall_start));
   PetscFunctionReturn(0);
