@@ -6,10 +6,13 @@ file's /time; the topology's node counts those of the faces its geometry items h
 axis first: z, y, x); one cell-centred attribute per field, whose hyperslab lies inside
 /fields/<name>, selects as many values as the grid has cells and reads /fields/<name>[k] at
 step k. Also the sidecar's name: foo.h5, foo.hdf5 -> foo.xmf, bar -> bar.xmf, a.b/c -> a.b/c.xmf;
--output_xdmf 0 writes none."""
+-output_xdmf 0 writes none.
+With arguments (test_xdmf.py out/demo/demo.xmf ...) it checks those sidecars instead, against the
+HDF5 file each names."""
 import glob
 import math
 import os
+import sys
 import xml.etree.ElementTree as ET
 
 import h5py
@@ -135,6 +138,13 @@ def xmf_text(path, h5name):
     with open(path) as fp:
         return fp.read().replace(h5name + ":", "FILE:")
 
+
+if len(sys.argv) > 1:
+    for xmf in sys.argv[1:]:
+        h5 = ET.parse(xmf).getroot().find(".//DataItem[@Format='HDF']").text.split(":")[0]
+        check_sidecar(xmf, os.path.join(os.path.dirname(xmf), h5))
+        print(f"{xmf}: every reference checked against {h5}")
+    sys.exit(0)
 
 runs = [("fisher", fisher, 1), ("mn2d.h5", mn2d, 1), ("mn2d_np2.h5", mn2d, 2), ("mn3d.h5", mn3d, 1)]
 for out, args, ranks in runs:
