@@ -160,7 +160,7 @@ PetscErrorCode MHCheckpointWrite(MHSim sim)
   MPI_Comm      comm = sim->comm;
   PetscViewer   v;
   hid_t         file;
-  char          path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8];
+  char          path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8], why[PETSC_MAX_PATH_LEN + 64] = "";
   PetscReal     t, dt;
   PetscInt      step;
   PetscMPIInt   rank, size;
@@ -176,9 +176,9 @@ PetscErrorCode MHCheckpointWrite(MHSim sim)
   c->number++;
   PetscCall(PetscSNPrintf(path, sizeof path, "%s-%06" PetscInt_FMT ".h5", c->prefix, c->number));
   PetscCall(PetscSNPrintf(tmp, sizeof tmp, "%s.tmp", path));
-  if (!rank) ok = MHMakeParentDirectory(PETSC_COMM_SELF, path) == 0;
+  if (!rank) ok = MHMakeParentFolders(path, why, sizeof why) == 0;
   PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
-  PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "-checkpoint_prefix %s: cannot create its folder", c->prefix);
+  PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "-checkpoint_prefix %s: %s", c->prefix, rank ? "cannot create its folder" : why);
   PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
   PetscCall(PetscObjectSetName((PetscObject)sim->U, "state"));
   PetscCall(VecView(sim->U, v));

@@ -112,7 +112,7 @@ PETSC_INTERN PetscErrorCode MHCheckpointWrite(MHSim);
 PETSC_INTERN PetscErrorCode MHSignalsInstall(void);
 PETSC_INTERN PetscErrorCode MHSignalsRestore(void);
 PETSC_INTERN PetscErrorCode MHInitialConditionLoad(MHSim);
-PETSC_INTERN PetscErrorCode MHMakeParentDirectory(MPI_Comm, const char *);
+PETSC_INTERN int            MHMakeParentFolders(const char *, char *, size_t);
 PETSC_INTERN PetscErrorCode MHProgressClear(MHSim);
 
 PETSC_INTERN PetscErrorCode MHMonitorColumns(MHSim, PetscInt *, char ***);

@@ -202,19 +202,23 @@ static PetscErrorCode MHAppendSeries(MPI_Comm comm, hid_t dset, PetscInt ncols, 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode MHMakeParentDirectory(MPI_Comm comm, const char *path)
+/* Creates the folders of path that are missing (rank 0 alone; no MPI, no PETSc error, so a
+   collective check can follow). Returns 0, or nonzero with what failed in why. */
+int MHMakeParentFolders(const char *path, char *why, size_t len)
 {
   char dir[PETSC_MAX_PATH_LEN];
 
-  PetscFunctionBeginUser;
-  PetscCall(PetscStrncpy(dir, path, sizeof dir));
+  snprintf(dir, sizeof dir, "%s", path);
   for (char *p = dir + 1; *p; p++) {
     if (*p != '/') continue;
     *p = 0;
-    PetscCheck(mkdir(dir, 0775) == 0 || errno == EEXIST, comm, PETSC_ERR_FILE_OPEN, "-output %s: cannot create folder %s: %s", path, dir, strerror(errno));
+    if (mkdir(dir, 0775) && errno != EEXIST) {
+      snprintf(why, len, "cannot create folder %s: %s", dir, strerror(errno));
+      return 1;
+    }
     *p = '/';
   }
-  PetscFunctionReturn(0);
+  return 0;
 }
 
 /* Whether rank 0 can write the output file path (run by rank 0 alone, before any HDF5 call):
@@ -236,16 +240,8 @@ static void MHOutputCheckPath(const char *path, PetscBool overwrite, char *why, 
     snprintf(why, len, "the file exists; pass -output_overwrite to replace it, or choose another -output");
     return;
   }
+  if (MHMakeParentFolders(path, why, len)) return;
   snprintf(dir, sizeof dir, "%s", path);
-  for (char *p = dir + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(dir, 0775) && errno != EEXIST) {
-      snprintf(why, len, "cannot create folder %s: %s", dir, strerror(errno));
-      return;
-    }
-    *p = '/';
-  }
   slash = strrchr(dir, '/');
   if (!slash)
     snprintf(dir, sizeof dir, ".");
