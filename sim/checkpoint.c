@@ -18,9 +18,11 @@
 #include <signal.h>
 #include <unistd.h>
 
-/* The one file-scope mutable: all a signal handler may do is set a flag. */
+/* The file-scope mutables: all a signal handler may do is set a flag. The handlers nest: a sweep
+   installs them around all its runs, so that a signal between two runs is not lost. */
 static volatile sig_atomic_t mh_signal = 0;
 static struct sigaction      mh_old_term, mh_old_usr1;
+static int                   mh_signal_depth = 0;
 
 static void MHSignalHandler(int sig)
 {
@@ -32,6 +34,7 @@ PetscErrorCode MHSignalsInstall(void)
   struct sigaction sa;
 
   PetscFunctionBeginUser;
+  if (mh_signal_depth++) PetscFunctionReturn(0);
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = MHSignalHandler;
   sa.sa_flags   = SA_RESTART; /* a system call (file I/O) interrupted by the signal goes on */
@@ -44,9 +47,16 @@ PetscErrorCode MHSignalsInstall(void)
 PetscErrorCode MHSignalsRestore(void)
 {
   PetscFunctionBeginUser;
+  if (--mh_signal_depth) PetscFunctionReturn(0);
   sigaction(SIGTERM, &mh_old_term, NULL);
   sigaction(SIGUSR1, &mh_old_usr1, NULL);
   PetscFunctionReturn(0);
+}
+
+/* The signal received since the handlers were installed (0: none). */
+int MHSignalsPending(void)
+{
+  return (int)mh_signal;
 }
 
 /* Where the next simulated-time checkpoint falls after time t. */

@@ -26,7 +26,9 @@ typedef struct {
   PetscInt    ncols;
   PetscReal  *rows; /* buffered monitor rows (rank 0), flushed at every output */
   PetscInt    nbuf, capbuf;
-  Vec         field; /* one component, on grid.da1 */
+  Vec         field;                               /* one component, on grid.da1 */
+  char        sweep_point[32];                     /* set by a sweep: the point's id */
+  char        sweep_files[2 * PETSC_MAX_PATH_LEN]; /* set by a sweep: its file and base file */
 } MHOutput;
 
 #define MH_MAX_KEEP 16
@@ -111,9 +113,20 @@ PETSC_INTERN PetscErrorCode MHCheckpointAfterStep(MHSim);
 PETSC_INTERN PetscErrorCode MHCheckpointWrite(MHSim);
 PETSC_INTERN PetscErrorCode MHSignalsInstall(void);
 PETSC_INTERN PetscErrorCode MHSignalsRestore(void);
+PETSC_INTERN int            MHSignalsPending(void);
 PETSC_INTERN PetscErrorCode MHInitialConditionLoad(MHSim);
 PETSC_INTERN int            MHMakeParentFolders(const char *, char *, size_t);
 PETSC_INTERN PetscErrorCode MHProgressClear(MHSim);
+/* One run (MHRun's work) on comm with the current options; checkpoint: the file to continue from
+   when it stopped early (status MH_EXIT_CHECKPOINTED), else "". */
+PETSC_INTERN PetscErrorCode MHRunOne(MPI_Comm, int *, char[], size_t);
+/* A parameter sweep (-sweep FILE): sim/sweep.c. */
+PETSC_INTERN PetscErrorCode MHSweepRun(MPI_Comm, int *);
+/* The error handler's context: a prefix for user-error lines (a sweep point) and the communicator
+   whose rank 0 reports errors raised on PETSC_COMM_SELF (MPI_COMM_NULL: MPI_COMM_WORLD's), and
+   the last user-error message. */
+PETSC_INTERN void        MHErrorContextSet(const char *, MPI_Comm);
+PETSC_INTERN const char *MHErrorLast(void);
 
 PETSC_INTERN PetscErrorCode MHMonitorColumns(MHSim, PetscInt *, char ***);
 PETSC_INTERN PetscErrorCode MHMonitorCompute(MHSim, PetscReal, PetscReal, Vec, PetscReal[], PetscBool *);

@@ -19,8 +19,11 @@ extern const char MH_VERSION[];
    appends at most n - strlen(t) characters, which truncates silently when s is nearly full.) */
 static inline void MHStrlcat(char s[], const char t[], size_t n)
 {
-  size_t len = strlen(s);
-  if (len + 1 < n) strncat(s, t, n - len - 1);
+  size_t len = strlen(s), m = strlen(t);
+  if (len + 1 >= n) return;
+  if (m > n - len - 1) m = n - len - 1;
+  memcpy(s + len, t, m);
+  s[len + m] = 0;
 }
 extern const char MH_GIT_REVISION[];
 

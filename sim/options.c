@@ -1,6 +1,7 @@
 /* Start-up, version, log events and the check that every option was read. */
 #include "mhimpl.h"
 #include <yaml.h>
+#include <stdarg.h>
 
 PetscLogEvent MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
 
@@ -105,6 +106,35 @@ static char *MHOptionWithValue(const char *value)
   return found;
 }
 
+/* The error handler's context (file scope: a handler has no other way to reach it): a prefix
+   naming what was being done (a sweep point), and the last user-error message, which a sweep
+   records in its manifest. */
+static char     mh_error_prefix[512], mh_error_last[1024];
+static MPI_Comm mh_error_comm = MPI_COMM_NULL; /* whose rank 0 speaks for errors on PETSC_COMM_SELF */
+
+void MHErrorContextSet(const char *prefix, MPI_Comm comm)
+{
+  snprintf(mh_error_prefix, sizeof mh_error_prefix, "%s", prefix ? prefix : "");
+  if (prefix) mh_error_last[0] = 0; /* a new context; leaving one keeps its last message */
+  mh_error_comm = comm;
+}
+
+const char *MHErrorLast(void)
+{
+  return mh_error_last;
+}
+
+/* The one error line (rank 0 prints it); the message is kept for MHErrorLast. */
+static void MHErrorPrint(int print, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(mh_error_last, sizeof mh_error_last, fmt, ap);
+  va_end(ap);
+  if (print) fprintf(stderr, "microheal: error: %s%s%s\n", mh_error_prefix, mh_error_prefix[0] ? ": " : "", mh_error_last);
+}
+
 /* User mistakes (bad options, values, files) end the run with one line naming the problem;
    everything else gets PETSc's full traceback. ctx: the command line (argv), for the names of
    the options files. */
@@ -124,19 +154,18 @@ static PetscErrorCode MHErrorHandler(MPI_Comm comm, int line, const char *fun, c
   if (p != PETSC_ERROR_INITIAL) return n;
   MPI_Initialized(&mpi);
   /* option parsing fails the same way on every rank, on PETSC_COMM_SELF: rank 0 speaks */
-  if (mpi) MPI_Comm_rank(comm == MPI_COMM_NULL || comm == PETSC_COMM_SELF ? MPI_COMM_WORLD : comm, &rank);
-  if (rank) return n;
+  if (mpi) MPI_Comm_rank(comm == MPI_COMM_NULL || comm == PETSC_COMM_SELF ? (mh_error_comm != MPI_COMM_NULL ? mh_error_comm : MPI_COMM_WORLD) : comm, &rank);
   if (yaml) {
     char where[512];
     for (int i = 1; argv && argv[i] && argv[i + 1]; i++) {
       if (strcmp(argv[i], "-options_file") && strcmp(argv[i], "-options_file_yaml")) continue;
       MHYAMLProblem(argv[i + 1], where, sizeof where);
       if (where[0]) {
-        fprintf(stderr, "microheal: error: %s %s: not valid YAML at %s\n", argv[i], argv[i + 1], where);
+        MHErrorPrint(!rank, "%s %s: not valid YAML at %s", argv[i], argv[i + 1], where);
         return n;
       }
     }
-    fprintf(stderr, "microheal: error: an options file is not valid YAML (%s)\n", mess ? mess : "");
+    MHErrorPrint(!rank, "an options file is not valid YAML (%s)", mess ? mess : "");
     return n;
   }
   if (mess && !strncmp(mess, "Input string ", 13)) { /* PETSc's number parsing does not name the option */
@@ -145,12 +174,12 @@ static PetscErrorCode MHErrorHandler(MPI_Comm comm, int line, const char *fun, c
     snprintf(value, sizeof value, "%.*s", (int)k, mess + 13);
     opt = MHOptionWithValue(value);
     if (opt) {
-      fprintf(stderr, "microheal: error: %s %s: not a number of the kind expected (%s)\n", opt, value, mess);
+      MHErrorPrint(!rank, "%s %s: not a number of the kind expected (%s)", opt, value, mess);
       PetscFree(opt);
       return n;
     }
   }
-  fprintf(stderr, "microheal: error: %s\n", mess ? mess : "(no message)");
+  MHErrorPrint(!rank, "%s", mess ? mess : "(no message)");
   return n;
 }
 

@@ -41,6 +41,8 @@ PetscErrorCode MHOutputSetFromOptions(MHSim sim, PetscOptionItems *PetscOptionsO
   PetscCall(PetscOptionsEList("-output_spacing", "Spacing of the output times", "", MHSpacings, 2, MHSpacings[0], &spacing, NULL));
   o->log_spacing = (PetscBool)(spacing == 1);
   o->t_first     = 0;
+  PetscCall(PetscOptionsString("-sweep_point", "Set by -sweep: the point this run is (stored in the output)", "", o->sweep_point, o->sweep_point, sizeof o->sweep_point, NULL));
+  PetscCall(PetscOptionsString("-sweep_files", "Set by -sweep: its sweep file and base options file (their text is stored in the output)", "", o->sweep_files, o->sweep_files, sizeof o->sweep_files, NULL));
   PetscCall(PetscOptionsReal("-output_log_first", "First output time after 0 with log spacing (0: t_end * 1e-4)", "", o->t_first, &o->t_first, NULL));
   PetscCheck(o->t_first >= 0 && !PetscIsInfOrNanReal(o->t_first), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-output_log_first %g: must be >= 0", (double)o->t_first);
   PetscFunctionReturn(0);
@@ -257,13 +259,46 @@ static void MHOutputCheckPath(const char *path, PetscBool overwrite, char *why, 
   unlink(probe);
 }
 
-/* Where the options came from: the command line, and the text of every options file named on
-   it (-options_file, -options_file_yaml), read by rank 0. */
-static PetscErrorCode MHWriteProvenance(MPI_Comm comm, hid_t file)
+/* Appends the text of the options file path (read by rank 0), headed "# file: <path>", to *text,
+   and its name to *names. */
+static PetscErrorCode MHAppendConfigFile(PetscMPIInt rank, const char *path, char **text, char **names)
 {
+  FILE  *fp;
+  long   size;
+  size_t lnames = strlen(*names) + strlen(path) + 2, ltext, head = strlen(path) + 16;
+  char  *grown;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscRealloc(lnames, names));
+  MHStrlcat(*names, (*names)[0] ? "," : "", lnames);
+  MHStrlcat(*names, path, lnames);
+  if (rank || !(fp = fopen(path, "rb"))) PetscFunctionReturn(0);
+  fseek(fp, 0, SEEK_END);
+  size = ftell(fp);
+  rewind(fp);
+  ltext = strlen(*text) + head + (size_t)PetscMax(size, 0) + 1;
+  PetscCall(PetscMalloc1(ltext, &grown));
+  PetscCall(PetscStrcpy(grown, *text));
+  PetscCall(PetscSNPrintf(grown + strlen(grown), head, "# file: %s\n", path));
+  {
+    size_t at = strlen(grown), got = size > 0 ? fread(grown + at, 1, (size_t)size, fp) : 0;
+    grown[at + got] = 0;
+  }
+  fclose(fp);
+  PetscCall(PetscFree(*text));
+  *text = grown;
+  PetscFunctionReturn(0);
+}
+
+/* Where the options came from: the command line, and the text of every options file named on
+   it (-options_file, -options_file_yaml) or, for a point of a sweep, the sweep's files, read by
+   rank 0. */
+static PetscErrorCode MHWriteProvenance(MHSim sim, hid_t file)
+{
+  MPI_Comm    comm = sim->comm;
   int         argc;
   char      **argv, *cmd, *text, *names, host[256] = "", stamp[64] = "";
-  size_t      lcmd = 1, ltext = 1, lnames = 1;
+  size_t      lcmd = 1;
   PetscMPIInt rank;
   time_t      now = time(NULL);
 
@@ -277,36 +312,18 @@ static PetscErrorCode MHWriteProvenance(MPI_Comm comm, hid_t file)
     MHStrlcat(cmd, i ? " " : "", lcmd);
     MHStrlcat(cmd, argv[i], lcmd);
   }
-  /* the files' text, each headed by its name when there are several */
-  PetscCall(PetscCalloc1(ltext, &text));
-  PetscCall(PetscCalloc1(lnames, &names));
+  PetscCall(PetscCalloc1(1, &text));
+  PetscCall(PetscCalloc1(1, &names));
   for (int i = 1; i + 1 < argc; i++) {
-    FILE  *fp;
-    long   size;
-    size_t head;
-    char  *grown;
     if (strcmp(argv[i], "-options_file") && strcmp(argv[i], "-options_file_yaml")) continue;
-    lnames += strlen(argv[i + 1]) + 1;
-    PetscCall(PetscRealloc(lnames, &names));
-    MHStrlcat(names, names[0] ? "," : "", lnames);
-    MHStrlcat(names, argv[i + 1], lnames);
-    if (rank || !(fp = fopen(argv[i + 1], "rb"))) continue;
-    fseek(fp, 0, SEEK_END);
-    size = ftell(fp);
-    rewind(fp);
-    head = strlen(argv[i + 1]) + 16;
-    PetscCall(PetscMalloc1(ltext + head + (size_t)PetscMax(size, 0) + 1, &grown));
-    PetscCall(PetscStrcpy(grown, text));
-    PetscCall(PetscSNPrintf(grown + strlen(grown), head, "# file: %s\n", argv[i + 1]));
-    {
-      size_t at = strlen(grown), got = size > 0 ? fread(grown + at, 1, (size_t)size, fp) : 0;
-      grown[at + got] = 0;
-    }
-    fclose(fp);
-    PetscCall(PetscFree(text));
-    text  = grown;
-    ltext = strlen(text) + 1;
+    PetscCall(MHAppendConfigFile(rank, argv[i + 1], &text, &names));
     i++;
+  }
+  if (sim->out.sweep_files[0]) {
+    char *save = NULL, files[sizeof sim->out.sweep_files];
+    PetscCall(PetscStrncpy(files, sim->out.sweep_files, sizeof files));
+    for (char *f = strtok_r(files, ",", &save); f; f = strtok_r(NULL, ",", &save))
+      PetscCall(MHAppendConfigFile(rank, f, &text, &names));
   }
   gethostname(host, sizeof host - 1);
   strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -315,6 +332,7 @@ static PetscErrorCode MHWriteProvenance(MPI_Comm comm, hid_t file)
   PetscCall(MHWriteStringAttr(comm, file, "config_text", text));
   PetscCall(MHWriteStringAttr(comm, file, "hostname", host));
   PetscCall(MHWriteStringAttr(comm, file, "started_utc", stamp));
+  if (sim->out.sweep_point[0]) PetscCall(MHWriteStringAttr(comm, file, "sweep_point", sim->out.sweep_point));
   PetscCall(PetscFree(cmd));
   PetscCall(PetscFree(text));
   PetscCall(PetscFree(names));
@@ -466,7 +484,7 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   PetscCall(MHWriteStringAttr(comm, o->file, "time_unit", m->time_unit));
   PetscCall(MHWriteStringAttr(comm, o->file, "options", opts));
   PetscCall(PetscFree(opts));
-  PetscCall(MHWriteProvenance(comm, o->file));
+  PetscCall(MHWriteProvenance(sim, o->file));
   buf[0] = 0;
   for (PetscInt f = 0; f < m->nf; f++) {
     MHStrlcat(buf, f ? "," : "", sizeof buf);

@@ -446,7 +446,7 @@ PetscErrorCode MHSimErrorNorms(MHSim sim, PetscReal t, Vec U, PetscReal l2[], Pe
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode MHRun(MPI_Comm comm, int *status)
+PetscErrorCode MHRunOne(MPI_Comm comm, int *status, char checkpoint[], size_t len)
 {
   MHSim     sim;
   PetscBool help;
@@ -457,7 +457,23 @@ PetscErrorCode MHRun(MPI_Comm comm, int *status)
   PetscCall(MHSimSetUp(sim));
   PetscCall(MHSimHelpRequested(sim, &help));
   if (!help) PetscCall(MHSimSolve(sim));
-  *status = sim->exit_status;
+  *status       = sim->exit_status;
+  checkpoint[0] = 0;
+  if (sim->chk.why) PetscCall(PetscSNPrintf(checkpoint, len, "%s-%06" PetscInt_FMT ".h5", sim->chk.prefix, sim->chk.number));
   PetscCall(MHSimDestroy(&sim));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHRun(MPI_Comm comm, int *status)
+{
+  PetscBool sweep;
+  char      checkpoint[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-sweep", &sweep));
+  if (sweep)
+    PetscCall(MHSweepRun(comm, status));
+  else
+    PetscCall(MHRunOne(comm, status, checkpoint, sizeof checkpoint));
   PetscFunctionReturn(0);
 }

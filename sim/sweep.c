@@ -1,0 +1,842 @@
+/* Parameter sweeps, part 2: checking every point, running them on groups of ranks, resuming,
+   gathering the outcomes into one table, and writing a SLURM array script.
+
+   Each point is an ordinary run with its own options database (PetscOptionsPush): the base file,
+   the sweep's fixed options, options given on the command line, then the point's values. Its
+   output is <dir>/runs/p0007.h5; its state is <dir>/runs/p0007.status ("key value" lines: status
+   running|done|failed|stopped, signature, checkpoint, message, wall_s), written by the group's
+   rank 0 through a temporary file and a rename, so a killed sweep leaves every status readable.
+   A point is done when its status says so, its signature (a hash of all its options) matches and
+   its output exists; rerunning the sweep runs every other point, continuing stopped ones from
+   their checkpoint. */
+#include "sweep.h"
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Options that the framework reads only after set-up (solvers, viewers, PETSc itself): a swept
+   or fixed option with one of these prefixes is checked when its run starts, not before. */
+static const char *const MHLateOptionPrefixes[] = {"ts_", "snes_", "ksp_", "pc_", "mat_", "vec_", "dm_", "da_", "log", "malloc", "options_", "info", "viewer_", "mpi_", "fp_trap", "on_error", "check_pointer", "memory_view", "objects_dump", "no_signal", NULL};
+
+static PetscBool MHLateOption(const char *name)
+{
+  for (PetscInt i = 0; MHLateOptionPrefixes[i]; i++)
+    if (!strncmp(name, MHLateOptionPrefixes[i], strlen(MHLateOptionPrefixes[i]))) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+typedef struct {
+  MHSweep  *s;
+  MPI_Comm  comm;
+  PetscInt  ranks_per_run, index, batch, width;
+  PetscBool list, gather, force;
+  char      slurm[PETSC_MAX_PATH_LEN], slurm_time[64], slurm_partition[128], slurm_account[128], slurm_launcher[256];
+  PetscInt  slurm_batch, slurm_throttle, slurm_grace;
+  uint64_t *signature; /* per point: a hash of its options */
+} MHSweepCtx;
+
+static uint64_t MHHash(const char *t, uint64_t h)
+{
+  for (; *t; t++)
+    h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+  return h;
+}
+
+static void MHPointId(const MHSweepCtx *c, PetscInt p, char *id, size_t len)
+{
+  snprintf(id, len, "p%0*ld", (int)c->width, (long)p);
+}
+
+static void MHPointPath(const MHSweepCtx *c, PetscInt p, const char *ext, char *path, size_t len)
+{
+  char id[32];
+  MHPointId(c, p, id, sizeof id);
+  path[0] = 0;
+  MHStrlcat(path, c->s->outdir, len);
+  MHStrlcat(path, "/runs/", len);
+  MHStrlcat(path, id, len);
+  MHStrlcat(path, ext, len);
+}
+
+/* "name=value, name=value" of point p, for messages. */
+static void MHPointText(const MHSweep *s, PetscInt p, char *buf, size_t len)
+{
+  buf[0] = 0;
+  for (PetscInt k = 0; k < s->nparams; k++) {
+    MHStrlcat(buf, k ? ", " : "", len);
+    MHStrlcat(buf, s->param[k].name, len);
+    MHStrlcat(buf, "=", len);
+    MHStrlcat(buf, s->value[p * s->nparams + k], len);
+  }
+  if (s->replicates > 1) {
+    char r[64];
+    snprintf(r, sizeof r, ", replicate %ld", (long)(p % s->replicates));
+    MHStrlcat(buf, r, len);
+  }
+}
+
+static PetscErrorCode MHSetOption(PetscOptions o, const char *name, const char *value)
+{
+  char opt[2 * MH_NAME_LEN + 2];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s", name));
+  PetscCall(PetscOptionsSetValue(o, opt, value));
+  PetscFunctionReturn(0);
+}
+
+/* The options database of point p: base file, fixed options, the command line's extra options,
+   the point's values, and (for_run) where its output goes. */
+static PetscErrorCode MHPointOptions(MHSweepCtx *c, PetscInt p, PetscBool for_run, const char *restart, PetscOptions *o)
+{
+  MHSweep *s = c->s;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsCreate(o));
+  if (s->base[0]) {
+    size_t n = strlen(s->base);
+    if ((n > 5 && !strcmp(s->base + n - 5, ".yaml")) || (n > 4 && !strcmp(s->base + n - 4, ".yml")))
+      PetscCall(PetscOptionsInsertFileYAML(PETSC_COMM_SELF, *o, s->base, PETSC_TRUE));
+    else
+      PetscCall(PetscOptionsInsertFile(PETSC_COMM_SELF, *o, s->base, PETSC_TRUE));
+  }
+  for (PetscInt f = 0; f < s->nfixed; f++)
+    PetscCall(MHSetOption(*o, s->fixed[f].name, s->fixed[f].value));
+  if (s->extra) PetscCall(PetscOptionsInsertString(*o, s->extra));
+  for (PetscInt k = 0; k < s->nparams; k++)
+    PetscCall(MHSetOption(*o, s->param[k].name, s->value[p * s->nparams + k]));
+  if (s->replicates > 1) {
+    char seed[64];
+    PetscCall(PetscSNPrintf(seed, sizeof seed, "%" PetscInt64_FMT, s->seed + p % s->replicates));
+    PetscCall(MHSetOption(*o, s->seed_option, seed));
+  }
+  if (for_run) {
+    char      path[PETSC_MAX_PATH_LEN], id[32], files[2 * PETSC_MAX_PATH_LEN];
+    PetscBool set;
+    MHPointPath(c, p, ".h5", path, sizeof path);
+    MHPointId(c, p, id, sizeof id);
+    PetscCall(PetscOptionsSetValue(*o, "-output", path));
+    PetscCall(PetscOptionsSetValue(*o, "-output_overwrite", "true"));
+    PetscCall(PetscOptionsHasName(*o, NULL, "-quiet", &set));
+    if (!set) PetscCall(PetscOptionsSetValue(*o, "-quiet", "true"));
+    PetscCall(PetscOptionsSetValue(*o, "-sweep_point", id));
+    PetscCall(PetscSNPrintf(files, sizeof files, "%s%s%s", s->file, s->base[0] ? "," : "", s->base));
+    PetscCall(PetscOptionsSetValue(*o, "-sweep_files", files));
+    if (restart && restart[0]) PetscCall(PetscOptionsSetValue(*o, "-restart", restart));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Checks every point before anything runs, as its run would read it (model, grid, output and
+   checkpoint options, the model's parameters with their ranges): each varied name must be an
+   option something reads. Also records the model, the outcomes and each point's signature. */
+static PetscErrorCode MHSweepCheck(MHSweepCtx *c)
+{
+  MHSweep *s = c->s;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(s->npoints, &c->signature));
+  for (PetscInt k = 0; k < s->nparams; k++)
+    s->param[k].numeric = PETSC_TRUE;
+  for (PetscInt p = 0; p < s->npoints; p++) {
+    PetscOptions o;
+    MHSim        sim;
+    char         where[1024], text[768], *all, typo[256] = "";
+    PetscInt     n;
+    char       **names, **values;
+    MHPointText(s, p, text, sizeof text);
+    PetscCall(PetscSNPrintf(where, sizeof where, "-sweep %s: point %" PetscInt_FMT " (%s)", s->file, p, text));
+    MHErrorContextSet(where, c->comm);
+    PetscCall(MHPointOptions(c, p, PETSC_FALSE, NULL, &o));
+    PetscCall(PetscOptionsGetAll(o, &all));
+    c->signature[p] = MHHash(all, 14695981039346656037ULL);
+    PetscCall(PetscFree(all));
+    PetscCall(PetscOptionsPush(o));
+    PetscCall(MHSimCreate(PETSC_COMM_SELF, &sim));
+    PetscCall(MHSimSetFromOptions(sim));
+    PetscCheck(sim->model, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no model: give model: in the base file (base:) or in options:");
+    if (!p) {
+      PetscCall(PetscStrncpy(s->model, sim->model->name, sizeof s->model));
+      if (!s->noutcomes) {
+        s->noutcomes = sim->model->noutcomes;
+        for (PetscInt q = 0; q < s->noutcomes; q++)
+          PetscCall(PetscStrncpy(s->outcome[q], sim->model->outcome_name[q], MH_NAME_LEN));
+      }
+      for (PetscInt q = 0; q < s->noutcomes; q++) {
+        PetscInt found       = -1;
+        char     known[2048] = "";
+        for (PetscInt r = 0; r < sim->model->noutcomes; r++) {
+          if (!strcmp(s->outcome[q], sim->model->outcome_name[r])) found = r;
+          MHStrlcat(known, r ? ", " : "", sizeof known);
+          MHStrlcat(known, sim->model->outcome_name[r], sizeof known);
+        }
+        PetscCheck(found >= 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "line %d: outcomes: %s is not an outcome of model %s; its outcomes: %s", s->outcome_line[q], s->outcome[q], s->model, known);
+        PetscCall(PetscStrncpy(s->outcome_unit[q], sim->model->outcome_unit[found], MH_NAME_LEN));
+      }
+    }
+    PetscCheck(!strcmp(s->model, sim->model->name), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "runs model %s but point 0 runs %s; a sweep runs one model", sim->model->name, s->model);
+    for (PetscInt k = 0; k < s->nparams; k++) {
+      char     *end;
+      PetscBool used;
+      PetscCall(PetscOptionsUsed(o, s->param[k].name, &used)); /* the database's names have no dash */
+      PetscCheck(used || MHLateOption(s->param[k].name), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "line %d: unknown parameter %s: model %s and the framework have no option -%s (microheal -model %s -help lists them)", s->param[k].line, s->param[k].name, s->model, s->param[k].name, s->model);
+      (void)strtod(s->value[p * s->nparams + k], &end);
+      if (end == s->value[p * s->nparams + k] || *end) s->param[k].numeric = PETSC_FALSE;
+    }
+    /* a typo among the fixed or command-line options: unread, and not one read later */
+    PetscCall(PetscOptionsLeftGet(o, &n, &names, &values));
+    for (PetscInt i = 0; i < n && !typo[0]; i++) {
+      if (MHLateOption(names[i])) continue;
+      for (PetscInt f = 0; f < s->nfixed; f++)
+        if (!strcmp(s->fixed[f].name, names[i])) PetscCall(PetscSNPrintf(typo, sizeof typo, "line %d: unknown option %s", s->fixed[f].line, names[i]));
+      if (s->replicates > 1 && !strcmp(names[i], s->seed_option)) PetscCall(PetscSNPrintf(typo, sizeof typo, "line %d: replicate_seed_option %s", s->seed_opt_line, names[i]));
+    }
+    PetscCall(PetscOptionsLeftRestore(o, &n, &names, &values));
+    PetscCheck(!typo[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "%s: nothing reads it (microheal -model %s -help lists the options)", typo, s->model);
+    PetscCall(MHSimDestroy(&sim));
+    PetscCall(PetscOptionsPop());
+    PetscCall(PetscOptionsDestroy(&o));
+  }
+  MHErrorContextSet(NULL, MPI_COMM_NULL);
+  PetscFunctionReturn(0);
+}
+
+/* ----------------------------------------------------------------------------------------------
+   Status files */
+typedef struct {
+  char      status[16]; /* "" when there is no file */
+  uint64_t  signature;
+  char      checkpoint[PETSC_MAX_PATH_LEN];
+  char      message[1024];
+  PetscReal wall;
+} MHPointStatus;
+
+static void MHStatusRead(const MHSweepCtx *c, PetscInt p, MHPointStatus *st)
+{
+  char  path[PETSC_MAX_PATH_LEN], line[2048];
+  FILE *fp;
+
+  memset(st, 0, sizeof *st);
+  MHPointPath(c, p, ".status", path, sizeof path);
+  if (!(fp = fopen(path, "r"))) return;
+  while (fgets(line, sizeof line, fp)) {
+    char *v = strchr(line, ' ');
+    if (!v) continue;
+    *v++                = 0;
+    v[strcspn(v, "\n")] = 0;
+    if (!strcmp(line, "status"))
+      snprintf(st->status, sizeof st->status, "%s", v);
+    else if (!strcmp(line, "signature"))
+      st->signature = strtoull(v, NULL, 16);
+    else if (!strcmp(line, "checkpoint"))
+      snprintf(st->checkpoint, sizeof st->checkpoint, "%s", v);
+    else if (!strcmp(line, "message"))
+      snprintf(st->message, sizeof st->message, "%s", v);
+    else if (!strcmp(line, "wall_s"))
+      st->wall = strtod(v, NULL);
+  }
+  fclose(fp);
+}
+
+static PetscErrorCode MHStatusWrite(const MHSweepCtx *c, PetscInt p, const char *status, const char *checkpoint, const char *message, PetscReal wall)
+{
+  char  path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 32], msg[1024];
+  FILE *fp;
+
+  PetscFunctionBeginUser;
+  MHPointPath(c, p, ".status", path, sizeof path);
+  PetscCall(PetscSNPrintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid()));
+  PetscCall(PetscStrncpy(msg, message ? message : "", sizeof msg));
+  for (char *q = msg; *q; q++)
+    if (*q == '\n' || *q == '\r') *q = ' ';
+  fp = fopen(tmp, "w");
+  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s: %s", tmp, strerror(errno));
+  fprintf(fp, "status %s\nsignature %016llx\n", status, (unsigned long long)c->signature[p]);
+  if (checkpoint && checkpoint[0]) fprintf(fp, "checkpoint %s\n", checkpoint);
+  if (msg[0]) fprintf(fp, "message %s\n", msg);
+  fprintf(fp, "wall_s %.3f\n", (double)wall);
+  PetscCheck(fclose(fp) == 0 && rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s: %s", path, strerror(errno));
+  PetscFunctionReturn(0);
+}
+
+/* What point p needs: 0 nothing (done), 1 a run, 2 a continued run from st->checkpoint. */
+static PetscInt MHPointTodo(const MHSweepCtx *c, PetscInt p, MHPointStatus *st)
+{
+  char output[PETSC_MAX_PATH_LEN];
+
+  MHStatusRead(c, p, st);
+  if (c->force || st->signature != c->signature[p]) return 1;
+  MHPointPath(c, p, ".h5", output, sizeof output);
+  if (!strcmp(st->status, "done") && !access(output, R_OK)) return 0;
+  if (!strcmp(st->status, "stopped") && st->checkpoint[0] && !access(st->checkpoint, R_OK) && !access(output, R_OK)) return 2;
+  return 1;
+}
+
+/* ----------------------------------------------------------------------------------------------
+   Running */
+static PetscErrorCode MHMakeFolder(MPI_Comm comm, const char *dir)
+{
+  char probe[PETSC_MAX_PATH_LEN + 16], failed[PETSC_MAX_PATH_LEN] = "";
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(probe, sizeof probe, "%s/x", dir));
+  if (MHMakeParentFolders(probe, failed, sizeof failed)) SETERRQ(comm, PETSC_ERR_FILE_OPEN, "-sweep: cannot create the folder %s: %s", failed, strerror(errno));
+  PetscFunctionReturn(0);
+}
+
+/* Runs the points marked in todo[] on groups of ranks_per_run ranks: group g takes the g-th,
+   (g + G)-th, ... of them. Returns counts {run, done, failed, stopped} summed over groups. */
+static PetscErrorCode MHSweepRunPoints(MHSweepCtx *c, const PetscInt todo[], PetscInt counts[4], int *signal)
+{
+  MHSweep    *s = c->s;
+  PetscMPIInt rank, size, grank;
+  MPI_Comm    group;
+  PetscInt    ngroups, g, nth = 0, mine[4] = {0, 0, 0, 0};
+  int         sig = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(c->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(c->comm, &size));
+  ngroups = size / c->ranks_per_run;
+  g       = rank / c->ranks_per_run;
+  PetscCallMPI(MPI_Comm_split(c->comm, (int)g, rank, &group));
+  PetscCallMPI(MPI_Comm_rank(group, &grank));
+  for (PetscInt p = 0; p < s->npoints && !sig; p++) {
+    PetscOptions   o;
+    MHPointStatus  st;
+    char           where[1024], text[768], id[32], checkpoint[PETSC_MAX_PATH_LEN] = "";
+    int            status = 0, flag = 0;
+    PetscErrorCode ierr;
+    PetscLogDouble t0, t1;
+    if (!todo[p]) continue;
+    if (nth++ % ngroups != g) continue;
+    /* a signal between runs: stop here, before the next one starts */
+    flag = MHSignalsPending();
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &flag, 1, MPI_INT, MPI_MAX, group));
+    if (flag) {
+      sig = flag;
+      break;
+    }
+    MHPointText(s, p, text, sizeof text);
+    MHPointId(c, p, id, sizeof id);
+    if (!grank) MHStatusRead(c, p, &st);
+    if (todo[p] == 2 && !grank) PetscCall(PetscStrncpy(checkpoint, st.checkpoint, sizeof checkpoint));
+    PetscCallMPI(MPI_Bcast(checkpoint, sizeof checkpoint, MPI_CHAR, 0, group));
+    if (!grank) PetscCall(MHStatusWrite(c, p, "running", NULL, NULL, 0));
+    PetscCall(PetscSNPrintf(where, sizeof where, "sweep point %s (%s)", id, text));
+    PetscCall(PetscTime(&t0));
+    PetscCall(MHPointOptions(c, p, PETSC_TRUE, checkpoint, &o));
+    PetscCall(PetscOptionsPush(o));
+    MHErrorContextSet(where, group);
+    ierr = MHRunOne(group, &status, checkpoint, sizeof checkpoint);
+    MHErrorContextSet(NULL, MPI_COMM_NULL);
+    PetscCall(PetscOptionsPop());
+    PetscCall(PetscOptionsDestroy(&o));
+    PetscCall(PetscTime(&t1));
+    if (!grank) {
+      const char *what = ierr ? "failed" : status == MH_EXIT_CHECKPOINTED ? "stopped"
+                                                                          : "done";
+      PetscCall(MHStatusWrite(c, p, what, checkpoint, ierr ? (MHErrorLast()[0] ? MHErrorLast() : "the run failed (see its log)") : NULL, (PetscReal)(t1 - t0)));
+      printf("[sweep] %s %s (%s): %s in %.1f s\n", id, what, text, ierr ? MHErrorLast() : status == MH_EXIT_CHECKPOINTED ? checkpoint
+                                                                                                                         : "ok",
+          t1 - t0);
+      fflush(stdout);
+    }
+    if (!grank) { /* counted once per group */
+      mine[0]++;
+      mine[ierr ? 2 : status == MH_EXIT_CHECKPOINTED ? 3
+                                                     : 1]++;
+    }
+    if (status == MH_EXIT_CHECKPOINTED) sig = MHSignalsPending() ? MHSignalsPending() : -1;
+  }
+  PetscCallMPI(MPI_Comm_free(&group));
+  PetscCallMPI(MPI_Allreduce(mine, counts, 4, MPIU_INT, MPI_SUM, c->comm));
+  /* a signal number, or -1 for a run that stopped at -max_wall_time */
+  PetscCallMPI(MPI_Allreduce(&sig, signal, 1, MPI_INT, MPI_MAX, c->comm));
+  if (!*signal) PetscCallMPI(MPI_Allreduce(&sig, signal, 1, MPI_INT, MPI_MIN, c->comm));
+  PetscFunctionReturn(0);
+}
+
+/* ----------------------------------------------------------------------------------------------
+   Gathering (rank 0): manifest.csv always, summary.csv and summary.h5 when asked. */
+static void MHCSVField(FILE *fp, const char *t)
+{
+  if (!strpbrk(t, ",\"\n")) {
+    fputs(t, fp);
+    return;
+  }
+  fputc('"', fp);
+  for (; *t; t++) {
+    if (*t == '"') fputc('"', fp);
+    fputc(*t, fp);
+  }
+  fputc('"', fp);
+}
+
+static FILE *MHOpenTmp(const char *path, char *tmp, size_t len)
+{
+  snprintf(tmp, len, "%s.tmp%d", path, (int)getpid());
+  return fopen(tmp, "w");
+}
+
+static PetscErrorCode MHCloseTmp(FILE *fp, const char *tmp, const char *path)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(fp && fclose(fp) == 0 && rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s: %s", path, strerror(errno));
+  PetscFunctionReturn(0);
+}
+
+/* The outcomes of a finished run, read from its output's /outcomes; PETSC_FALSE when the file or
+   an outcome is missing. */
+static PetscBool MHReadOutcomes(const MHSweep *s, const char *path, PetscReal out[])
+{
+  H5E_auto2_t func;
+  void       *data;
+  hid_t       file;
+  PetscBool   ok = PETSC_TRUE;
+
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  file = access(path, R_OK) ? -1 : H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) ok = PETSC_FALSE;
+  for (PetscInt q = 0; q < s->noutcomes && ok; q++) {
+    hid_t a = H5Aopen_by_name(file, "outcomes", s->outcome[q], H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0 || H5Aread(a, H5T_NATIVE_DOUBLE, &out[q]) < 0) ok = PETSC_FALSE;
+    if (a >= 0) H5Aclose(a);
+  }
+  if (file >= 0) H5Fclose(file);
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  return ok;
+}
+
+static PetscErrorCode MHH5Column(hid_t file, const char *name, hid_t type, PetscInt n, const void *data, const char *units)
+{
+  hsize_t dims  = (hsize_t)n;
+  hid_t   space = H5Screate_simple(1, &dims, NULL), d;
+
+  PetscFunctionBeginUser;
+  d = H5Dcreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(MHH5Check(PETSC_COMM_SELF, d, name));
+  if (n) PetscCall(MHH5Check(PETSC_COMM_SELF, H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name));
+  if (units) PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, d, "units", units));
+  H5Dclose(d);
+  H5Sclose(space);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MHSweepGather(MHSweepCtx *c, PetscBool summary, PetscInt counts[5])
+{
+  MHSweep   *s  = c->s;
+  PetscInt   np = s->npoints, no = s->noutcomes, nk = s->nparams;
+  PetscReal *out;
+  char(*status)[16], path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 32];
+  FILE         *man, *sum = NULL;
+  MHPointStatus st;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc2(np * PetscMax(no, 1), &out, np, &status));
+  PetscCall(PetscSNPrintf(path, sizeof path, "%s/manifest.csv", s->outdir));
+  man = MHOpenTmp(path, tmp, sizeof tmp);
+  PetscCheck(man, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s: %s", path, strerror(errno));
+  fprintf(man, "point,replicate,status");
+  for (PetscInt k = 0; k < nk; k++)
+    fprintf(man, ",%s", s->param[k].name);
+  fprintf(man, ",output,wall_s,message\n");
+  for (PetscInt i = 0; i < 5; i++)
+    counts[i] = 0;
+  for (PetscInt p = 0; p < np; p++) {
+    char output[PETSC_MAX_PATH_LEN], wall[32] = "";
+    MHStatusRead(c, p, &st);
+    MHPointPath(c, p, ".h5", output, sizeof output);
+    if (st.signature != c->signature[p]) st.status[0] = 0; /* from another sweep file or options */
+    snprintf(status[p], sizeof status[p], "%s", st.status[0] ? st.status : "missing");
+    for (PetscInt q = 0; q < no; q++)
+      out[p * no + q] = (PetscReal)NAN;
+    if (!strcmp(status[p], "done") && summary && !MHReadOutcomes(s, output, &out[p * no])) {
+      snprintf(status[p], sizeof status[p], "failed");
+      st.message[0] = 0;
+      MHStrlcat(st.message, output, sizeof st.message);
+      MHStrlcat(st.message, " has no outcomes (a damaged output)", sizeof st.message);
+      for (PetscInt q = 0; q < no; q++)
+        out[p * no + q] = (PetscReal)NAN;
+    }
+    counts[!strcmp(status[p], "done") ? 0 : !strcmp(status[p], "failed") ? 1
+            : !strcmp(status[p], "stopped")                              ? 2
+            : !strcmp(status[p], "running")                              ? 3
+                                                                         : 4]++;
+    fprintf(man, "%ld,%ld,%s", (long)p, (long)(p % s->replicates), status[p]);
+    for (PetscInt k = 0; k < nk; k++) {
+      fputc(',', man);
+      MHCSVField(man, s->value[p * nk + k]);
+    }
+    fputc(',', man);
+    MHCSVField(man, output);
+    if (st.status[0]) snprintf(wall, sizeof wall, "%.3f", (double)st.wall);
+    fprintf(man, ",%s,", wall);
+    MHCSVField(man, st.message);
+    fputc('\n', man);
+  }
+  PetscCall(MHCloseTmp(man, tmp, path));
+  if (summary) {
+    hid_t      file, strtype;
+    char     **strs, list[4096];
+    long long *ids;
+    /* CSV */
+    PetscCall(PetscSNPrintf(path, sizeof path, "%s/summary.csv", s->outdir));
+    sum = MHOpenTmp(path, tmp, sizeof tmp);
+    PetscCheck(sum, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s: %s", path, strerror(errno));
+    fprintf(sum, "point,replicate,status");
+    for (PetscInt k = 0; k < nk; k++)
+      fprintf(sum, ",%s", s->param[k].name);
+    for (PetscInt q = 0; q < no; q++)
+      fprintf(sum, ",%s", s->outcome[q]);
+    fputc('\n', sum);
+    for (PetscInt p = 0; p < np; p++) {
+      fprintf(sum, "%ld,%ld,%s", (long)p, (long)(p % s->replicates), status[p]);
+      for (PetscInt k = 0; k < nk; k++) {
+        fputc(',', sum);
+        MHCSVField(sum, s->value[p * nk + k]);
+      }
+      for (PetscInt q = 0; q < no; q++) {
+        if (PetscIsNanReal(out[p * no + q]) && strcmp(status[p], "done"))
+          fprintf(sum, ",");
+        else
+          fprintf(sum, ",%.17g", (double)out[p * no + q]);
+      }
+      fputc('\n', sum);
+    }
+    PetscCall(MHCloseTmp(sum, tmp, path));
+    /* HDF5, column by column */
+    PetscCall(PetscSNPrintf(path, sizeof path, "%s/summary.h5", s->outdir));
+    PetscCall(PetscSNPrintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid()));
+    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    PetscCall(MHH5Check(PETSC_COMM_SELF, file, tmp));
+    PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "sweep_name", s->name));
+    PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "sweep_file", s->file));
+    PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "sweep_text", s->text));
+    PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "combine", MHSweepCombines[s->combine]));
+    PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "model", s->model));
+    PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "version", MH_VERSION));
+    list[0] = 0;
+    for (PetscInt k = 0; k < nk; k++) {
+      MHStrlcat(list, k ? "," : "", sizeof list);
+      MHStrlcat(list, s->param[k].name, sizeof list);
+    }
+    PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "parameter_names", list));
+    list[0] = 0;
+    for (PetscInt q = 0; q < no; q++) {
+      MHStrlcat(list, q ? "," : "", sizeof list);
+      MHStrlcat(list, s->outcome[q], sizeof list);
+    }
+    PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "outcome_names", list));
+    strtype = H5Tcopy(H5T_C_S1);
+    H5Tset_size(strtype, H5T_VARIABLE);
+    H5Tset_cset(strtype, H5T_CSET_UTF8);
+    PetscCall(PetscMalloc2(np, &strs, np, &ids));
+    for (PetscInt p = 0; p < np; p++)
+      ids[p] = p;
+    PetscCall(MHH5Column(file, "point", H5T_NATIVE_LLONG, np, ids, NULL));
+    for (PetscInt p = 0; p < np; p++)
+      ids[p] = p % s->replicates;
+    PetscCall(MHH5Column(file, "replicate", H5T_NATIVE_LLONG, np, ids, NULL));
+    for (PetscInt p = 0; p < np; p++)
+      strs[p] = status[p];
+    PetscCall(MHH5Column(file, "status", strtype, np, strs, NULL));
+    {
+      hid_t grp = H5Gcreate2(file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      PetscCall(MHH5Check(PETSC_COMM_SELF, grp, "/parameters"));
+      for (PetscInt k = 0; k < nk; k++) {
+        if (s->param[k].numeric) {
+          PetscReal *v;
+          PetscCall(PetscMalloc1(np, &v));
+          for (PetscInt p = 0; p < np; p++)
+            v[p] = strtod(s->value[p * nk + k], NULL);
+          PetscCall(MHH5Column(grp, s->param[k].name, H5T_NATIVE_DOUBLE, np, v, NULL));
+          PetscCall(PetscFree(v));
+        } else {
+          for (PetscInt p = 0; p < np; p++)
+            strs[p] = s->value[p * nk + k];
+          PetscCall(MHH5Column(grp, s->param[k].name, strtype, np, strs, NULL));
+        }
+      }
+      H5Gclose(grp);
+      grp = H5Gcreate2(file, "outcomes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      PetscCall(MHH5Check(PETSC_COMM_SELF, grp, "/outcomes"));
+      for (PetscInt q = 0; q < no; q++) {
+        PetscReal *v;
+        PetscCall(PetscMalloc1(np, &v));
+        for (PetscInt p = 0; p < np; p++)
+          v[p] = out[p * no + q];
+        PetscCall(MHH5Column(grp, s->outcome[q], H5T_NATIVE_DOUBLE, np, v, s->outcome_unit[q]));
+        PetscCall(PetscFree(v));
+      }
+      H5Gclose(grp);
+    }
+    H5Tclose(strtype);
+    PetscCall(PetscFree2(strs, ids));
+    PetscCall(MHH5Check(PETSC_COMM_SELF, H5Fclose(file), tmp));
+    PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s: %s", path, strerror(errno));
+  }
+  PetscCall(PetscFree2(out, status));
+  PetscFunctionReturn(0);
+}
+
+/* ----------------------------------------------------------------------------------------------
+   -sweep_list and -sweep_slurm (rank 0) */
+static PetscErrorCode MHSweepList(MHSweepCtx *c)
+{
+  MHSweep      *s = c->s;
+  MHPointStatus st;
+  PetscInt      todo = 0;
+
+  PetscFunctionBeginUser;
+  printf("Sweep %s (%s): model %s, %" PetscInt_FMT " points (%s", s->name, s->file, s->model, s->npoints, MHSweepCombines[s->combine]);
+  if (s->replicates > 1) printf(", %" PetscInt_FMT " replicates seeded through -%s", s->replicates, s->seed_option);
+  printf("), outputs in %s/runs/\n%-*s %-9s", s->outdir, (int)c->width + 1, "point", "status");
+  for (PetscInt k = 0; k < s->nparams; k++)
+    printf(" %s", s->param[k].name);
+  printf("\n");
+  for (PetscInt p = 0; p < s->npoints; p++) {
+    char id[32];
+    if (MHPointTodo(c, p, &st)) todo++;
+    if (st.signature != c->signature[p]) st.status[0] = 0;
+    MHPointId(c, p, id, sizeof id);
+    printf("%-*s %-9s", (int)c->width + 1, id, st.status[0] ? st.status : "-");
+    for (PetscInt k = 0; k < s->nparams; k++)
+      printf(" %*s", (int)strlen(s->param[k].name), s->value[p * s->nparams + k]);
+    printf("\n");
+  }
+  printf("%" PetscInt_FMT " of %" PetscInt_FMT " points to run; outcomes gathered: ", todo, s->npoints);
+  for (PetscInt q = 0; q < s->noutcomes; q++)
+    printf("%s%s", q ? ", " : "", s->outcome[q]);
+  printf("\n");
+  PetscFunctionReturn(0);
+}
+
+/* A word for a shell script, single-quoted. */
+static void MHShellWord(FILE *fp, const char *t)
+{
+  fputc('\'', fp);
+  for (; *t; t++) {
+    if (*t == '\'')
+      fputs("'\\''", fp);
+    else
+      fputc(*t, fp);
+  }
+  fputc('\'', fp);
+}
+
+static PetscErrorCode MHSweepSlurm(MHSweepCtx *c)
+{
+  MHSweep *s                       = c->s;
+  char     exe[PETSC_MAX_PATH_LEN] = "", cwd[PETSC_MAX_PATH_LEN] = "", logs[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 32], launcher[512];
+  FILE    *fp;
+  PetscInt ntasks = (s->npoints + c->slurm_batch - 1) / c->slurm_batch;
+  ssize_t  n      = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+  PetscFunctionBeginUser;
+  if (n > 0)
+    exe[n] = 0;
+  else
+    PetscCall(PetscStrncpy(exe, "microheal", sizeof exe));
+  PetscCheck(getcwd(cwd, sizeof cwd), PETSC_COMM_SELF, PETSC_ERR_SYS, "getcwd: %s", strerror(errno));
+  PetscCall(PetscSNPrintf(logs, sizeof logs, "%s/slurm", s->outdir));
+  PetscCall(MHMakeFolder(PETSC_COMM_SELF, logs));
+  if (c->slurm_launcher[0])
+    PetscCall(PetscStrncpy(launcher, c->slurm_launcher, sizeof launcher));
+  else if (c->ranks_per_run > 1)
+    PetscCall(PetscSNPrintf(launcher, sizeof launcher, "mpiexec -n %" PetscInt_FMT, c->ranks_per_run));
+  else
+    launcher[0] = 0;
+  fp = MHOpenTmp(c->slurm, tmp, sizeof tmp);
+  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-sweep_slurm %s: cannot write: %s", c->slurm, strerror(errno));
+  fprintf(fp, "#!/bin/bash\n");
+  fprintf(fp, "# microheal sweep %s: %" PetscInt_FMT " points of %s as a SLURM array of %" PetscInt_FMT " tasks, %" PetscInt_FMT " point%s each.\n", s->name, s->npoints, s->file, ntasks, c->slurm_batch, c->slurm_batch > 1 ? "s" : "");
+  fprintf(fp, "#   bash %s     submits the array, then a job that gathers the table after it\n", c->slurm);
+  fprintf(fp, "#   sbatch %s   submits the array alone; gather with: microheal -sweep %s -sweep_output_dir %s -sweep_gather\n", c->slurm, s->file, s->outdir);
+  fprintf(fp, "# A task skips the points already done, so resubmitting reruns only failed and missing ones.\n");
+  fprintf(fp, "# Written by microheal %s; paths are relative to %s.\n", MH_VERSION, cwd);
+  fprintf(fp, "#SBATCH --job-name=mh-%s\n", s->name);
+  fprintf(fp, "#SBATCH --array=0-%" PetscInt_FMT, ntasks - 1);
+  if (c->slurm_throttle > 0) fprintf(fp, "%%%" PetscInt_FMT, c->slurm_throttle);
+  fprintf(fp, "\n#SBATCH --ntasks=%" PetscInt_FMT "\n", c->ranks_per_run);
+  fprintf(fp, "#SBATCH --output=%s/%s/%%A_%%a.out\n", logs[0] == '/' ? "" : cwd, logs);
+  if (c->slurm_time[0]) {
+    fprintf(fp, "#SBATCH --time=%s\n", c->slurm_time);
+    /* before the limit, SIGUSR1: the run in progress writes a checkpoint, and the next
+       submission continues it */
+    fprintf(fp, "#SBATCH --signal=B:USR1@%" PetscInt_FMT "\n", c->slurm_grace);
+  }
+  if (c->slurm_partition[0]) fprintf(fp, "#SBATCH --partition=%s\n", c->slurm_partition);
+  if (c->slurm_account[0]) fprintf(fp, "#SBATCH --account=%s\n", c->slurm_account);
+  fprintf(fp, "cd ");
+  MHShellWord(fp, cwd);
+  fprintf(fp, " || exit 1\n");
+  fprintf(fp, "sweep=(");
+  MHShellWord(fp, exe);
+  fprintf(fp, " -sweep ");
+  MHShellWord(fp, s->file);
+  fprintf(fp, " -sweep_output_dir ");
+  MHShellWord(fp, s->outdir);
+  if (s->extra && s->extra[0]) {
+    char *copy, *save = NULL;
+    PetscCall(PetscStrallocpy(s->extra, &copy));
+    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+      fputc(' ', fp);
+      MHShellWord(fp, w);
+    }
+    PetscCall(PetscFree(copy));
+  }
+  fprintf(fp, ")\n");
+  fprintf(fp, "if [ -z \"${SLURM_ARRAY_TASK_ID:-}\" ]; then\n");
+  fprintf(fp, "  set -e\n");
+  fprintf(fp, "  array=$(sbatch --parsable \"$0\")\n");
+  fprintf(fp, "  gather=$(sbatch --parsable --dependency=afterany:\"${array%%%%;*}\" --job-name=mh-%s-gather --ntasks=1 --output=%s/%s/gather_%%j.out --wrap \"$(printf '%%q ' \"${sweep[@]}\") -sweep_gather\")\n", s->name, logs[0] == '/' ? "" : cwd, logs);
+  fprintf(fp, "  echo \"submitted array job ${array} (%" PetscInt_FMT " tasks) and gather job ${gather}\"\n", ntasks);
+  fprintf(fp, "  exit 0\n");
+  fprintf(fp, "fi\n");
+  fprintf(fp, "exec %s%s\"${sweep[@]}\" -sweep_index \"$SLURM_ARRAY_TASK_ID\" -sweep_batch %" PetscInt_FMT " -sweep_ranks_per_run %" PetscInt_FMT "\n", launcher, launcher[0] ? " " : "", c->slurm_batch, c->ranks_per_run);
+  PetscCall(MHCloseTmp(fp, tmp, c->slurm));
+  PetscCheck(chmod(c->slurm, 0755) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "chmod %s: %s", c->slurm, strerror(errno));
+  printf("Wrote %s: a SLURM array of %" PetscInt_FMT " tasks (%" PetscInt_FMT " point%s each, %" PetscInt_FMT " rank%s per run) for the %" PetscInt_FMT " points of %s.\n", c->slurm, ntasks, c->slurm_batch, c->slurm_batch > 1 ? "s" : "", c->ranks_per_run, c->ranks_per_run > 1 ? "s" : "", s->npoints, s->file);
+  printf("Submit the array and a gather job after it: bash %s\n", c->slurm);
+  PetscFunctionReturn(0);
+}
+
+/* ----------------------------------------------------------------------------------------------
+   The driver */
+
+/* Options given on the command line that nothing has read yet: they go to every run. */
+static PetscErrorCode MHSweepExtraOptions(MHSweep *s)
+{
+  PetscInt n;
+  char   **names, **values;
+  size_t   len = 1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++)
+    len += strlen(names[i]) + (values[i] ? strlen(values[i]) : 0) + 3;
+  PetscCall(PetscCalloc1(len, &s->extra));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscBool set;
+    for (PetscInt k = 0; k < s->nparams; k++)
+      PetscCheck(strcmp(names[i], s->param[k].name), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-%s on the command line: the sweep %s varies it (line %d); leave it out", names[i], s->file, s->param[k].line);
+    PetscCheck(!values[i] || !strchr(values[i], ' '), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-%s '%s': a sweep passes command-line options to its runs, and cannot pass values with spaces; put it in the sweep file's options:", names[i], values[i]);
+    MHStrlcat(s->extra, i ? " -" : "-", len);
+    MHStrlcat(s->extra, names[i], len);
+    if (values[i]) {
+      MHStrlcat(s->extra, " ", len);
+      MHStrlcat(s->extra, values[i], len);
+    }
+    {
+      char opt[PETSC_MAX_PATH_LEN];
+      PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s", names[i]));
+      PetscCall(PetscOptionsHasName(NULL, NULL, opt, &set)); /* read: passed on */
+    }
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSweepRun(MPI_Comm comm, int *exit_status)
+{
+  MHSweepCtx  c;
+  MHSweep    *s;
+  char        file[PETSC_MAX_PATH_LEN] = "", outdir[PETSC_MAX_PATH_LEN] = "";
+  PetscMPIInt rank, size;
+  PetscBool   help, index_set;
+  PetscInt   *todo, counts[4] = {0, 0, 0, 0}, gathered[5] = {0, 0, 0, 0, 0}, ntodo = 0;
+  int         signal = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&c, sizeof c));
+  c.comm          = comm;
+  c.ranks_per_run = 1;
+  c.index         = -1;
+  c.batch         = 1;
+  c.slurm_batch   = 1;
+  c.slurm_grace   = 300;
+  *exit_status    = 0;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  PetscOptionsBegin(comm, NULL, "Parameter sweeps (a sweep file: configs/sweeps/; README \"Parameter sweeps\")", NULL);
+  PetscCall(PetscOptionsString("-sweep", "Run the points of this sweep file (YAML); points already done are skipped", "", file, file, sizeof file, NULL));
+  PetscCall(PetscOptionsInt("-sweep_ranks_per_run", "MPI ranks per run: the ranks split into groups of this many, each running its share of the points", "", c.ranks_per_run, &c.ranks_per_run, NULL));
+  PetscCall(PetscOptionsString("-sweep_output_dir", "Folder of the runs, manifest and summary (default: the file's output_dir, else out/sweeps/<name>)", "", outdir, outdir, sizeof outdir, NULL));
+  PetscCall(PetscOptionsBool("-sweep_list", "Check the sweep and list its points with their status; run nothing", "", c.list, &c.list, NULL));
+  PetscCall(PetscOptionsInt("-sweep_index", "Run only the points of this batch (a SLURM array task): points index*batch ... index*batch + batch - 1; no gathering", "", c.index, &c.index, &index_set));
+  PetscCall(PetscOptionsInt("-sweep_batch", "Points per -sweep_index", "", c.batch, &c.batch, NULL));
+  PetscCall(PetscOptionsBool("-sweep_gather", "Only gather: write summary.h5, summary.csv and manifest.csv from the runs there are", "", c.gather, &c.gather, NULL));
+  PetscCall(PetscOptionsBool("-sweep_force", "Rerun every point, also those done", "", c.force, &c.force, NULL));
+  PetscCall(PetscOptionsString("-sweep_slurm", "Write a SLURM array script (sbatch) for the sweep to this file; run nothing", "", c.slurm, c.slurm, sizeof c.slurm, NULL));
+  PetscCall(PetscOptionsInt("-sweep_slurm_batch", "Points per array task", "", c.slurm_batch, &c.slurm_batch, NULL));
+  PetscCall(PetscOptionsInt("-sweep_slurm_throttle", "At most this many array tasks at once (0: no limit)", "", c.slurm_throttle, &c.slurm_throttle, NULL));
+  PetscCall(PetscOptionsString("-sweep_slurm_time", "Time limit per array task, as sbatch --time takes it (e.g. 02:00:00); the task gets SIGUSR1 -sweep_slurm_grace s before it and checkpoints", "", c.slurm_time, c.slurm_time, sizeof c.slurm_time, NULL));
+  PetscCall(PetscOptionsInt("-sweep_slurm_grace", "Seconds before the time limit at which a task is told to checkpoint and stop [s]", "", c.slurm_grace, &c.slurm_grace, NULL));
+  PetscCall(PetscOptionsString("-sweep_slurm_partition", "sbatch --partition", "", c.slurm_partition, c.slurm_partition, sizeof c.slurm_partition, NULL));
+  PetscCall(PetscOptionsString("-sweep_slurm_account", "sbatch --account", "", c.slurm_account, c.slurm_account, sizeof c.slurm_account, NULL));
+  PetscCall(PetscOptionsString("-sweep_slurm_launcher", "Command that starts a run's ranks in a task (default: none for 1 rank, mpiexec -n K for K)", "", c.slurm_launcher, c.slurm_launcher, sizeof c.slurm_launcher, NULL));
+  PetscOptionsEnd();
+  if (help) PetscFunctionReturn(0);
+  PetscCheck(file[0], comm, PETSC_ERR_USER_INPUT, "-sweep: give the sweep file (configs/sweeps/*.yaml)");
+  PetscCheck(c.ranks_per_run >= 1 && size % c.ranks_per_run == 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sweep_ranks_per_run %" PetscInt_FMT ": must divide the %d ranks", c.ranks_per_run, size);
+  PetscCheck(c.batch >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sweep_batch %" PetscInt_FMT ": must be >= 1", c.batch);
+  PetscCheck(c.slurm_batch >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sweep_slurm_batch %" PetscInt_FMT ": must be >= 1", c.slurm_batch);
+  PetscCheck(c.slurm_throttle >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sweep_slurm_throttle %" PetscInt_FMT ": must be >= 0", c.slurm_throttle);
+  PetscCheck(c.slurm_grace >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sweep_slurm_grace %" PetscInt_FMT ": must be >= 0 [s]", c.slurm_grace);
+  PetscCall(PetscNew(&s));
+  c.s = s;
+  PetscCall(MHSweepRead(s, file));
+  if (outdir[0]) PetscCall(PetscStrncpy(s->outdir, outdir, sizeof s->outdir));
+  PetscCheck(!index_set || (c.index >= 0 && c.index * c.batch < s->npoints), comm, PETSC_ERR_ARG_OUTOFRANGE, "-sweep_index %" PetscInt_FMT ": out of range; the %" PetscInt_FMT " points make %" PetscInt_FMT " batches of %" PetscInt_FMT, c.index, s->npoints, (s->npoints + c.batch - 1) / c.batch, c.batch);
+  for (c.width = 4; s->npoints > 1 && (PetscInt)PetscPowReal(10, (PetscReal)c.width) < s->npoints; c.width++) { }
+  PetscCall(MHSweepExtraOptions(s));
+  PetscCall(MHSweepCheck(&c));
+  if (c.list) {
+    if (!rank) PetscCall(MHSweepList(&c));
+  } else if (c.slurm[0]) {
+    if (!rank) PetscCall(MHSweepSlurm(&c));
+  } else {
+    char runs[PETSC_MAX_PATH_LEN];
+    PetscCall(PetscSNPrintf(runs, sizeof runs, "%s/runs", s->outdir));
+    if (!rank) PetscCall(MHMakeFolder(PETSC_COMM_SELF, runs));
+    PetscCall(PetscCalloc1(s->npoints, &todo));
+    if (!c.gather && !rank) {
+      MHPointStatus st;
+      PetscInt      lo = index_set ? c.index * c.batch : 0, hi = index_set ? PetscMin(s->npoints, lo + c.batch) : s->npoints;
+      for (PetscInt p = lo; p < hi; p++)
+        ntodo += (todo[p] = MHPointTodo(&c, p, &st)) ? 1 : 0;
+      printf("[sweep] %s: %" PetscInt_FMT " point%s%s, %" PetscInt_FMT " to run on %d group%s of %" PetscInt_FMT " rank%s (%s)\n", s->name, hi - lo, hi - lo > 1 ? "s" : "", index_set ? " in this batch" : "", ntodo, size / (int)c.ranks_per_run, size / (int)c.ranks_per_run > 1 ? "s" : "", c.ranks_per_run, c.ranks_per_run > 1 ? "s" : "", s->outdir);
+      fflush(stdout);
+    }
+    PetscCallMPI(MPI_Bcast(todo, (PetscMPIInt)s->npoints, MPIU_INT, 0, comm));
+    PetscCall(MHSignalsInstall());
+    PetscCall(MHSweepRunPoints(&c, todo, counts, &signal));
+    PetscCall(MHSignalsRestore());
+    PetscCall(PetscFree(todo));
+    if (!rank) PetscCall(MHSweepGather(&c, (PetscBool)!index_set, gathered));
+    PetscCallMPI(MPI_Bcast(gathered, 5, MPIU_INT, 0, comm));
+    if (!rank) {
+      if (counts[0] || !c.gather) printf("[sweep] ran %" PetscInt_FMT " point%s: %" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " stopped with a checkpoint\n", counts[0], counts[0] == 1 ? "" : "s", counts[1], counts[2], counts[3]);
+      if (!index_set)
+        printf("[sweep] %s/summary.h5 and summary.csv: %" PetscInt_FMT " of %" PetscInt_FMT " points done (%" PetscInt_FMT " failed, %" PetscInt_FMT " stopped, %" PetscInt_FMT " running, %" PetscInt_FMT " not run); figures: scripts/sweep_plot.py %s/summary.h5 --list\n", s->outdir, gathered[0], s->npoints, gathered[1], gathered[2], gathered[3], gathered[4], s->outdir);
+      if (signal) printf("[sweep] stopped by %s: rerun the same command to continue (points done are skipped; a stopped run continues from its checkpoint)\n", signal > 0 ? (signal == SIGTERM ? "SIGTERM" : "SIGUSR1") : "-max_wall_time");
+      fflush(stdout);
+    }
+    if (signal)
+      *exit_status = MH_EXIT_CHECKPOINTED;
+    else if (counts[2]) {
+      if (!rank) fprintf(stderr, "microheal: error: sweep %s: %" PetscInt_FMT " point%s failed (messages in %s/manifest.csv); rerun the same command to retry them\n", s->name, counts[2], counts[2] > 1 ? "s" : "", s->outdir);
+      *exit_status = 1;
+    }
+  }
+  PetscCall(PetscFree(c.signature));
+  PetscCall(MHSweepDestroy(s));
+  PetscCall(PetscFree(s));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,65 @@
+/* Parameter sweeps: shared by sim/sweep_file.c (the file and its points) and sim/sweep.c (running,
+   resuming, gathering, SLURM). */
+#pragma once
+
+#include "mhimpl.h"
+
+#define MH_SWEEP_MAX_PARAMS 32
+#define MH_SWEEP_MAX_VALUES 1024
+#define MH_SWEEP_MAX_FIXED 128
+#define MH_SWEEP_MAX_POINTS 1000000
+#define MH_SWEEP_VALUE_LEN 64
+
+typedef enum { MH_SWEEP_GRID,
+  MH_SWEEP_ZIP,
+  MH_SWEEP_RANDOM,
+  MH_SWEEP_LHS } MHSweepCombine;
+PETSC_INTERN const char *const MHSweepCombines[];
+
+typedef struct {
+  char      name[2 * MH_NAME_LEN]; /* the option, without the dash */
+  int       line;                  /* in the sweep file */
+  PetscInt  nvalues;               /* a list, or a range with count */
+  char      values[MH_SWEEP_MAX_VALUES][MH_SWEEP_VALUE_LEN];
+  PetscBool range, logscale, integer;
+  PetscReal from, to;
+  PetscInt  count;
+  PetscBool numeric; /* every value at every point is a number (set when the points are checked) */
+} MHSweepParam;
+
+typedef struct {
+  char name[2 * MH_NAME_LEN];
+  char value[PETSC_MAX_PATH_LEN];
+  int  line;
+} MHSweepOption;
+
+typedef struct {
+  char           file[PETSC_MAX_PATH_LEN], folder[PETSC_MAX_PATH_LEN];
+  char           name[MH_NAME_LEN];
+  char          *text;                     /* the sweep file's text */
+  char           base[PETSC_MAX_PATH_LEN]; /* the base options file ("" for none) */
+  char          *base_text;
+  int            base_line;
+  char           outdir[PETSC_MAX_PATH_LEN];
+  PetscInt       nfixed;
+  MHSweepOption  fixed[MH_SWEEP_MAX_FIXED];
+  PetscInt       nparams;
+  MHSweepParam   param[MH_SWEEP_MAX_PARAMS];
+  MHSweepCombine combine;
+  PetscInt       samples, replicates;
+  PetscInt64     seed;
+  char           seed_option[2 * MH_NAME_LEN];
+  int            seed_opt_line;
+  PetscInt       noutcomes; /* the outcomes to gather: from the file, or the model's */
+  char           outcome[MH_MAX_OUTCOMES][MH_NAME_LEN];
+  char           outcome_unit[MH_MAX_OUTCOMES][MH_NAME_LEN];
+  int            outcome_line[MH_MAX_OUTCOMES];
+  char           model[MH_NAME_LEN];
+  PetscInt       npoints;
+  char (*value)[MH_SWEEP_VALUE_LEN]; /* value[p * nparams + k]: parameter k at point p */
+  PetscInt *strata;                  /* scratch of the Latin hypercube */
+  char     *extra;                   /* options from the command line for every run ("-a 1 -b 2") */
+} MHSweep;
+
+PETSC_INTERN PetscErrorCode MHSweepRead(MHSweep *, const char *);
+PETSC_INTERN PetscErrorCode MHSweepDestroy(MHSweep *);
