@@ -1,6 +1,8 @@
 static const char usage[] = "microheal: skin wound healing and collagen induction after microneedling.\n"
                             "Usage: microheal -options_file configs/<case>.yaml [-option value ...]\n"
-                            "       microheal -model <name> -help    lists the model's options with units\n\n";
+                            "       microheal -model <name> -help    lists the model's options with units\n"
+                            "       microheal -sweep configs/sweeps/<file>.yaml [-sweep_ranks_per_run K]   a parameter sweep\n"
+                            "       microheal -sweep <file> -help    lists the sweep options\n\n";
 
 #include "microheal.h"
 

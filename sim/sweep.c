@@ -287,32 +287,46 @@ static PetscErrorCode MHMakeFolder(MPI_Comm comm, const char *dir)
   PetscFunctionReturn(0);
 }
 
-/* Runs the points marked in todo[] on groups of ranks_per_run ranks: group g takes the g-th,
-   (g + G)-th, ... of them. Returns counts {run, done, failed, stopped} summed over groups. */
+/* Runs the points marked in todo[] on groups of ranks_per_run ranks. A group takes the next
+   point to do when it is free: its rank 0 draws the next position from a counter held by rank 0
+   of comm (MPI_Fetch_and_op on a window), so slow points do not hold the others back. Which group
+   runs a point changes nothing in its result. Returns counts {run, done, failed, stopped} summed
+   over groups. */
 static PetscErrorCode MHSweepRunPoints(MHSweepCtx *c, const PetscInt todo[], PetscInt counts[4], int *signal)
 {
   MHSweep    *s = c->s;
   PetscMPIInt rank, size, grank;
   MPI_Comm    group;
-  PetscInt    ngroups, g, nth = 0, mine[4] = {0, 0, 0, 0};
+  PetscInt    g, *list, nlist = 0, mine[4] = {0, 0, 0, 0};
+  MPI_Win     win;
+  int64_t    *counter;
   int         sig = 0;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(c->comm, &rank));
   PetscCallMPI(MPI_Comm_size(c->comm, &size));
-  ngroups = size / c->ranks_per_run;
-  g       = rank / c->ranks_per_run;
+  g = rank / c->ranks_per_run;
   PetscCallMPI(MPI_Comm_split(c->comm, (int)g, rank, &group));
   PetscCallMPI(MPI_Comm_rank(group, &grank));
-  for (PetscInt p = 0; p < s->npoints && !sig; p++) {
+  PetscCall(PetscMalloc1(s->npoints, &list));
+  for (PetscInt p = 0; p < s->npoints; p++)
+    if (todo[p]) list[nlist++] = p;
+  PetscCallMPI(MPI_Win_allocate(rank ? 0 : (MPI_Aint)sizeof(int64_t), sizeof(int64_t), MPI_INFO_NULL, c->comm, &counter, &win));
+  if (!rank) { /* the window's memory, under its lock */
+    PetscCallMPI(MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win));
+    *counter = 0;
+    PetscCallMPI(MPI_Win_unlock(0, win));
+  }
+  PetscCallMPI(MPI_Barrier(c->comm));
+  while (!sig) {
+    int64_t        one = 1, next = 0;
+    PetscInt       p;
     PetscOptions   o;
     MHPointStatus  st;
     char           where[1024], text[768], id[32], checkpoint[PETSC_MAX_PATH_LEN] = "";
     int            status = 0, flag = 0;
     PetscErrorCode ierr;
     PetscLogDouble t0, t1;
-    if (!todo[p]) continue;
-    if (nth++ % ngroups != g) continue;
     /* a signal between runs: stop here, before the next one starts */
     flag = MHSignalsPending();
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &flag, 1, MPI_INT, MPI_MAX, group));
@@ -320,6 +334,14 @@ static PetscErrorCode MHSweepRunPoints(MHSweepCtx *c, const PetscInt todo[], Pet
       sig = flag;
       break;
     }
+    if (!grank) {
+      PetscCallMPI(MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win));
+      PetscCallMPI(MPI_Fetch_and_op(&one, &next, MPI_INT64_T, 0, 0, MPI_SUM, win));
+      PetscCallMPI(MPI_Win_unlock(0, win));
+    }
+    PetscCallMPI(MPI_Bcast(&next, 1, MPI_INT64_T, 0, group));
+    if (next >= nlist) break;
+    p = list[next];
     MHPointText(s, p, text, sizeof text);
     MHPointId(c, p, id, sizeof id);
     if (!grank) MHStatusRead(c, p, &st);

@@ -102,6 +102,26 @@ static PetscErrorCode MHSweepBool(MHSweep *s, yaml_node_t *n, const char *key, P
   PetscFunctionReturn(0);
 }
 
+/* v as the shortest decimal that reads back as v (0.1, not 0.10000000000000001; 200, not 2e+02). */
+static void MHShortest(PetscReal v, char *buf, size_t len)
+{
+  for (int digits = 1; digits <= 17; digits++) {
+    snprintf(buf, len, "%.*g", digits, (double)v);
+    if (strtod(buf, NULL) != (double)v) continue;
+    if (strchr(buf, 'e') && PetscAbsReal(v) >= 1 && PetscAbsReal(v) < 1e15) snprintf(buf, len, "%.0f", (double)v);
+    return;
+  }
+}
+
+/* A value of a range: 12 significant digits, so that interior points of a log range read 200,
+   not 200.00000000000003. */
+static PetscReal MHRound12(PetscReal v)
+{
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.12g", (double)v);
+  return strtod(buf, NULL);
+}
+
 /* A mapping is a range specification when it has the key "from". */
 static PetscBool MHIsRange(yaml_document_t *doc, yaml_node_t *n)
 {
@@ -186,9 +206,11 @@ static PetscErrorCode MHSweepAddParam(MHSweep *s, yaml_document_t *doc, const ch
     for (PetscInt i = 0; i < q->count; i++) {
       PetscReal f = q->count > 1 ? (PetscReal)i / (PetscReal)(q->count - 1) : 0, v;
       v           = q->logscale ? PetscExpReal(PetscLogReal(q->from) + f * (PetscLogReal(q->to) - PetscLogReal(q->from))) : q->from + f * (q->to - q->from);
-      if (i == q->count - 1) v = q->to; /* exact end points */
+      v           = MHRound12(v);
+      if (i == 0) v = q->from; /* exact end points */
+      if (i == q->count - 1) v = q->to;
       if (q->integer) v = PetscFloorReal(v + 0.5);
-      PetscCall(PetscSNPrintf(q->values[i], sizeof q->values[i], q->integer ? "%.0f" : "%.17g", (double)v));
+      MHShortest(v, q->values[i], sizeof q->values[i]);
     }
     q->nvalues = q->count;
     if (q->integer) /* rounding may repeat values */
@@ -295,7 +317,7 @@ static PetscErrorCode MHSweepExpand(MHSweep *s, int line)
         if (q->range) {
           PetscReal x = q->logscale ? PetscExpReal(PetscLogReal(q->from) + u * (PetscLogReal(q->to) - PetscLogReal(q->from))) : q->from + u * (q->to - q->from);
           if (q->integer) x = PetscMin(PetscFloorReal(q->from + u * (q->to - q->from + 1)), q->to);
-          PetscCall(PetscSNPrintf(v, MH_SWEEP_VALUE_LEN, q->integer ? "%.0f" : "%.17g", (double)x));
+          MHShortest(x, v, MH_SWEEP_VALUE_LEN);
         } else
           PetscCall(PetscStrncpy(v, q->values[PetscMin((PetscInt)(u * q->nvalues), q->nvalues - 1)], MH_SWEEP_VALUE_LEN));
       }

@@ -110,9 +110,8 @@ def points(text, name):
 
 
 grid, _ = points(base + "  parameters:\n    fisher_kpp_growth_rate_per_day: [1, 2]\n    fisher_kpp_front_mm: {from: 0.1, to: 10, count: 3, scale: log}\n", "grid.yaml")
-expect = [[a, b] for a in ("1", "2") for b in ("0.10000000000000001", "1.0000000000000002", "10")]
-mhtest.check(len(grid) == 6 and [[r[0]] for r in grid] == [[e[0]] for e in expect], f"grid: first parameter slowest, 6 points: {grid}")
-mhtest.check(np.allclose([float(r[1]) for r in grid], [0.1, 1, 10] * 2, rtol=1e-12), f"grid: log range 0.1, 1, 10: {grid}")
+expect = [[a, b] for a in ("1", "2") for b in ("0.1", "1", "10")]
+mhtest.check(grid == expect, f"grid: first parameter slowest, a log range 0.1, 1, 10 written shortest: {grid}")
 zipped, _ = points(base + "  parameters:\n    fisher_kpp_growth_rate_per_day: [1, 2, 3]\n    fisher_kpp_front_mm: [4, 5, 6]\n  combine: zip\n", "zip.yaml")
 mhtest.check(zipped == [["1", "4"], ["2", "5"], ["3", "6"]], f"zip: {zipped}")
 lhs_text = base + "  parameters:\n    fisher_kpp_growth_rate_per_day: {from: 0.5, to: 1.5}\n    fisher_kpp_front_mm: {from: 0.1, to: 10, scale: log}\n  combine: lhs\n  samples: 8\n  seed: 3\n"
