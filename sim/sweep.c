@@ -374,6 +374,9 @@ static PetscErrorCode MHSweepRunPoints(MHSweepCtx *c, const PetscInt todo[], Pet
     }
     if (status == MH_EXIT_CHECKPOINTED) sig = MHSignalsPending() ? MHSignalsPending() : -1;
   }
+  PetscCallMPI(MPI_Barrier(c->comm)); /* no group draws from the counter any more */
+  PetscCallMPI(MPI_Win_free(&win));
+  PetscCall(PetscFree(list));
   PetscCallMPI(MPI_Comm_free(&group));
   PetscCallMPI(MPI_Allreduce(mine, counts, 4, MPIU_INT, MPI_SUM, c->comm));
   /* a signal number, or -1 for a run that stopped at -max_wall_time */
@@ -685,7 +688,7 @@ static PetscErrorCode MHSweepSlurm(MHSweepCtx *c)
   fprintf(fp, "#SBATCH --array=0-%" PetscInt_FMT, ntasks - 1);
   if (c->slurm_throttle > 0) fprintf(fp, "%%%" PetscInt_FMT, c->slurm_throttle);
   fprintf(fp, "\n#SBATCH --ntasks=%" PetscInt_FMT "\n", c->ranks_per_run);
-  fprintf(fp, "#SBATCH --output=%s/%s/%%A_%%a.out\n", logs[0] == '/' ? "" : cwd, logs);
+  fprintf(fp, "#SBATCH --output=%s%s%s/%%A_%%a.out\n", logs[0] == '/' ? "" : cwd, logs[0] == '/' ? "" : "/", logs);
   if (c->slurm_time[0]) {
     fprintf(fp, "#SBATCH --time=%s\n", c->slurm_time);
     /* before the limit, SIGUSR1: the run in progress writes a checkpoint, and the next
@@ -694,6 +697,7 @@ static PetscErrorCode MHSweepSlurm(MHSweepCtx *c)
   }
   if (c->slurm_partition[0]) fprintf(fp, "#SBATCH --partition=%s\n", c->slurm_partition);
   if (c->slurm_account[0]) fprintf(fp, "#SBATCH --account=%s\n", c->slurm_account);
+  fprintf(fp, "self=$(readlink -f \"$0\")\n");
   fprintf(fp, "cd ");
   MHShellWord(fp, cwd);
   fprintf(fp, " || exit 1\n");
@@ -715,8 +719,8 @@ static PetscErrorCode MHSweepSlurm(MHSweepCtx *c)
   fprintf(fp, ")\n");
   fprintf(fp, "if [ -z \"${SLURM_ARRAY_TASK_ID:-}\" ]; then\n");
   fprintf(fp, "  set -e\n");
-  fprintf(fp, "  array=$(sbatch --parsable \"$0\")\n");
-  fprintf(fp, "  gather=$(sbatch --parsable --dependency=afterany:\"${array%%%%;*}\" --job-name=mh-%s-gather --ntasks=1 --output=%s/%s/gather_%%j.out --wrap \"$(printf '%%q ' \"${sweep[@]}\") -sweep_gather\")\n", s->name, logs[0] == '/' ? "" : cwd, logs);
+  fprintf(fp, "  array=$(sbatch --parsable \"$self\")\n");
+  fprintf(fp, "  gather=$(sbatch --parsable --dependency=afterany:\"${array%%%%;*}\" --job-name=mh-%s-gather --ntasks=1 --output=%s%s%s/gather_%%j.out --wrap \"$(printf '%%q ' \"${sweep[@]}\") -sweep_gather\")\n", s->name, logs[0] == '/' ? "" : cwd, logs[0] == '/' ? "" : "/", logs);
   fprintf(fp, "  echo \"submitted array job ${array} (%" PetscInt_FMT " tasks) and gather job ${gather}\"\n", ntasks);
   fprintf(fp, "  exit 0\n");
   fprintf(fp, "fi\n");

@@ -64,7 +64,7 @@ def nparams(header):
 
 
 def sweep(args, ranks=1, expect_rc=0):
-    return mhtest.run(["-sweep"] + args, ranks=ranks, expect_rc=expect_rc, malloc_dump=False)
+    return mhtest.run(["-sweep"] + args, ranks=ranks, expect_rc=expect_rc)
 
 
 # 1. bad sweep files --------------------------------------------------------------------------
