@@ -362,9 +362,9 @@ static PetscErrorCode MHSweepRunPoints(MHSweepCtx *c, const PetscInt todo[], Pet
       const char *what = ierr ? "failed" : status == MH_EXIT_CHECKPOINTED ? "stopped"
                                                                           : "done";
       PetscCall(MHStatusWrite(c, p, what, checkpoint, ierr ? (MHErrorLast()[0] ? MHErrorLast() : "the run failed (see its log)") : NULL, (PetscReal)(t1 - t0)));
-      printf("[sweep] %s %s (%s): %s in %.1f s\n", id, what, text, ierr ? MHErrorLast() : status == MH_EXIT_CHECKPOINTED ? checkpoint
-                                                                                                                         : "ok",
-          t1 - t0);
+      printf("[sweep] %s %s (%s): %s%s in %.1f s\n", id, what, text, ierr ? MHErrorLast() : status == MH_EXIT_CHECKPOINTED ? checkpoint
+                                                                                                                           : "ok",
+          todo[p] == 2 ? ", continued from its checkpoint" : "", t1 - t0);
       fflush(stdout);
     }
     if (!grank) { /* counted once per group */
