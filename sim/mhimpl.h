@@ -52,6 +52,8 @@ typedef struct {
   const char    *why; /* set when the run stopped early: "SIGTERM", "-max_wall_time", ... */
 } MHCheckpoint;
 
+typedef struct _n_MHFaces MHFaces; /* face coefficients of the operators (operators.c) */
+
 struct _p_MHSim {
   MPI_Comm       comm;
   MHModel        model;
@@ -78,6 +80,7 @@ struct _p_MHSim {
   PetscBool      progress_open; /* an in-place line is showing */
   PetscReal      progress_interval;
   PetscLogDouble progress_last;
+  MHFaces       *faces; /* owned by coef (composed on it) */
 };
 
 PETSC_INTERN PetscLogEvent  MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
@@ -89,6 +92,7 @@ PETSC_INTERN PetscErrorCode MHGridCreate(MPI_Comm, MHGrid *, MHModel);
 PETSC_INTERN PetscErrorCode MHGridDestroy(MHGrid *);
 PETSC_INTERN PetscErrorCode MHGridFillCoefficients(const MHGrid *, MHModel, Vec);
 
+PETSC_INTERN PetscErrorCode MHOperatorsSetUp(MHSim);
 PETSC_INTERN PetscErrorCode MHOperatorsRHS(MHSim, PetscReal, Vec, Vec);
 PETSC_INTERN PetscErrorCode MHOperatorsJacobian(MHSim, PetscReal, Vec, PetscReal, PetscReal, Mat);
 PETSC_INTERN PetscErrorCode MHSolverSetUp(MHSim);

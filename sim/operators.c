@@ -35,8 +35,8 @@ static inline PetscReal Width(const MHGrid *g, PetscInt a, PetscInt i)
 
 static inline PetscReal MinMod(PetscReal a, PetscReal b)
 {
-  if (a * b <= 0) return 0;
-  return PetscAbsReal(a) < PetscAbsReal(b) ? a : b;
+  PetscReal m = PetscAbsReal(a) < PetscAbsReal(b) ? a : b;
+  return a * b > 0 ? m : 0;
 }
 
 static void StencilInit(const MHGrid *g, MHModel m, MHStencil *s)
@@ -77,106 +77,404 @@ static inline PetscReal FaceDensity(PetscReal v, PetscReal uLL, PetscReal uL, Pe
   }
 }
 
-PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec F)
+/* Face coefficients, computed once: the diffusivities and sensitivities do not change in time.
+   Per DMDA axis a, the faces xs[a] .. xs[a]+xm[a] along a times the owned cells along the other
+   axes (face f lies between cells f-1 and f), each with the transmissibilities of the fields
+   q0 .. q0+nq-1 (every field that diffuses somewhere on this rank) and the taxis sensitivities
+   over the centre distance; zero on the faces of the domain, which are handled apart. An array
+   that does not vary along an axis is stored once for it (stride 0): a layered medium keeps one
+   value per layer face, a uniform one a single value. Widths per axis are padded by two cells on
+   each side (periodic wrap, else the end cell repeated). */
+struct _n_MHFaces {
+  PetscInt   q0, nq, ntaxis;
+  PetscReal *T[3], *X[3];
+  PetscInt   Ts[3][3], Xs[3][3]; /* strides of T[a], X[a] along each axis, in faces (0: uniform) */
+  PetscReal *iw[3], *hw[3];      /* 1/width, width/2 of cell i at [i + 2], i = -2 .. n+1 */
+  PetscReal *idist[3];           /* 1/(centre distance) across face f at [f + 2], f = -2 .. n+1 */
+  PetscBool  serial;             /* one rank: the residual reads the global state, no ghost copy */
+  PetscInt  *off[3];             /* state offset (values) of cell i along a at [i - xs[a] + 2], i = xs-2 .. xs+xm+1 */
+  PetscReal *buf;                /* taxis fluxes through the max faces of the previous line and plane */
+};
+
+static PetscErrorCode MHFacesDestroy(void *ctx)
+{
+  MHFaces *F = (MHFaces *)ctx;
+
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < 3; a++) {
+    PetscCall(PetscFree2(F->T[a], F->X[a]));
+    PetscCall(PetscFree4(F->iw[a], F->hw[a], F->idist[a], F->off[a]));
+  }
+  PetscCall(PetscFree(F->buf));
+  PetscCall(PetscFree(F));
+  PetscFunctionReturn(0);
+}
+
+/* Whether the m[0] x m[1] x m[2] blocks of bs values at v (first index fastest) are the same all
+   along each axis. */
+static void Uniform(const PetscReal *v, const PetscInt m[3], PetscInt bs, PetscBool uniform[3])
+{
+  for (PetscInt b = 0; b < 3; b++) {
+    PetscInt st = b == 0 ? 1 : (b == 1 ? m[0] : m[0] * m[1]);
+    uniform[b]  = PETSC_TRUE;
+    for (PetscInt p = 0; p < m[0] * m[1] * m[2] && uniform[b]; p++) {
+      PetscInt ib = (p / st) % m[b];
+      for (PetscInt q = 0; q < bs && ib; q++)
+        if (v[p * bs + q] != v[(p - ib * st) * bs + q]) uniform[b] = PETSC_FALSE;
+    }
+  }
+}
+
+/* Copies v (as in Uniform) into w, once along each uniform axis; strides[b]: the stride of w in
+   blocks along b, 0 where it is uniform. */
+static void Compress(const PetscReal *v, const PetscInt m[3], PetscInt bs, const PetscBool uniform[3], PetscReal *w, PetscInt strides[3])
+{
+  PetscInt cm[3], cs = 1;
+  for (PetscInt b = 0; b < 3; b++) {
+    cm[b]      = uniform[b] ? 1 : m[b];
+    strides[b] = uniform[b] ? 0 : cs;
+    cs *= cm[b];
+  }
+  for (PetscInt k = 0; k < cm[2]; k++)
+    for (PetscInt j = 0; j < cm[1]; j++)
+      for (PetscInt i = 0; i < cm[0]; i++)
+        for (PetscInt q = 0; q < bs; q++)
+          w[((k * cm[1] + j) * cm[0] + i) * bs + q] = v[((k * m[1] + j) * m[0] + i) * bs + q];
+}
+
+/* Builds sim->faces from the ghosted cell coefficients (once, after MHGridFillCoefficients);
+   they live as long as sim->coef does. */
+PetscErrorCode MHOperatorsSetUp(MHSim sim)
 {
   const MHGrid      *g = &sim->grid;
   MHModel            m = sim->model;
   MHStencil          s;
+  MHFaces           *F;
+  const PetscScalar *c;
+  PetscInt           nf = m->nf, nc, nloc, qlo = nf, qhi = -1;
+  PetscMPIInt        size;
+  PetscContainer     box;
+
+  PetscFunctionBeginUser;
+  StencilInit(g, m, &s);
+  nc = s.nc;
+  PetscCallMPI(MPI_Comm_size(sim->comm, &size));
+  PetscCall(PetscNew(&F));
+  F->serial = (PetscBool)(size == 1);
+  PetscCall(VecGetLocalSize(sim->coef, &nloc));
+  PetscCall(VecGetArrayRead(sim->coef, &c));
+  for (PetscInt k = 0; k < nloc; k += nc)
+    for (PetscInt q = 0; q < nf; q++)
+      if (PetscRealPart(c[k + q]) > 0) {
+        qlo = PetscMin(qlo, q);
+        qhi = PetscMax(qhi, q);
+      }
+  F->q0     = qhi < 0 ? 0 : qlo;
+  F->nq     = qhi < 0 ? 0 : qhi - qlo + 1;
+  F->ntaxis = m->ntaxis;
+  for (PetscInt a = 0; a < 3; a++) {
+    const PetscInt  n        = g->n[a];
+    const PetscBool periodic = (PetscBool)(a < g->dim && g->bc[a][0].type == MH_BC_PERIODIC);
+    PetscInt        fm[3], nfaces = 1, stride = nf;
+    for (PetscInt b = 0; b < 3; b++) {
+      fm[b] = g->xm[b] + (a == b);
+      nfaces *= fm[b];
+    }
+    PetscReal *T, *X, *wpad;
+    PetscBool  uT[3], uX[3];
+    PetscCall(PetscMalloc4(n + 4, &F->iw[a], n + 4, &F->hw[a], n + 4, &F->idist[a], g->xm[a] + 4, &F->off[a]));
+    PetscCall(PetscMalloc1(n + 4, &wpad));
+    for (PetscInt i = -2; i < n + 2; i++) {
+      wpad[i + 2]     = g->widths[a][periodic ? ((i % n) + n) % n : PetscMin(PetscMax(i, 0), n - 1)];
+      F->iw[a][i + 2] = 1 / wpad[i + 2];
+      F->hw[a][i + 2] = 0.5 * wpad[i + 2];
+    }
+    F->idist[a][0] = 0; /* face -2: never used */
+    for (PetscInt f = -1; f < n + 2; f++)
+      F->idist[a][f + 2] = 1 / (0.5 * (wpad[f + 1] + wpad[f + 2]));
+    PetscCall(PetscFree(wpad));
+    for (PetscInt b = 0; b < a; b++)
+      stride *= F->serial ? g->n[b] : g->gxm[b];
+    for (PetscInt i = g->xs[a] - 2; i < g->xs[a] + g->xm[a] + 2; i++) {
+      PetscInt e = periodic ? (F->serial ? ((i % n) + n) % n : i) : PetscMin(PetscMax(i, 0), n - 1);
+      if (a >= g->dim) e = 0;
+      F->off[a][i - g->xs[a] + 2] = (e - (F->serial ? 0 : g->gxs[a])) * stride;
+    }
+    if (a >= g->dim) {
+      for (PetscInt b = 0; b < 3; b++)
+        F->Ts[a][b] = F->Xs[a][b] = 0;
+      continue;
+    }
+    PetscCall(PetscMalloc2(nfaces * F->nq, &T, nfaces * F->ntaxis, &X));
+    for (PetscInt k = 0; k < fm[2]; k++)
+      for (PetscInt j = 0; j < fm[1]; j++)
+        for (PetscInt i = 0; i < fm[0]; i++) {
+          PetscInt   idx[3] = {g->xs[0] + i, g->xs[1] + j, g->xs[2] + k}, face = idx[a];
+          PetscInt   p  = (k * fm[1] + j) * fm[0] + i;
+          PetscReal *Tp = &T[p * F->nq], *Xp = &X[p * F->ntaxis];
+          PetscInt   gR = GOff(&s, idx[0], idx[1], idx[2]), gL = gR - s.gstride[a];
+          if (!periodic && (face == 0 || face == n)) { /* a domain boundary: handled apart */
+            for (PetscInt q = 0; q < F->nq; q++)
+              Tp[q] = 0;
+            for (PetscInt tx = 0; tx < F->ntaxis; tx++)
+              Xp[tx] = 0;
+            continue;
+          }
+          {
+            const PetscReal wL = Width(g, a, face - 1), wR = Width(g, a, face);
+            for (PetscInt q = 0; q < F->nq; q++)
+              Tp[q] = Transmissibility(wL, PetscRealPart(c[gL * nc + F->q0 + q]), wR, PetscRealPart(c[gR * nc + F->q0 + q]));
+            for (PetscInt tx = 0; tx < F->ntaxis; tx++)
+              Xp[tx] = FaceSensitivity(PetscRealPart(c[gL * nc + nf + tx]), PetscRealPart(c[gR * nc + nf + tx])) * F->idist[a][face + 2];
+          }
+        }
+    Uniform(T, fm, F->nq, uT);
+    Uniform(X, fm, F->ntaxis, uX);
+    {
+      PetscInt nT = F->nq, nX = F->ntaxis;
+      for (PetscInt b = 0; b < 3; b++) {
+        nT *= uT[b] ? 1 : fm[b];
+        nX *= uX[b] ? 1 : fm[b];
+      }
+      PetscCall(PetscMalloc2(nT, &F->T[a], nX, &F->X[a]));
+    }
+    Compress(T, fm, F->nq, uT, F->T[a], F->Ts[a]);
+    Compress(X, fm, F->ntaxis, uX, F->X[a], F->Xs[a]);
+    PetscCall(PetscFree2(T, X));
+  }
+  PetscCall(VecRestoreArrayRead(sim->coef, &c));
+  if (F->ntaxis) PetscCall(PetscMalloc1(F->ntaxis * (g->xm[0] + 1 + g->xm[0] + g->xm[0] * g->xm[1]), &F->buf));
+  PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &box));
+  PetscCall(PetscContainerSetPointer(box, F));
+  PetscCall(PetscContainerSetUserDestroy(box, MHFacesDestroy));
+  PetscCall(PetscObjectCompose((PetscObject)sim->coef, "MHFaces", (PetscObject)box));
+  PetscCall(PetscContainerDestroy(&box));
+  sim->faces = F;
+  PetscFunctionReturn(0);
+}
+
+/* A Dirichlet face of the domain next to the cell with state uc, coefficients cc, width w:
+   side 0 is the axis's min face (flux in +axis enters the cell), side 1 its max face. */
+static inline void BoundaryFace(MHModel m, const MHBoundary *bc, PetscInt side, const PetscScalar *uc, const PetscScalar *cc, PetscReal w, PetscScalar *fc)
+{
+  const PetscInt  nf  = m->nf;
+  const PetscReal sgn = side ? -1 : 1;
+  for (PetscInt q = 0; q < nf; q++) {
+    if (!bc->fixed[q]) continue;
+    /* flux into the cell: D (g - u) / (w/2) */
+    fc[q] += cc[q] * (bc->value[q] - uc[q]) / (0.5 * w) / w;
+  }
+  for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
+    PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
+    PetscReal chi = cc[nf + tx], v, uface, Fp;
+    if (!bc->fixed[ca]) continue;
+    /* velocity in +axis */
+    v     = side == 0 ? chi * (uc[ca] - bc->value[ca]) / (0.5 * w) : chi * (bc->value[ca] - uc[ca]) / (0.5 * w);
+    uface = uc[q];
+    if (bc->fixed[q] && ((side == 0 && v > 0) || (side == 1 && v < 0))) uface = bc->value[q];
+    Fp = v * uface;
+    fc[q] += sgn * Fp / w;
+  }
+}
+
+/* A line of cells along the first axis: the cells' state offsets (values, from the line's first
+   cell) at o0[c] for c = -2 .. cnt+1 (neighbours beyond a face of the domain are the end cell
+   itself), and along the other axes the offsets of the cells m = -2 .. 2 steps on, at d[a][m + 2]. */
+typedef struct {
+  PetscInt         cnt, dim;
+  const PetscInt  *o0;
+  PetscInt         d[3][5];
+  const PetscReal *T[3];         /* transmissibilities of the first cell's min face, per axis */
+  PetscInt         Tc[3], Tf[3]; /* their strides (values) from cell to cell and to the max face */
+  const PetscReal *iw0;          /* 1/width along the first axis, per cell */
+  PetscReal        iwa[3];       /* along the others, the line's */
+} MHLine;
+
+/* The diffusion of nq fields (u and f at the line's first cell and first such field). Through a
+   min face the flux in +axis is Fp = -T (uc - uL) = T (uL - uc) and adds Fp/w; through a max face
+   Fp = T (uc - uR) and subtracts Fp/w: each face's flux is the same expression of the same operands
+   for both its cells, so the sum over cells telescopes. Faces of the domain have T = 0 and the
+   cell itself as neighbour. */
+static inline void DiffusionLine(const PetscInt nq, const PetscInt dim, PetscInt nf, const MHLine *L, const PetscScalar *restrict u, PetscScalar *restrict f)
+{
+  for (PetscInt c = 0; c < L->cnt; c++) {
+    const PetscScalar *uc = &u[L->o0[c]];
+    PetscScalar       *fc = &f[c * nf], acc[MH_MAX_FIELDS];
+    for (PetscInt q = 0; q < nq; q++)
+      acc[q] = fc[q];
+    for (PetscInt a = 0; a < dim; a++) {
+      const PetscScalar *uL = a ? uc + L->d[a][1] : &u[L->o0[c - 1]], *uR = a ? uc + L->d[a][3] : &u[L->o0[c + 1]];
+      const PetscReal    w = a ? L->iwa[a] : L->iw0[c], *TL = L->T[a] + c * L->Tc[a], *TR = TL + L->Tf[a];
+      for (PetscInt q = 0; q < nq; q++)
+        acc[q] += TL[q] * (uL[q] - uc[q]) * w;
+      for (PetscInt q = 0; q < nq; q++)
+        acc[q] -= TR[q] * (uc[q] - uR[q]) * w;
+    }
+    for (PetscInt q = 0; q < nq; q++)
+      fc[q] = acc[q];
+  }
+}
+
+/* DiffusionLine with the dimension and the count of fields constants for the common cases, so
+   that the compiler unrolls the loops over them. */
+static void DiffusionLineAny(PetscInt nq, PetscInt nf, const MHLine *L, const PetscScalar *u, PetscScalar *f)
+{
+#define MH_CASE(N)                      \
+  case N:                               \
+    if (L->dim == 3)                    \
+      DiffusionLine(N, 3, nf, L, u, f); \
+    else if (L->dim == 2)               \
+      DiffusionLine(N, 2, nf, L, u, f); \
+    else                                \
+      DiffusionLine(N, 1, nf, L, u, f); \
+    break;
+  switch (nq) {
+    MH_CASE(1)
+    MH_CASE(2)
+    MH_CASE(3)
+    MH_CASE(4)
+    MH_CASE(5)
+    MH_CASE(6)
+    MH_CASE(7)
+    MH_CASE(8)
+  default:
+    DiffusionLine(nq, L->dim, nf, L, u, f);
+  }
+#undef MH_CASE
+}
+
+/* The taxis flux in +axis through the face between cells L and R (states uL, uR; uLL, uRR the
+   next cells out, or L and R themselves beyond a face of the domain, which makes the slope 0):
+   the velocity X (u_c(R) - u_c(L)) times the upwind density, minmod-limited (id*: 1/centre
+   distances across the faces LL|L, L|R, R|RR; h*: half widths). */
+static inline PetscReal TaxisFlux(PetscReal X, PetscInt q, PetscInt ca, const PetscScalar *uLL, const PetscScalar *uL, const PetscScalar *uR, const PetscScalar *uRR, PetscReal idL, PetscReal idC, PetscReal idR, PetscReal hL, PetscReal hR)
+{
+  const PetscReal v = X * (uR[ca] - uL[ca]), dC = (uR[q] - uL[q]) * idC;
+  const PetscReal up = uL[q] + hL * MinMod((uL[q] - uLL[q]) * idL, dC), down = uR[q] - hR * MinMod(dC, (uRR[q] - uR[q]) * idR);
+  return v * (v >= 0 ? up : down);
+}
+
+/* Taxis, pair tx, along the line: every face's flux computed once. Along the first axis the
+   line's faces; along the others the fluxes through the line's max faces are kept (in buf) as
+   those through the min faces of the next line (j + 1) and of the line in the next plane (k + 1).
+   first[a]: the line is the first this rank owns along a, so its min faces are computed too. */
+static void TaxisLine(const MHFaces *F, MHModel m, PetscInt tx, const MHGrid *g, const MHLine *L, const PetscInt idx[3], const PetscBool first[3], const PetscScalar *u, PetscScalar *f)
+{
+  const PetscInt   nf = m->nf, q = m->taxis_field[tx], ca = m->taxis_attractant[tx], nt = F->ntaxis, cnt = L->cnt, xs0 = idx[0];
+  const PetscReal *X  = F->X[0] + (((idx[1] - g->xs[1]) * F->Xs[0][1] + (idx[2] - g->xs[2]) * F->Xs[0][2]) * nt + tx);
+  const PetscReal *id = F->idist[0] + 2 + xs0, *hw = F->hw[0] + 2 + xs0, *iw = L->iw0;
+  PetscReal       *line = F->buf + tx * (cnt + 1), *prev;
+
+  /* first axis: the faces c = 0 .. cnt (face c between cells c-1 and c) */
+  for (PetscInt c = 0; c <= cnt; c++)
+    line[c] = TaxisFlux(X[c * F->Xs[0][0] * nt], q, ca, &u[L->o0[c - 2]], &u[L->o0[c - 1]], &u[L->o0[c]], &u[L->o0[c + 1]], id[c - 1], id[c], id[c + 1], hw[c - 1], hw[c]);
+  for (PetscInt c = 0; c < cnt; c++) {
+    f[c * nf + q] += line[c] * iw[c];
+    f[c * nf + q] -= line[c + 1] * iw[c];
+  }
+  for (PetscInt a = 1; a < L->dim; a++) {
+    const PetscInt   i  = idx[a];
+    const PetscInt  *d  = L->d[a];
+    const PetscReal *Xa = F->X[a] + (((idx[1] - g->xs[1]) * F->Xs[a][1] + (idx[2] - g->xs[2]) * F->Xs[a][2]) * nt + tx), *ida = F->idist[a] + 2, *hwa = F->hw[a] + 2;
+    const PetscReal  w = L->iwa[a];
+    prev               = F->buf + nt * (cnt + 1) + tx * cnt + (a == 1 ? 0 : nt * cnt + (idx[1] - g->xs[1]) * cnt * nt);
+    if (first[a]) /* the min faces: between cell i-1 (offset d[1]) and i */
+      for (PetscInt c = 0; c < cnt; c++) {
+        const PetscScalar *uc = &u[L->o0[c]];
+        prev[c]               = TaxisFlux(Xa[c * F->Xs[a][0] * nt], q, ca, uc + d[0], uc + d[1], uc, uc + d[3], ida[i - 1], ida[i], ida[i + 1], hwa[i - 1], hwa[i]);
+      }
+    {
+      const PetscReal *Xmax = Xa + F->Xs[a][a] * nt; /* the max faces: between i and i+1 */
+      for (PetscInt c = 0; c < cnt; c++) {
+        const PetscScalar *uc = &u[L->o0[c]];
+        PetscReal          Fp = TaxisFlux(Xmax[c * F->Xs[a][0] * nt], q, ca, uc + d[1], uc, uc + d[3], uc + d[4], ida[i], ida[i + 1], ida[i + 2], hwa[i], hwa[i + 1]);
+        f[c * nf + q] += prev[c] * w;
+        f[c * nf + q] -= Fp * w;
+        prev[c] = Fp;
+      }
+    }
+  }
+}
+
+/* Line by line along the first axis: the reactions, the diffusion, the taxis, and the Dirichlet
+   faces of the domain. With one rank the state is read in place (neighbours across a periodic
+   axis wrap around); otherwise from the ghosted local vector. */
+PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec Fv)
+{
+  const MHGrid      *g = &sim->grid;
+  MHModel            m = sim->model;
+  const MHFaces     *F = sim->faces;
+  MHStencil          s;
   const PetscScalar *u, *c;
   PetscScalar       *f;
-  PetscInt           nf = m->nf, nc;
-  MHCell             cell;
+  const PetscInt     nf = m->nf, dim = g->dim, xs0 = g->xs[0], xm0 = g->xm[0], nq = F->nq, q0 = F->q0;
+  PetscInt           nc;
+  PetscReal          x[3] = {0, 0, 0};
+  MHLine             L;
+  Vec                Us = U;
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(MH_EVENT_RHS, 0, 0, 0, 0));
   StencilInit(g, m, &s);
   nc = s.nc;
-  PetscCall(DMGlobalToLocalBegin(g->da, U, INSERT_VALUES, sim->Ulocal));
-  PetscCall(DMGlobalToLocalEnd(g->da, U, INSERT_VALUES, sim->Ulocal));
-  PetscCall(VecGetArrayRead(sim->Ulocal, &u));
+  if (!F->serial) {
+    PetscCall(DMGlobalToLocalBegin(g->da, U, INSERT_VALUES, sim->Ulocal));
+    PetscCall(DMGlobalToLocalEnd(g->da, U, INSERT_VALUES, sim->Ulocal));
+    Us = sim->Ulocal;
+  }
+  PetscCall(VecGetArrayRead(Us, &u));
   PetscCall(VecGetArrayRead(sim->coef, &c));
-  PetscCall(VecGetArray(F, &f));
-
-  /* Reactions */
-  MH_FOR_OWNED_CELLS (g, i, j, k) {
-    PetscInt idx[3] = {i, j, k};
-    MHGridCellOf(g, idx, &cell);
-    m->ops.reaction(m->data, t, cell.x, &u[GOff(&s, i, j, k) * nf], &f[OOff(g, i, j, k) * nf]);
+  PetscCall(VecGetArray(Fv, &f));
+  L.cnt = xm0;
+  L.dim = dim;
+  L.o0  = F->off[0] + 2;
+  L.iw0 = F->iw[0] + 2 + xs0;
+  for (PetscInt a = 0; a < dim; a++) {
+    L.Tc[a] = F->Ts[a][0] * nq;
+    L.Tf[a] = F->Ts[a][a] * nq;
   }
+  for (PetscInt k = g->xs[2]; k < g->xs[2] + g->xm[2]; k++)
+    for (PetscInt j = g->xs[1]; j < g->xs[1] + g->xm[1]; j++) {
+      const PetscInt     idx[3] = {xs0, j, k};
+      const PetscInt     base   = F->off[1][j - g->xs[1] + 2] + F->off[2][k - g->xs[2] + 2];
+      const PetscScalar *ul = &u[base], *cl = &c[GOff(&s, xs0, j, k) * nc];
+      PetscScalar       *fl       = &f[OOff(g, xs0, j, k) * nf];
+      const PetscBool    first[3] = {PETSC_TRUE, j == g->xs[1], k == g->xs[2]};
 
-  /* Transport, face by face along each axis. */
-  for (PetscInt a = 0; a < g->dim; a++) {
-    const PetscInt    n = g->n[a], st = s.gstride[a];
-    const PetscBool   periodic = g->bc[a][0].type == MH_BC_PERIODIC;
-    const MHBoundary *bmin = &g->bc[a][0], *bmax = &g->bc[a][1];
-    PetscInt          lo[3], hi[3];
-    for (PetscInt b = 0; b < 3; b++) {
-      lo[b] = g->xs[b];
-      hi[b] = g->xs[b] + g->xm[b] - 1;
-    }
-    hi[a] = g->xs[a] + g->xm[a]; /* faces xs .. xs+xm */
-    for (PetscInt k = lo[2]; k <= hi[2]; k++)
-      for (PetscInt j = lo[1]; j <= hi[1]; j++)
-        for (PetscInt i = lo[0]; i <= hi[0]; i++) {
-          PetscInt        idx[3] = {i, j, k}, face = idx[a];
-          PetscInt        R = face, L = face - 1;
-          PetscBool       ownL = L >= g->xs[a], ownR = R < g->xs[a] + g->xm[a];
-          PetscInt        gR = GOff(&s, i, j, k), gL = gR - st;
-          const PetscReal wL = Width(g, a, L), wR = Width(g, a, R);
-          PetscScalar    *fL = NULL, *fR = NULL;
-          if (ownL) {
-            PetscInt il[3] = {i, j, k};
-            il[a]--;
-            fL = &f[OOff(g, il[0], il[1], il[2]) * nf];
-          }
-          if (ownR) fR = &f[OOff(g, i, j, k) * nf];
-
-          if (!periodic && (face == 0 || face == n)) { /* a domain boundary */
-            const MHBoundary *bc = face == 0 ? bmin : bmax;
-            PetscInt          gc = face == 0 ? gR : gL;
-            PetscReal         w = face == 0 ? wR : wL, sgn = face == 0 ? 1 : -1;
-            PetscScalar      *fc = face == 0 ? fR : fL;
-            if (bc->type != MH_BC_DIRICHLET) continue;
-            for (PetscInt q = 0; q < nf; q++) {
-              if (!bc->fixed[q]) continue;
-              /* flux into the cell: D (g - u) / (w/2) */
-              fc[q] += c[gc * nc + q] * (bc->value[q] - u[gc * nf + q]) / (0.5 * w) / w;
-            }
-            for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
-              PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
-              PetscReal chi = c[gc * nc + nf + tx], v, uface, Fp;
-              if (!bc->fixed[ca]) continue;
-              /* velocity in +axis */
-              v     = face == 0 ? chi * (u[gc * nf + ca] - bc->value[ca]) / (0.5 * w) : chi * (bc->value[ca] - u[gc * nf + ca]) / (0.5 * w);
-              uface = u[gc * nf + q];
-              if (bc->fixed[q] && ((face == 0 && v > 0) || (face == n && v < 0))) uface = bc->value[q];
-              Fp = v * uface;
-              fc[q] += sgn * Fp / w;
-            }
+      for (PetscInt a = 0; a < dim; a++) {
+        L.T[a] = F->T[a] + ((j - g->xs[1]) * F->Ts[a][1] + (k - g->xs[2]) * F->Ts[a][2]) * nq;
+        if (!a) continue;
+        L.iwa[a] = F->iw[a][idx[a] + 2];
+        for (PetscInt d = -2; d <= 2; d++)
+          L.d[a][d + 2] = F->off[a][idx[a] - g->xs[a] + d + 2] - F->off[a][idx[a] - g->xs[a] + 2];
+      }
+      for (PetscInt a = 1; a < dim; a++)
+        x[g->phys[a]] = g->centres[a][idx[a]];
+      for (PetscInt i = 0; i < xm0; i++) {
+        x[g->phys[0]] = g->centres[0][xs0 + i];
+        m->ops.reaction(m->data, t, x, &ul[L.o0[i]], &fl[i * nf]);
+      }
+      if (nq) DiffusionLineAny(nq, nf, &L, &ul[q0], &fl[q0]);
+      for (PetscInt tx = 0; tx < F->ntaxis; tx++)
+        TaxisLine(F, m, tx, g, &L, idx, first, ul, fl);
+      for (PetscInt a = 0; a < dim; a++)
+        for (int side = 0; side < 2; side++) {
+          const MHBoundary *bc = &g->bc[a][side];
+          PetscInt          i0 = 0, i1 = xm0; /* the line's cells on this face of the domain */
+          if (bc->type != MH_BC_DIRICHLET) continue;
+          if (a == 0) {
+            i0 = side ? g->n[0] - 1 - xs0 : -xs0;
+            i1 = i0 + 1;
+            if (i0 < 0 || i0 >= xm0) continue;
+          } else if (idx[a] != (side ? g->n[a] - 1 : 0))
             continue;
-          }
-          for (PetscInt q = 0; q < nf; q++) {
-            PetscReal T  = Transmissibility(wL, c[gL * nc + q], wR, c[gR * nc + q]);
-            PetscReal Fp = -T * (u[gR * nf + q] - u[gL * nf + q]);
-            if (fL) fL[q] -= Fp / wL;
-            if (fR) fR[q] += Fp / wR;
-          }
-          for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
-            PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
-            PetscReal chi   = FaceSensitivity(c[gL * nc + nf + tx], c[gR * nc + nf + tx]);
-            PetscReal v     = chi * (u[gR * nf + ca] - u[gL * nf + ca]) / (0.5 * (wL + wR));
-            PetscBool hasLL = periodic || L - 1 >= 0, hasRR = periodic || R + 1 <= n - 1;
-            PetscReal uLL = hasLL ? u[(gL - st) * nf + q] : 0, uRR = hasRR ? u[(gR + st) * nf + q] : 0;
-            PetscReal uface = FaceDensity(v, uLL, u[gL * nf + q], u[gR * nf + q], uRR, hasLL, hasRR, Width(g, a, L - 1), wL, wR, Width(g, a, R + 1));
-            PetscReal Fp    = v * uface;
-            if (fL) fL[q] -= Fp / wL;
-            if (fR) fR[q] += Fp / wR;
-          }
+          for (PetscInt i = i0; i < i1; i++)
+            BoundaryFace(m, bc, side, &ul[L.o0[i]], &cl[i * nc], g->widths[a][a ? idx[a] : xs0 + i], &fl[i * nf]);
         }
-  }
-  PetscCall(VecRestoreArray(F, &f));
+    }
+  PetscCall(VecRestoreArray(Fv, &f));
   PetscCall(VecRestoreArrayRead(sim->coef, &c));
-  PetscCall(VecRestoreArrayRead(sim->Ulocal, &u));
+  PetscCall(VecRestoreArrayRead(Us, &u));
   PetscCall(PetscLogEventEnd(MH_EVENT_RHS, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }

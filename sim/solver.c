@@ -215,6 +215,7 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   SNES snes;
 
   PetscFunctionBeginUser;
+  PetscCall(MHOperatorsSetUp(sim));
   PetscCall(MHSetBlockFills(sim));
   PetscCall(TSCreate(sim->comm, &ts));
   sim->ts = ts;
