@@ -43,7 +43,6 @@ the figure and the table drawn."""
 import argparse
 import csv
 import os
-import re
 import sys
 from decimal import Decimal, InvalidOperation
 
@@ -58,6 +57,8 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.tri import Triangulation  # noqa: E402
 
+from figures import _tex_unit, _text, _with_unit  # noqa: E402 (scripts/figures.py, this folder)
+
 PROG = "sweep_plot.py"
 LOG_SPAN = 30.0  # a positive axis spanning this ratio or more is logarithmic by default
 MAX_SERIES = 12  # curves: a numeric --by with more values is drawn as a colour scale
@@ -69,18 +70,6 @@ CMAP = "viridis"
 class PlotError(Exception):
     """A user mistake or an unreadable file: reported as one line, exit status 1."""
 
-
-def _text(v):
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def _tex_unit(u):
-    """'cells/mm^3' -> 'cells/mm$^{3}$' for matplotlib's mathtext."""
-    return re.sub(r"\^(-?\d+)", r"$^{\1}$", u)
-
-
-def _with_unit(name, unit):
-    return f"{name} [{_tex_unit(unit)}]"
 
 
 def _fmt(v, digits=3):

@@ -220,6 +220,18 @@ static PetscErrorCode MHSweepAddParam(MHSweep *s, yaml_document_t *doc, const ch
   PetscFunctionReturn(0);
 }
 
+/* The option named by key node kn under a nested group prefix ("" at the top): prefix_key, without
+   a leading dash. */
+static PetscErrorCode MHSweepKey(MHSweep *s, yaml_node_t *kn, const char *prefix, char *name, size_t len)
+{
+  const char *k = MHScalar(kn);
+
+  PetscFunctionBeginUser;
+  PetscCheck(k && k[strspn(k, "-")], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "%s, line %d: expected an option name", s->file, LINE(kn));
+  PetscCall(PetscSNPrintf(name, len, "%s%s%s", prefix, prefix[0] ? "_" : "", k + strspn(k, "-")));
+  PetscFunctionReturn(0);
+}
+
 /* parameters: a mapping of option names to value specifications; nested groups join with _. */
 static PetscErrorCode MHSweepParams(MHSweep *s, yaml_document_t *doc, yaml_node_t *n, const char *prefix)
 {
@@ -227,10 +239,8 @@ static PetscErrorCode MHSweepParams(MHSweep *s, yaml_document_t *doc, yaml_node_
   PetscCheck(n->type == YAML_MAPPING_NODE, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "%s, line %d: parameters: expected a mapping of option names to values", s->file, LINE(n));
   for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
     yaml_node_t *kn = yaml_document_get_node(doc, p->key), *vn = yaml_document_get_node(doc, p->value);
-    const char  *k = MHScalar(kn);
     char         name[MH_NAME_LEN * 2];
-    PetscCheck(k && k[strspn(k, "-")], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "%s, line %d: expected an option name", s->file, LINE(kn));
-    PetscCall(PetscSNPrintf(name, sizeof name, "%s%s%s", prefix, prefix[0] ? "_" : "", k + strspn(k, "-")));
+    PetscCall(MHSweepKey(s, kn, prefix, name, sizeof name));
     if (vn->type == YAML_MAPPING_NODE && !MHIsRange(doc, vn))
       PetscCall(MHSweepParams(s, doc, vn, name));
     else
@@ -246,10 +256,8 @@ static PetscErrorCode MHSweepFixedOptions(MHSweep *s, yaml_document_t *doc, yaml
   PetscCheck(n->type == YAML_MAPPING_NODE, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "%s, line %d: options: expected a mapping of option names to values", s->file, LINE(n));
   for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
     yaml_node_t *kn = yaml_document_get_node(doc, p->key), *vn = yaml_document_get_node(doc, p->value);
-    const char  *k = MHScalar(kn);
     char         name[MH_NAME_LEN * 2];
-    PetscCheck(k && k[strspn(k, "-")], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "%s, line %d: expected an option name", s->file, LINE(kn));
-    PetscCall(PetscSNPrintf(name, sizeof name, "%s%s%s", prefix, prefix[0] ? "_" : "", k + strspn(k, "-")));
+    PetscCall(MHSweepKey(s, kn, prefix, name, sizeof name));
     if (vn->type == YAML_MAPPING_NODE) {
       PetscCall(MHSweepFixedOptions(s, doc, vn, name));
       continue;
