@@ -479,6 +479,107 @@ PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec Fv)
   PetscFunctionReturn(0);
 }
 
+/* The Jacobian's columns for a cell: itself, then its face neighbours (axis by axis, min side
+   first; none beyond a non-periodic face of the domain). nb[col]: their DMDA indices;
+   col_of_side[a][side]: the column of each neighbour, -1 where there is none. */
+static PetscInt CellColumns(const MHGrid *g, const PetscInt idx[3], PetscInt nb[7][3], PetscInt col_of_side[3][2])
+{
+  PetscInt ncol = 1;
+  for (PetscInt b = 0; b < 3; b++)
+    nb[0][b] = idx[b];
+  for (PetscInt a = 0; a < g->dim; a++) {
+    const PetscBool periodic = (PetscBool)(g->bc[a][0].type == MH_BC_PERIODIC);
+    for (PetscInt side = 0; side < 2; side++) {
+      PetscInt n           = idx[a] + (side ? 1 : -1);
+      col_of_side[a][side] = -1;
+      if (!periodic && (n < 0 || n >= g->n[a])) continue;
+      for (PetscInt b = 0; b < 3; b++)
+        nb[ncol][b] = idx[b];
+      nb[ncol][a]          = n;
+      col_of_side[a][side] = ncol++;
+    }
+  }
+  return ncol;
+}
+
+/* The Jacobian's values in the order of its COO pattern, composed on the matrix. */
+typedef struct {
+  PetscCount   n;
+  PetscScalar *v;
+} MHJacobianCOO;
+
+static PetscErrorCode MHJacobianCOODestroy(void *ctx)
+{
+  MHJacobianCOO *coo = (MHJacobianCOO *)ctx;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(coo->v));
+  PetscCall(PetscFree(coo));
+  PetscFunctionReturn(0);
+}
+
+/* The Jacobian's nonzero pattern, set on A (sizes, type, block size and local-to-global mapping of
+   grid.daJ already set) as COO entries: cell by cell, row field by row field, the coupled fields
+   of the cell itself (dfill) and then of each face neighbour (ofill), in CellColumns order.
+   Every allowed entry is present, so the structure is complete from the start (entries that are
+   zero at first keep their place, and colouring sees every coupling); A is left assembled with
+   zeros. */
+PetscErrorCode MHOperatorsJacobianPattern(MHSim sim, Mat A)
+{
+  const MHGrid  *g  = &sim->grid;
+  const PetscInt nf = g->nf;
+  PetscInt       gs[3], gm[3], nd[MH_MAX_FIELDS] = {0}, no[MH_MAX_FIELDS] = {0};
+  PetscCount     n = 0, e = 0;
+  PetscInt      *ci, *cj;
+  MHJacobianCOO *coo;
+  PetscContainer box;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetGhostCorners(g->daJ, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
+  for (PetscInt a = g->dim; a < 3; a++) {
+    gs[a] = 0;
+    gm[a] = 1;
+  }
+  for (PetscInt r = 0; r < nf; r++)
+    for (PetscInt q = 0; q < nf; q++) {
+      nd[r] += sim->dfill[r * nf + q];
+      no[r] += sim->ofill[r * nf + q];
+    }
+  MH_FOR_OWNED_CELLS (g, i, j, k) {
+    PetscInt idx[3] = {i, j, k}, nb[7][3], cs[3][2], ncol = CellColumns(g, idx, nb, cs);
+    for (PetscInt r = 0; r < nf; r++)
+      n += nd[r] + (ncol - 1) * no[r];
+  }
+  PetscCall(PetscMalloc2(n, &ci, n, &cj));
+  MH_FOR_OWNED_CELLS (g, i, j, k) {
+    PetscInt idx[3] = {i, j, k}, nb[7][3], cs[3][2], ncol = CellColumns(g, idx, nb, cs), lc[7];
+    for (PetscInt col = 0; col < ncol; col++)
+      lc[col] = (((nb[col][2] - gs[2]) * gm[1] + (nb[col][1] - gs[1])) * gm[0] + (nb[col][0] - gs[0])) * nf;
+    for (PetscInt r = 0; r < nf; r++)
+      for (PetscInt col = 0; col < ncol; col++)
+        for (PetscInt q = 0; q < nf; q++)
+          if (col ? sim->ofill[r * nf + q] : sim->dfill[r * nf + q]) {
+            ci[e] = lc[0] + r;
+            cj[e] = lc[col] + q;
+            e++;
+          }
+  }
+  PetscCall(MatSetPreallocationCOOLocal(A, n, ci, cj));
+  PetscCall(PetscFree2(ci, cj));
+  PetscCall(PetscNew(&coo));
+  coo->n = n;
+  PetscCall(PetscCalloc1(n, &coo->v));
+  PetscCall(MatSetValuesCOO(A, coo->v, INSERT_VALUES));
+  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &box));
+  PetscCall(PetscContainerSetPointer(box, coo));
+  PetscCall(PetscContainerSetUserDestroy(box, MHJacobianCOODestroy));
+  PetscCall(PetscObjectCompose((PetscObject)A, "MHJacobianCOO", (PetscObject)box));
+  PetscCall(PetscContainerDestroy(&box));
+  PetscFunctionReturn(0);
+}
+
 /* A = shift I + sign dR/du, assembled cell by cell: one block row per cell, with its diagonal
    block (reaction and transport) and one block per face neighbour. The taxis part differentiates
    the limited face density as if it were first-order upwind (an inexact Newton direction). */
@@ -490,10 +591,17 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
   const PetscScalar *u, *c;
   PetscInt           nf = m->nf, nc, ncolmax = 1 + 2 * g->dim;
   PetscScalar       *vals, Jr[MH_MAX_FIELDS * MH_MAX_FIELDS];
-  MatStencil         row, cols[7];
   MHCell             cell;
+  MHJacobianCOO     *coo;
+  PetscContainer     box;
+  PetscCount         e = 0;
+  const MHFaces     *F = sim->faces;
+  PetscInt           dq[MH_MAX_FIELDS * MH_MAX_FIELDS], oq[MH_MAX_FIELDS * MH_MAX_FIELDS], out[MH_MAX_FIELDS * MH_MAX_FIELDS], dstart[MH_MAX_FIELDS + 1], ostart[MH_MAX_FIELDS + 1], nout = 0;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscObjectQuery((PetscObject)A, "MHJacobianCOO", (PetscObject *)&box));
+  PetscCheck(box, PetscObjectComm((PetscObject)A), PETSC_ERR_ARG_WRONG, "the Jacobian matrix must come from MHSimCreateJacobianMatrix()");
+  PetscCall(PetscContainerGetPointer(box, (void **)&coo));
   PetscCall(PetscLogEventBegin(MH_EVENT_JAC, 0, 0, 0, 0));
   StencilInit(g, m, &s);
   nc = s.nc;
@@ -502,36 +610,25 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
   PetscCall(DMGlobalToLocalEnd(g->da, U, INSERT_VALUES, sim->Ulocal));
   PetscCall(VecGetArrayRead(sim->Ulocal, &u));
   PetscCall(VecGetArrayRead(sim->coef, &c));
-  PetscCall(MatZeroEntries(A));
-  PetscCall(MatSetOption(A, MAT_IGNORE_ZERO_ENTRIES, PETSC_TRUE));
+  /* the pattern's fields per row field: dq[dstart[r] ..] in the cell's block, oq[ostart[r] ..] in a
+     neighbour's; out: the entries r nf + q of the cell's block outside it */
+  dstart[0] = ostart[0] = 0;
+  for (PetscInt r = 0; r < nf; r++) {
+    dstart[r + 1] = dstart[r];
+    ostart[r + 1] = ostart[r];
+    for (PetscInt q = 0; q < nf; q++) {
+      if (sim->dfill[r * nf + q])
+        dq[dstart[r + 1]++] = q;
+      else
+        out[nout++] = r * nf + q;
+      if (sim->ofill[r * nf + q]) oq[ostart[r + 1]++] = q;
+    }
+  }
 
   MH_FOR_OWNED_CELLS (g, i, j, k) {
-    PetscInt idx[3] = {i, j, k}, gc = GOff(&s, i, j, k), ncol = 1, ld;
-    PetscInt col_of_side[3][2];
+    PetscInt idx[3] = {i, j, k}, gc = GOff(&s, i, j, k), nb[7][3], col_of_side[3][2], ncol = CellColumns(g, idx, nb, col_of_side), ld;
     MHCell  *cl = &cell;
     MHGridCellOf(g, idx, cl);
-    row.i   = i;
-    row.j   = j;
-    row.k   = k;
-    row.c   = 0;
-    cols[0] = row;
-    /* neighbour columns */
-    for (PetscInt a = 0; a < g->dim; a++) {
-      const PetscBool periodic = g->bc[a][0].type == MH_BC_PERIODIC;
-      for (PetscInt side = 0; side < 2; side++) {
-        PetscInt nb          = idx[a] + (side ? 1 : -1);
-        col_of_side[a][side] = -1;
-        if (!periodic && (nb < 0 || nb >= g->n[a])) continue;
-        cols[ncol] = row;
-        if (a == 0)
-          cols[ncol].i = nb;
-        else if (a == 1)
-          cols[ncol].j = nb;
-        else
-          cols[ncol].k = nb;
-        col_of_side[a][side] = ncol++;
-      }
-    }
     ld = ncol * nf;
     PetscCall(PetscArrayzero(vals, nf * ld));
 #define V(r, col, q) vals[(r)*ld + (col)*nf + (q)]
@@ -540,10 +637,12 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
       for (PetscInt r = 0; r < nf; r++)
         for (PetscInt q = 0; q < nf; q++)
           V(r, 0, q) = Jr[r * nf + q];
+      for (PetscInt p = 0; p < nout; p++) /* nothing may fall outside the pattern */
+        PetscCheck(Jr[out[p]] == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "model %s: d(rate of %s)/d(%s) is %g, but its coupling pattern leaves that entry out", m->name, m->field_name[out[p] / nf], m->field_name[out[p] % nf], (double)PetscRealPart(Jr[out[p]]));
     }
     for (PetscInt a = 0; a < g->dim; a++) {
       const PetscInt  n = g->n[a], st = s.gstride[a];
-      const PetscReal wc = Width(g, a, idx[a]);
+      const PetscReal wc = Width(g, a, idx[a]), iwc = F->iw[a][idx[a] + 2];
       for (PetscInt side = 0; side < 2; side++) {
         PetscInt col = col_of_side[a][side];
         if (col < 0) { /* domain boundary */
@@ -570,14 +669,14 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
           PetscInt  gn  = gc + (side ? st : -st);
           PetscReal wn  = Width(g, a, nbi);
           /* the face: L and R cells, sgn = +1 if this cell is R (flux in +axis enters it) */
-          PetscInt  gL = side ? gc : gn, gR = side ? gn : gc, Lg = side ? idx[a] : nbi, Rg = side ? nbi : idx[a];
-          PetscReal wL = side ? wc : wn, wR = side ? wn : wc, sg = side ? -1 : 1;
-          PetscInt  colL = side ? 0 : col, colR = side ? col : 0;
-          PetscBool periodic = g->bc[a][0].type == MH_BC_PERIODIC;
-          for (PetscInt q = 0; q < nf; q++) {
-            PetscReal T = Transmissibility(wc, c[gc * nc + q], wn, c[gn * nc + q]);
-            V(q, 0, q) -= T / wc;
-            V(q, col, q) += T / wc;
+          PetscInt         gL = side ? gc : gn, gR = side ? gn : gc, Lg = side ? idx[a] : nbi, Rg = side ? nbi : idx[a];
+          PetscReal        wL = side ? wc : wn, wR = side ? wn : wc, sg = side ? -1 : 1;
+          PetscInt         colL = side ? 0 : col, colR = side ? col : 0;
+          PetscBool        periodic = g->bc[a][0].type == MH_BC_PERIODIC;
+          const PetscReal *T        = F->T[a] + ((i - g->xs[0]) * F->Ts[a][0] + (j - g->xs[1]) * F->Ts[a][1] + (k - g->xs[2]) * F->Ts[a][2] + side * F->Ts[a][a]) * F->nq;
+          for (PetscInt q = F->q0; q < F->q0 + F->nq; q++) {
+            V(q, 0, q) -= T[q - F->q0] * iwc;
+            V(q, col, q) += T[q - F->q0] * iwc;
           }
           for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
             PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
@@ -595,16 +694,18 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
         }
       }
     }
-    for (PetscInt r = 0; r < nf; r++)
-      for (PetscInt q = 0; q < ld; q++)
-        vals[r * ld + q] *= sign;
-    for (PetscInt r = 0; r < nf; r++)
-      V(r, 0, r) += shift;
+    /* in the pattern's order (MHOperatorsJacobianPattern) */
+    for (PetscInt r = 0; r < nf; r++) {
+      for (PetscInt p = dstart[r]; p < dstart[r + 1]; p++)
+        coo->v[e++] = sign * V(r, 0, dq[p]) + (dq[p] == r ? shift : 0);
+      for (PetscInt col = 1; col < ncol; col++)
+        for (PetscInt p = ostart[r]; p < ostart[r + 1]; p++)
+          coo->v[e++] = sign * V(r, col, oq[p]);
+    }
 #undef V
-    PetscCall(MatSetValuesBlockedStencil(A, 1, &row, ncol, cols, vals, ADD_VALUES));
   }
-  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  PetscCheck(e == coo->n, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian: %" PetscCount_FMT " values for %" PetscCount_FMT " pattern entries", e, coo->n);
+  PetscCall(MatSetValuesCOO(A, coo->v, INSERT_VALUES));
   PetscCall(VecRestoreArrayRead(sim->coef, &c));
   PetscCall(VecRestoreArrayRead(sim->Ulocal, &u));
   PetscCall(PetscFree(vals));
