@@ -143,6 +143,21 @@ static PetscErrorCode MHSetColoredJacobian(MHSim sim)
   PetscFunctionReturn(0);
 }
 
+/* Viewers that TSSolve reads only when it returns, long after the first step's check for
+   unknown options: taken as read here, so that they are accepted (and honoured at the end). */
+static PetscErrorCode MHViewersAtEnd(TS ts)
+{
+  const char *const names[] = {"-ts_view", "-ts_view_solution", "-ts_trajectory_view"};
+  const char       *prefix;
+  PetscBool         set;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSGetOptionsPrefix(ts, &prefix));
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+    PetscCall(PetscOptionsHasName(NULL, prefix, names[k], &set));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MHSolverSetUp(MHSim sim)
 {
   TS   ts;
@@ -175,6 +190,7 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   PetscCall(TSGetSNES(ts, &snes));
   PetscCall(SNESSetTolerances(snes, 1e-10, 1e-8, 1e-10, 20, PETSC_DEFAULT));
   PetscCall(TSSetFromOptions(ts));
+  PetscCall(MHViewersAtEnd(ts));
   PetscCall(TSGetMaxTime(ts, &sim->t_end));
   PetscCall(TSGetTimeStep(ts, &sim->dt0));
   PetscFunctionReturn(0);
