@@ -502,37 +502,43 @@ static PetscInt CellColumns(const MHGrid *g, const PetscInt idx[3], PetscInt nb[
   return ncol;
 }
 
-/* The Jacobian's values in the order of its COO pattern, composed on the matrix. */
-typedef struct {
-  PetscCount   n;
-  PetscScalar *v;
-} MHJacobianCOO;
-
-static PetscErrorCode MHJacobianCOODestroy(void *ctx)
+/* A cell's Jacobian columns (CellColumns) as blocks of the matrix: their global block (cell)
+   numbers gb, whether the rank owns them (diagonal part), and the order of increasing column:
+   ord[0 .. nblk-1] lists the distinct blocks (a periodic axis of two cells makes a cell's two
+   neighbours along it one block; dup[col] names the block a column adds to). */
+static PetscInt CellBlocks(const MHGrid *g, const PetscInt gs[3], const PetscInt gm[3], const PetscInt *gidx, PetscInt rstart, PetscInt rcount, PetscInt ncol, PetscInt nb[7][3], PetscInt gb[7], PetscBool own[7], PetscInt ord[7], PetscInt dup[7])
 {
-  MHJacobianCOO *coo = (MHJacobianCOO *)ctx;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree(coo->v));
-  PetscCall(PetscFree(coo));
-  PetscFunctionReturn(0);
+  PetscInt nblk = 0;
+  for (PetscInt col = 0; col < ncol; col++) {
+    PetscInt p;
+    gb[col]  = gidx[((nb[col][2] - gs[2]) * gm[1] + (nb[col][1] - gs[1])) * gm[0] + (nb[col][0] - gs[0])];
+    own[col] = (PetscBool)(gb[col] >= rstart && gb[col] < rstart + rcount);
+    dup[col] = col;
+    for (p = 0; p < nblk && gb[ord[p]] != gb[col]; p++) { }
+    if (p < nblk) {
+      dup[col] = ord[p];
+      continue;
+    }
+    for (p = nblk++; p > 0 && gb[ord[p - 1]] > gb[col]; p--)
+      ord[p] = ord[p - 1];
+    ord[p] = col;
+  }
+  return nblk;
 }
 
-/* The Jacobian's nonzero pattern, set on A (sizes, type, block size and local-to-global mapping of
-   grid.daJ already set) as COO entries: cell by cell, row field by row field, the coupled fields
-   of the cell itself (dfill) and then of each face neighbour (ofill), in CellColumns order.
-   Every allowed entry is present, so the structure is complete from the start (entries that are
-   zero at first keep their place, and colouring sees every coupling); A is left assembled with
-   zeros. */
+/* The Jacobian's nonzero pattern on A (sizes, type, block size and the local-to-global mapping of
+   grid.daJ set): per cell and row field, the coupled fields of the cell itself (dfill) and of each
+   face neighbour (ofill). Every allowed entry is inserted as zero, so the structure is complete
+   from the start (entries that are zero at first keep their place, and colouring sees every
+   coupling), and each row's columns are those MHOperatorsJacobian writes, in the same order. */
 PetscErrorCode MHOperatorsJacobianPattern(MHSim sim, Mat A)
 {
-  const MHGrid  *g  = &sim->grid;
-  const PetscInt nf = g->nf;
-  PetscInt       gs[3], gm[3], nd[MH_MAX_FIELDS] = {0}, no[MH_MAX_FIELDS] = {0};
-  PetscCount     n = 0, e = 0;
-  PetscInt      *ci, *cj;
-  MHJacobianCOO *coo;
-  PetscContainer box;
+  const MHGrid          *g  = &sim->grid;
+  const PetscInt         nf = g->nf, ncells = g->xm[0] * g->xm[1] * g->xm[2];
+  PetscInt               gs[3], gm[3], *dnz, *onz, row = 0, rstart, cols[7 * MH_MAX_FIELDS];
+  const PetscInt        *gidx;
+  PetscScalar            zeros[7 * MH_MAX_FIELDS] = {0};
+  ISLocalToGlobalMapping ltog;
 
   PetscFunctionBeginUser;
   PetscCall(DMDAGetGhostCorners(g->daJ, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
@@ -540,43 +546,45 @@ PetscErrorCode MHOperatorsJacobianPattern(MHSim sim, Mat A)
     gs[a] = 0;
     gm[a] = 1;
   }
-  for (PetscInt r = 0; r < nf; r++)
-    for (PetscInt q = 0; q < nf; q++) {
-      nd[r] += sim->dfill[r * nf + q];
-      no[r] += sim->ofill[r * nf + q];
-    }
+  PetscCall(DMGetLocalToGlobalMapping(g->daJ, &ltog));
+  PetscCall(ISLocalToGlobalMappingGetBlockIndices(ltog, &gidx));
+  rstart = gidx[((g->xs[2] - gs[2]) * gm[1] + (g->xs[1] - gs[1])) * gm[0] + (g->xs[0] - gs[0])];
+  PetscCall(PetscMalloc2(ncells * nf, &dnz, ncells * nf, &onz));
   MH_FOR_OWNED_CELLS (g, i, j, k) {
-    PetscInt idx[3] = {i, j, k}, nb[7][3], cs[3][2], ncol = CellColumns(g, idx, nb, cs);
-    for (PetscInt r = 0; r < nf; r++)
-      n += nd[r] + (ncol - 1) * no[r];
-  }
-  PetscCall(PetscMalloc2(n, &ci, n, &cj));
-  MH_FOR_OWNED_CELLS (g, i, j, k) {
-    PetscInt idx[3] = {i, j, k}, nb[7][3], cs[3][2], ncol = CellColumns(g, idx, nb, cs), lc[7];
-    for (PetscInt col = 0; col < ncol; col++)
-      lc[col] = (((nb[col][2] - gs[2]) * gm[1] + (nb[col][1] - gs[1])) * gm[0] + (nb[col][0] - gs[0])) * nf;
-    for (PetscInt r = 0; r < nf; r++)
-      for (PetscInt col = 0; col < ncol; col++)
+    PetscInt  idx[3] = {i, j, k}, nb[7][3], cs[3][2], ncol = CellColumns(g, idx, nb, cs), gb[7], ord[7], dup[7], nblk;
+    PetscBool own[7];
+    nblk = CellBlocks(g, gs, gm, gidx, rstart, ncells, ncol, nb, gb, own, ord, dup);
+    for (PetscInt r = 0; r < nf; r++, row++) {
+      dnz[row] = onz[row] = 0;
+      for (PetscInt p = 0; p < nblk; p++)
         for (PetscInt q = 0; q < nf; q++)
-          if (col ? sim->ofill[r * nf + q] : sim->dfill[r * nf + q]) {
-            ci[e] = lc[0] + r;
-            cj[e] = lc[col] + q;
-            e++;
+          if (ord[p] ? sim->ofill[r * nf + q] : sim->dfill[r * nf + q]) {
+            if (own[ord[p]])
+              dnz[row]++;
+            else
+              onz[row]++;
           }
+    }
   }
-  PetscCall(MatSetPreallocationCOOLocal(A, n, ci, cj));
-  PetscCall(PetscFree2(ci, cj));
-  PetscCall(PetscNew(&coo));
-  coo->n = n;
-  PetscCall(PetscCalloc1(n, &coo->v));
-  PetscCall(MatSetValuesCOO(A, coo->v, INSERT_VALUES));
+  PetscCall(MatSeqAIJSetPreallocation(A, 0, dnz));
+  PetscCall(MatMPIAIJSetPreallocation(A, 0, dnz, 0, onz));
+  PetscCall(PetscFree2(dnz, onz));
+  MH_FOR_OWNED_CELLS (g, i, j, k) {
+    PetscInt  idx[3] = {i, j, k}, nb[7][3], cs[3][2], ncol = CellColumns(g, idx, nb, cs), gb[7], ord[7], dup[7], nblk;
+    PetscBool own[7];
+    nblk = CellBlocks(g, gs, gm, gidx, rstart, ncells, ncol, nb, gb, own, ord, dup);
+    for (PetscInt r = 0; r < nf; r++) {
+      PetscInt n = 0, grow = gb[0] * nf + r;
+      for (PetscInt p = 0; p < nblk; p++)
+        for (PetscInt q = 0; q < nf; q++)
+          if (ord[p] ? sim->ofill[r * nf + q] : sim->dfill[r * nf + q]) cols[n++] = gb[ord[p]] * nf + q;
+      PetscCall(MatSetValues(A, 1, &grow, n, cols, zeros, INSERT_VALUES));
+    }
+  }
+  PetscCall(ISLocalToGlobalMappingRestoreBlockIndices(ltog, &gidx));
   PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-  PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &box));
-  PetscCall(PetscContainerSetPointer(box, coo));
-  PetscCall(PetscContainerSetUserDestroy(box, MHJacobianCOODestroy));
-  PetscCall(PetscObjectCompose((PetscObject)A, "MHJacobianCOO", (PetscObject)box));
-  PetscCall(PetscContainerDestroy(&box));
+  PetscCall(MatSetOption(A, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE));
   PetscFunctionReturn(0);
 }
 
@@ -585,23 +593,43 @@ PetscErrorCode MHOperatorsJacobianPattern(MHSim sim, Mat A)
    the limited face density as if it were first-order upwind (an inexact Newton direction). */
 PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shift, PetscReal sign, Mat A)
 {
-  const MHGrid      *g = &sim->grid;
-  MHModel            m = sim->model;
-  MHStencil          s;
-  const PetscScalar *u, *c;
-  PetscInt           nf = m->nf, nc, ncolmax = 1 + 2 * g->dim;
-  PetscScalar       *vals, Jr[MH_MAX_FIELDS * MH_MAX_FIELDS];
-  MHCell             cell;
-  MHJacobianCOO     *coo;
-  PetscContainer     box;
-  PetscCount         e = 0;
-  const MHFaces     *F = sim->faces;
-  PetscInt           dq[MH_MAX_FIELDS * MH_MAX_FIELDS], oq[MH_MAX_FIELDS * MH_MAX_FIELDS], out[MH_MAX_FIELDS * MH_MAX_FIELDS], dstart[MH_MAX_FIELDS + 1], ostart[MH_MAX_FIELDS + 1], nout = 0;
+  const MHGrid          *g = &sim->grid;
+  MHModel                m = sim->model;
+  MHStencil              s;
+  const PetscScalar     *u, *c;
+  PetscInt               nf = m->nf, nc, ncolmax = 1 + 2 * g->dim;
+  PetscScalar           *vals, Jr[MH_MAX_FIELDS * MH_MAX_FIELDS];
+  MHCell                 cell;
+  const MHFaces         *F = sim->faces;
+  PetscInt               dq[MH_MAX_FIELDS * MH_MAX_FIELDS], oq[MH_MAX_FIELDS * MH_MAX_FIELDS], out[MH_MAX_FIELDS * MH_MAX_FIELDS], dstart[MH_MAX_FIELDS + 1], ostart[MH_MAX_FIELDS + 1], nout = 0;
+  PetscInt               gs[3], gm[3], rstart, ncells = g->xm[0] * g->xm[1] * g->xm[2], nrows, pd = 0, po = 0;
+  const PetscInt        *gidx, *garray = NULL, *id, *jd, *io = NULL, *jo = NULL;
+  PetscScalar           *ad, *ao = NULL;
+  Mat                    Ad = A, Ao = NULL;
+  PetscBool              seq, mpi, done;
+  ISLocalToGlobalMapping ltog;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscObjectQuery((PetscObject)A, "MHJacobianCOO", (PetscObject *)&box));
-  PetscCheck(box, PetscObjectComm((PetscObject)A), PETSC_ERR_ARG_WRONG, "the Jacobian matrix must come from MHSimCreateJacobianMatrix()");
-  PetscCall(PetscContainerGetPointer(box, (void **)&coo));
+  /* the values go straight into the matrix's storage, row by row in the pattern's order
+     (MHOperatorsJacobianPattern): its diagonal and off-diagonal parts on several ranks */
+  PetscCall(PetscObjectBaseTypeCompare((PetscObject)A, MATSEQAIJ, &seq));
+  PetscCall(PetscObjectBaseTypeCompare((PetscObject)A, MATMPIAIJ, &mpi));
+  PetscCheck(seq || mpi, PetscObjectComm((PetscObject)A), PETSC_ERR_ARG_WRONG, "the Jacobian matrix must come from MHSimCreateJacobianMatrix()");
+  if (mpi) PetscCall(MatMPIAIJGetSeqAIJ(A, &Ad, &Ao, &garray));
+  PetscCall(MatGetRowIJ(Ad, 0, PETSC_FALSE, PETSC_FALSE, &nrows, &id, &jd, &done));
+  PetscCall(MatSeqAIJGetArray(Ad, &ad));
+  if (Ao) {
+    PetscCall(MatGetRowIJ(Ao, 0, PETSC_FALSE, PETSC_FALSE, &nrows, &io, &jo, &done));
+    PetscCall(MatSeqAIJGetArray(Ao, &ao));
+  }
+  PetscCall(DMDAGetGhostCorners(g->daJ, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
+  for (PetscInt a = g->dim; a < 3; a++) {
+    gs[a] = 0;
+    gm[a] = 1;
+  }
+  PetscCall(DMGetLocalToGlobalMapping(g->daJ, &ltog));
+  PetscCall(ISLocalToGlobalMappingGetBlockIndices(ltog, &gidx));
+  rstart = gidx[((g->xs[2] - gs[2]) * gm[1] + (g->xs[1] - gs[1])) * gm[0] + (g->xs[0] - gs[0])];
   PetscCall(PetscLogEventBegin(MH_EVENT_JAC, 0, 0, 0, 0));
   StencilInit(g, m, &s);
   nc = s.nc;
@@ -694,18 +722,44 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
         }
       }
     }
-    /* in the pattern's order (MHOperatorsJacobianPattern) */
-    for (PetscInt r = 0; r < nf; r++) {
-      for (PetscInt p = dstart[r]; p < dstart[r + 1]; p++)
-        coo->v[e++] = sign * V(r, 0, dq[p]) + (dq[p] == r ? shift : 0);
-      for (PetscInt col = 1; col < ncol; col++)
-        for (PetscInt p = ostart[r]; p < ostart[r + 1]; p++)
-          coo->v[e++] = sign * V(r, col, oq[p]);
+    {
+      PetscInt  gb[7], ord[7], dup[7], nblk;
+      PetscBool own[7];
+      nblk = CellBlocks(g, gs, gm, gidx, rstart, ncells, ncol, nb, gb, own, ord, dup);
+      for (PetscInt col = 1; col < ncol; col++) /* a neighbour met twice (periodic axis of two cells) */
+        if (dup[col] != col)
+          for (PetscInt r = 0; r < nf; r++)
+            for (PetscInt q = 0; q < nf; q++)
+              V(r, dup[col], q) += V(r, col, q);
+      for (PetscInt r = 0; r < nf; r++)
+        for (PetscInt p = 0; p < nblk; p++) {
+          const PetscInt  col = ord[p], *ql = col ? &oq[ostart[r]] : &dq[dstart[r]], nq = col ? ostart[r + 1] - ostart[r] : dstart[r + 1] - dstart[r];
+          const PetscBool mine = own[col];
+          for (PetscInt e = 0; e < nq; e++) {
+            const PetscInt    q = ql[e], gcol = gb[col] * nf + q;
+            const PetscScalar v = sign * V(r, col, q) + (col == 0 && q == r ? shift : 0);
+            PetscCheck(mine ? jd[pd] == gcol - rstart * nf : garray[jo[po]] == gcol, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the Jacobian matrix's pattern is not the operators' (it must come from MHSimCreateJacobianMatrix())");
+            if (mine)
+              ad[pd++] = v;
+            else
+              ao[po++] = v;
+          }
+        }
     }
 #undef V
   }
-  PetscCheck(e == coo->n, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian: %" PetscCount_FMT " values for %" PetscCount_FMT " pattern entries", e, coo->n);
-  PetscCall(MatSetValuesCOO(A, coo->v, INSERT_VALUES));
+  PetscCheck(pd == id[nrows] && (!Ao || po == io[nrows]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the Jacobian matrix's pattern is not the operators' (it must come from MHSimCreateJacobianMatrix())");
+  PetscCall(ISLocalToGlobalMappingRestoreBlockIndices(ltog, &gidx));
+  PetscCall(MatSeqAIJRestoreArray(Ad, &ad));
+  PetscCall(MatRestoreRowIJ(Ad, 0, PETSC_FALSE, PETSC_FALSE, &nrows, &id, &jd, &done));
+  if (Ao) {
+    PetscCall(MatSeqAIJRestoreArray(Ao, &ao));
+    PetscCall(MatRestoreRowIJ(Ao, 0, PETSC_FALSE, PETSC_FALSE, &nrows, &io, &jo, &done));
+  }
+  if (mpi) { /* tells A, not only its parts, that its values changed */
+    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  }
   PetscCall(VecRestoreArrayRead(sim->coef, &c));
   PetscCall(VecRestoreArrayRead(sim->Ulocal, &u));
   PetscCall(PetscFree(vals));
