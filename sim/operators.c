@@ -290,13 +290,24 @@ typedef struct {
   PetscReal        iwa[3];       /* along the others, the line's */
 } MHLine;
 
+/* Kernels compiled twice where the compiler can, for AVX2 and for the baseline, the one for the
+   machine chosen at load time (no FMA: the results are the same bit for bit). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+  #define MH_TARGET_CLONES __attribute__((target_clones("avx2", "default")))
+  #define MH_ALWAYS_INLINE __attribute__((always_inline))
+#else
+  #define MH_TARGET_CLONES
+  #define MH_ALWAYS_INLINE
+#endif
+
 /* The diffusion of nq fields (u and f at the line's first cell and first such field). Through a
    min face the flux in +axis is Fp = -T (uc - uL) = T (uL - uc) and adds Fp/w; through a max face
    Fp = T (uc - uR) and subtracts Fp/w: each face's flux is the same expression of the same operands
    for both its cells, so the sum over cells telescopes. Faces of the domain have T = 0 and the
    cell itself as neighbour. */
-static inline void DiffusionLine(const PetscInt nq, const PetscInt dim, PetscInt nf, const MHLine *L, const PetscScalar *restrict u, PetscScalar *restrict f)
+MH_ALWAYS_INLINE static inline void DiffusionLine(const PetscInt nq, const PetscInt dim, PetscInt nf, const MHLine *L, const PetscScalar *restrict u, PetscScalar *restrict f)
 {
+  const PetscReal *TL[3] = {L->T[0], L->T[1], L->T[2]};
   for (PetscInt c = 0; c < L->cnt; c++) {
     const PetscScalar *uc = &u[L->o0[c]];
     PetscScalar       *fc = &f[c * nf], acc[MH_MAX_FIELDS];
@@ -304,11 +315,12 @@ static inline void DiffusionLine(const PetscInt nq, const PetscInt dim, PetscInt
       acc[q] = fc[q];
     for (PetscInt a = 0; a < dim; a++) {
       const PetscScalar *uL = a ? uc + L->d[a][1] : &u[L->o0[c - 1]], *uR = a ? uc + L->d[a][3] : &u[L->o0[c + 1]];
-      const PetscReal    w = a ? L->iwa[a] : L->iw0[c], *TL = L->T[a] + c * L->Tc[a], *TR = TL + L->Tf[a];
+      const PetscReal    w = a ? L->iwa[a] : L->iw0[c], *TR = TL[a] + L->Tf[a];
       for (PetscInt q = 0; q < nq; q++)
-        acc[q] += TL[q] * (uL[q] - uc[q]) * w;
+        acc[q] += TL[a][q] * (uL[q] - uc[q]) * w;
       for (PetscInt q = 0; q < nq; q++)
         acc[q] -= TR[q] * (uc[q] - uR[q]) * w;
+      TL[a] += L->Tc[a];
     }
     for (PetscInt q = 0; q < nq; q++)
       fc[q] = acc[q];
@@ -317,7 +329,7 @@ static inline void DiffusionLine(const PetscInt nq, const PetscInt dim, PetscInt
 
 /* DiffusionLine with the dimension and the count of fields constants for the common cases, so
    that the compiler unrolls the loops over them. */
-static void DiffusionLineAny(PetscInt nq, PetscInt nf, const MHLine *L, const PetscScalar *u, PetscScalar *f)
+MH_TARGET_CLONES static void DiffusionLineAny(PetscInt nq, PetscInt nf, const MHLine *L, const PetscScalar *u, PetscScalar *f)
 {
 #define MH_CASE(N)                      \
   case N:                               \
@@ -350,8 +362,8 @@ static void DiffusionLineAny(PetscInt nq, PetscInt nf, const MHLine *L, const Pe
 static inline PetscReal TaxisFlux(PetscReal X, PetscInt q, PetscInt ca, const PetscScalar *uLL, const PetscScalar *uL, const PetscScalar *uR, const PetscScalar *uRR, PetscReal idL, PetscReal idC, PetscReal idR, PetscReal hL, PetscReal hR)
 {
   const PetscReal v = X * (uR[ca] - uL[ca]), dC = (uR[q] - uL[q]) * idC;
-  const PetscReal up = uL[q] + hL * MinMod((uL[q] - uLL[q]) * idL, dC), down = uR[q] - hR * MinMod(dC, (uRR[q] - uR[q]) * idR);
-  return v * (v >= 0 ? up : down);
+  if (v >= 0) return v * (uL[q] + hL * MinMod((uL[q] - uLL[q]) * idL, dC));
+  return v * (uR[q] - hR * MinMod(dC, (uRR[q] - uR[q]) * idR));
 }
 
 /* Taxis, pair tx, along the line: every face's flux computed once. Along the first axis the
@@ -448,11 +460,13 @@ PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec Fv)
         for (PetscInt d = -2; d <= 2; d++)
           L.d[a][d + 2] = F->off[a][idx[a] - g->xs[a] + d + 2] - F->off[a][idx[a] - g->xs[a] + 2];
       }
+      const PetscInt pf = dim > 1 ? L.d[dim - 1][4] : 0;
       for (PetscInt a = 1; a < dim; a++)
         x[g->phys[a]] = g->centres[a][idx[a]];
       for (PetscInt i = 0; i < xm0; i++) {
         x[g->phys[0]] = g->centres[0][xs0 + i];
         m->ops.reaction(m->data, t, x, &ul[L.o0[i]], &fl[i * nf]);
+        __builtin_prefetch(&ul[L.o0[i] + pf], 0, 1);
       }
       if (nq) DiffusionLineAny(nq, nf, &L, &ul[q0], &fl[q0]);
       for (PetscInt tx = 0; tx < F->ntaxis; tx++)
