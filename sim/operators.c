@@ -6,8 +6,10 @@
    diffusivities, exact for layered media whose interfaces lie on cell faces. Taxis: face velocity
    from the attractant's gradient and the harmonic mean of the cells' sensitivities, the moving
    density reconstructed upwind with a minmod-limited
-   slope (first order next to a non-periodic boundary). Each face flux is computed once and given
-   to its two cells, so the sum over cells telescopes (conservation to round-off). */
+   slope (first order next to a non-periodic boundary). Each face flux is the same value for its
+   two cells (computed once, or twice from the same operands in the same order), so the sum over
+   cells telescopes (conservation to round-off). The face coefficients are computed once
+   (MHOperatorsSetUp) and the residual runs line by line (MHOperatorsRHS). */
 #include "mhimpl.h"
 
 typedef struct {
