@@ -191,6 +191,29 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
   PetscInt        np[3];
 
   PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  /* the ranks along each DMDA axis (PETSc's own option names; PETSC_DECIDE by default) */
+  PetscOptionsBegin(comm, NULL, "Domain decomposition", NULL);
+  for (PetscInt a = 0; a < g->dim; a++) {
+    char opt[64], help[160];
+    np[a] = PETSC_DECIDE;
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-da_processors_%s", axis_name[a]));
+    PetscCall(PetscSNPrintf(help, sizeof help, "Ranks along the grid's axis %" PetscInt_FMT " (physical %s; default: PETSc's choice); their product over the axes is the number of ranks", a + 1, axis_name[g->phys[a]]));
+    PetscCall(PetscOptionsInt(opt, help, "", np[a], &np[a], NULL));
+    PetscCheck(np[a] == PETSC_DECIDE || (np[a] >= 1 && np[a] <= g->n[a]), comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": must lie in [1, %" PetscInt_FMT "] (the cells along that axis)", opt, np[a], g->n[a]);
+  }
+  PetscOptionsEnd();
+  {
+    PetscInt  prod = 1;
+    PetscBool all  = PETSC_TRUE;
+    for (PetscInt a = 0; a < g->dim; a++) {
+      if (np[a] == PETSC_DECIDE)
+        all = PETSC_FALSE;
+      else
+        prod *= np[a];
+    }
+    PetscCheck(all ? prod == size : size % prod == 0, comm, PETSC_ERR_ARG_INCOMP, "-da_processors_*: %" PetscInt_FMT " ranks %s the %d ranks of the run", prod, all ? "in all, not" : "along the axes given do not divide", size);
+  }
   for (PetscInt a = 0; a < 3; a++) {
     bt[a] = g->bc[a][0].type == MH_BC_PERIODIC && a < g->dim ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
     if (a < g->dim && bt[a] == DM_BOUNDARY_PERIODIC)
@@ -199,13 +222,12 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
   if (g->dim == 1)
     PetscCall(DMDACreate1d(comm, bt[0], g->n[0], m->nf, sw, NULL, &g->da));
   else if (g->dim == 2)
-    PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_STAR, g->n[0], g->n[1], PETSC_DECIDE, PETSC_DECIDE, m->nf, sw, NULL, NULL, &g->da));
+    PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_STAR, g->n[0], g->n[1], np[0], np[1], m->nf, sw, NULL, NULL, &g->da));
   else
-    PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, m->nf, sw, NULL, NULL, NULL, &g->da));
+    PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], np[0], np[1], np[2], m->nf, sw, NULL, NULL, NULL, &g->da));
   PetscCall(DMSetUp(g->da));
   for (PetscInt f = 0; f < m->nf; f++)
     PetscCall(DMDASetFieldName(g->da, f, m->field_name[f]));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(DMDAGetInfo(g->da, NULL, NULL, NULL, NULL, &np[0], &np[1], &np[2], NULL, NULL, NULL, NULL, NULL, NULL));
   PetscCall(DMDAGetOwnershipRanges(g->da, &l[0], &l[1], &l[2]));
   for (PetscInt a = 0; a < 3; a++) {

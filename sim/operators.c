@@ -6,8 +6,10 @@
    diffusivities, exact for layered media whose interfaces lie on cell faces. Taxis: face velocity
    from the attractant's gradient and the harmonic mean of the cells' sensitivities, the moving
    density reconstructed upwind with a minmod-limited
-   slope (first order next to a non-periodic boundary). Each face flux is computed once and given
-   to its two cells, so the sum over cells telescopes (conservation to round-off). */
+   slope (first order next to a non-periodic boundary). Each face flux is the same value for its
+   two cells (computed once, or twice from the same operands in the same order), so the sum over
+   cells telescopes (conservation to round-off). The face coefficients are computed once
+   (MHOperatorsSetUp) and the residual runs line by line (MHOperatorsRHS). */
 #include "mhimpl.h"
 
 typedef struct {
@@ -86,14 +88,16 @@ static inline PetscReal FaceDensity(PetscReal v, PetscReal uLL, PetscReal uL, Pe
    value per layer face, a uniform one a single value. Widths per axis are padded by two cells on
    each side (periodic wrap, else the end cell repeated). */
 struct _n_MHFaces {
-  PetscInt   q0, nq, ntaxis;
-  PetscReal *T[3], *X[3];
-  PetscInt   Ts[3][3], Xs[3][3]; /* strides of T[a], X[a] along each axis, in faces (0: uniform) */
-  PetscReal *iw[3], *hw[3];      /* 1/width, width/2 of cell i at [i + 2], i = -2 .. n+1 */
-  PetscReal *idist[3];           /* 1/(centre distance) across face f at [f + 2], f = -2 .. n+1 */
-  PetscBool  serial;             /* one rank: the residual reads the global state, no ghost copy */
-  PetscInt  *off[3];             /* state offset (values) of cell i along a at [i - xs[a] + 2], i = xs-2 .. xs+xm+1 */
-  PetscReal *buf;                /* taxis fluxes through the max faces of the previous line and plane */
+  PetscInt         q0, nq, ntaxis;
+  PetscReal       *T[3], *X[3];
+  PetscInt         Ts[3][3], Xs[3][3]; /* strides of T[a], X[a] along each axis, in faces (0: uniform) */
+  PetscReal       *iw[3], *hw[3];      /* 1/width, width/2 of cell i at [i + 2], i = -2 .. n+1 */
+  PetscReal       *idist[3];           /* 1/(centre distance) across face f at [f + 2], f = -2 .. n+1 */
+  PetscBool        serial;             /* one rank: the residual reads the global state, no ghost copy */
+  PetscInt        *off[3];             /* state offset (values) of cell i along a at [i - xs[a] + 2], i = xs-2 .. xs+xm+1 */
+  PetscReal       *buf;                /* taxis fluxes through the max faces of the previous line and plane */
+  PetscInt64       checked;            /* the id of the last Jacobian matrix whose pattern was checked */
+  PetscObjectState checked_state;      /* and its nonzero state then */
 };
 
 static PetscErrorCode MHFacesDestroy(void *ctx)
@@ -290,13 +294,24 @@ typedef struct {
   PetscReal        iwa[3];       /* along the others, the line's */
 } MHLine;
 
+/* Kernels compiled twice where the compiler can, for AVX2 and for the baseline, the one for the
+   machine chosen at load time (no FMA: the results are the same bit for bit). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define MH_TARGET_CLONES __attribute__((target_clones("avx2", "default")))
+#define MH_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define MH_TARGET_CLONES
+#define MH_ALWAYS_INLINE
+#endif
+
 /* The diffusion of nq fields (u and f at the line's first cell and first such field). Through a
    min face the flux in +axis is Fp = -T (uc - uL) = T (uL - uc) and adds Fp/w; through a max face
    Fp = T (uc - uR) and subtracts Fp/w: each face's flux is the same expression of the same operands
    for both its cells, so the sum over cells telescopes. Faces of the domain have T = 0 and the
    cell itself as neighbour. */
-static inline void DiffusionLine(const PetscInt nq, const PetscInt dim, PetscInt nf, const MHLine *L, const PetscScalar *restrict u, PetscScalar *restrict f)
+MH_ALWAYS_INLINE static inline void DiffusionLine(const PetscInt nq, const PetscInt dim, PetscInt nf, const MHLine *L, const PetscScalar *restrict u, PetscScalar *restrict f)
 {
+  const PetscReal *TL[3] = {L->T[0], L->T[1], L->T[2]};
   for (PetscInt c = 0; c < L->cnt; c++) {
     const PetscScalar *uc = &u[L->o0[c]];
     PetscScalar       *fc = &f[c * nf], acc[MH_MAX_FIELDS];
@@ -304,11 +319,12 @@ static inline void DiffusionLine(const PetscInt nq, const PetscInt dim, PetscInt
       acc[q] = fc[q];
     for (PetscInt a = 0; a < dim; a++) {
       const PetscScalar *uL = a ? uc + L->d[a][1] : &u[L->o0[c - 1]], *uR = a ? uc + L->d[a][3] : &u[L->o0[c + 1]];
-      const PetscReal    w = a ? L->iwa[a] : L->iw0[c], *TL = L->T[a] + c * L->Tc[a], *TR = TL + L->Tf[a];
+      const PetscReal    w = a ? L->iwa[a] : L->iw0[c], *TR = TL[a] + L->Tf[a];
       for (PetscInt q = 0; q < nq; q++)
-        acc[q] += TL[q] * (uL[q] - uc[q]) * w;
+        acc[q] += TL[a][q] * (uL[q] - uc[q]) * w;
       for (PetscInt q = 0; q < nq; q++)
         acc[q] -= TR[q] * (uc[q] - uR[q]) * w;
+      TL[a] += L->Tc[a];
     }
     for (PetscInt q = 0; q < nq; q++)
       fc[q] = acc[q];
@@ -317,7 +333,7 @@ static inline void DiffusionLine(const PetscInt nq, const PetscInt dim, PetscInt
 
 /* DiffusionLine with the dimension and the count of fields constants for the common cases, so
    that the compiler unrolls the loops over them. */
-static void DiffusionLineAny(PetscInt nq, PetscInt nf, const MHLine *L, const PetscScalar *u, PetscScalar *f)
+MH_TARGET_CLONES static void DiffusionLineAny(PetscInt nq, PetscInt nf, const MHLine *L, const PetscScalar *u, PetscScalar *f)
 {
 #define MH_CASE(N)                      \
   case N:                               \
@@ -350,8 +366,8 @@ static void DiffusionLineAny(PetscInt nq, PetscInt nf, const MHLine *L, const Pe
 static inline PetscReal TaxisFlux(PetscReal X, PetscInt q, PetscInt ca, const PetscScalar *uLL, const PetscScalar *uL, const PetscScalar *uR, const PetscScalar *uRR, PetscReal idL, PetscReal idC, PetscReal idR, PetscReal hL, PetscReal hR)
 {
   const PetscReal v = X * (uR[ca] - uL[ca]), dC = (uR[q] - uL[q]) * idC;
-  const PetscReal up = uL[q] + hL * MinMod((uL[q] - uLL[q]) * idL, dC), down = uR[q] - hR * MinMod(dC, (uRR[q] - uR[q]) * idR);
-  return v * (v >= 0 ? up : down);
+  if (v >= 0) return v * (uL[q] + hL * MinMod((uL[q] - uLL[q]) * idL, dC));
+  return v * (uR[q] - hR * MinMod(dC, (uRR[q] - uR[q]) * idR));
 }
 
 /* Taxis, pair tx, along the line: every face's flux computed once. Along the first axis the
@@ -448,11 +464,13 @@ PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec Fv)
         for (PetscInt d = -2; d <= 2; d++)
           L.d[a][d + 2] = F->off[a][idx[a] - g->xs[a] + d + 2] - F->off[a][idx[a] - g->xs[a] + 2];
       }
+      const PetscInt pf = dim > 1 ? L.d[dim - 1][4] : 0;
       for (PetscInt a = 1; a < dim; a++)
         x[g->phys[a]] = g->centres[a][idx[a]];
       for (PetscInt i = 0; i < xm0; i++) {
         x[g->phys[0]] = g->centres[0][xs0 + i];
         m->ops.reaction(m->data, t, x, &ul[L.o0[i]], &fl[i * nf]);
+        __builtin_prefetch(&ul[L.o0[i] + pf], 0, 1);
       }
       if (nq) DiffusionLineAny(nq, nf, &L, &ul[q0], &fl[q0]);
       for (PetscInt tx = 0; tx < F->ntaxis; tx++)
@@ -479,21 +497,163 @@ PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec Fv)
   PetscFunctionReturn(0);
 }
 
+/* The Jacobian's columns for a cell: itself, then its face neighbours (axis by axis, min side
+   first; none beyond a non-periodic face of the domain). nb[col]: their DMDA indices;
+   col_of_side[a][side]: the column of each neighbour, -1 where there is none. */
+static PetscInt CellColumns(const MHGrid *g, const PetscInt idx[3], PetscInt nb[7][3], PetscInt col_of_side[3][2])
+{
+  PetscInt ncol = 1;
+  for (PetscInt b = 0; b < 3; b++)
+    nb[0][b] = idx[b];
+  for (PetscInt a = 0; a < g->dim; a++) {
+    const PetscBool periodic = (PetscBool)(g->bc[a][0].type == MH_BC_PERIODIC);
+    for (PetscInt side = 0; side < 2; side++) {
+      PetscInt n           = idx[a] + (side ? 1 : -1);
+      col_of_side[a][side] = -1;
+      if (!periodic && (n < 0 || n >= g->n[a])) continue;
+      for (PetscInt b = 0; b < 3; b++)
+        nb[ncol][b] = idx[b];
+      nb[ncol][a]          = n;
+      col_of_side[a][side] = ncol++;
+    }
+  }
+  return ncol;
+}
+
+/* A cell's Jacobian columns (CellColumns) as blocks of the matrix: their global block (cell)
+   numbers gb, whether the rank owns them (diagonal part), and the order of increasing column:
+   ord[0 .. nblk-1] lists the distinct blocks (a periodic axis of two cells makes a cell's two
+   neighbours along it one block; dup[col] names the block a column adds to). */
+static PetscInt CellBlocks(const MHGrid *g, const PetscInt gs[3], const PetscInt gm[3], const PetscInt *gidx, PetscInt rstart, PetscInt rcount, PetscInt ncol, PetscInt nb[7][3], PetscInt gb[7], PetscBool own[7], PetscInt ord[7], PetscInt dup[7])
+{
+  PetscInt nblk = 0;
+  for (PetscInt col = 0; col < ncol; col++) {
+    PetscInt p;
+    gb[col]  = gidx[((nb[col][2] - gs[2]) * gm[1] + (nb[col][1] - gs[1])) * gm[0] + (nb[col][0] - gs[0])];
+    own[col] = (PetscBool)(gb[col] >= rstart && gb[col] < rstart + rcount);
+    dup[col] = col;
+    for (p = 0; p < nblk && gb[ord[p]] != gb[col]; p++) { }
+    if (p < nblk) {
+      dup[col] = ord[p];
+      continue;
+    }
+    for (p = nblk++; p > 0 && gb[ord[p - 1]] > gb[col]; p--)
+      ord[p] = ord[p - 1];
+    ord[p] = col;
+  }
+  return nblk;
+}
+
+/* The Jacobian's nonzero pattern on A (sizes, type, block size and the local-to-global mapping of
+   grid.daJ set): per cell and row field, the coupled fields of the cell itself (dfill) and of each
+   face neighbour (ofill). Every allowed entry is inserted as zero, so the structure is complete
+   from the start (entries that are zero at first keep their place, and colouring sees every
+   coupling), and each row's columns are those MHOperatorsJacobian writes, in the same order. */
+PetscErrorCode MHOperatorsJacobianPattern(MHSim sim, Mat A)
+{
+  const MHGrid          *g  = &sim->grid;
+  const PetscInt         nf = g->nf, ncells = g->xm[0] * g->xm[1] * g->xm[2];
+  PetscInt               gs[3], gm[3], *dnz, *onz, row = 0, rstart, cols[7 * MH_MAX_FIELDS];
+  const PetscInt        *gidx;
+  PetscScalar            zeros[7 * MH_MAX_FIELDS] = {0};
+  ISLocalToGlobalMapping ltog;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetGhostCorners(g->daJ, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
+  for (PetscInt a = g->dim; a < 3; a++) {
+    gs[a] = 0;
+    gm[a] = 1;
+  }
+  PetscCall(DMGetLocalToGlobalMapping(g->daJ, &ltog));
+  PetscCall(ISLocalToGlobalMappingGetBlockIndices(ltog, &gidx));
+  rstart = gidx[((g->xs[2] - gs[2]) * gm[1] + (g->xs[1] - gs[1])) * gm[0] + (g->xs[0] - gs[0])];
+  PetscCall(PetscMalloc2(ncells * nf, &dnz, ncells * nf, &onz));
+  MH_FOR_OWNED_CELLS (g, i, j, k) {
+    PetscInt  idx[3] = {i, j, k}, nb[7][3], cs[3][2], ncol = CellColumns(g, idx, nb, cs), gb[7], ord[7], dup[7], nblk;
+    PetscBool own[7];
+    nblk = CellBlocks(g, gs, gm, gidx, rstart, ncells, ncol, nb, gb, own, ord, dup);
+    for (PetscInt r = 0; r < nf; r++, row++) {
+      dnz[row] = onz[row] = 0;
+      for (PetscInt p = 0; p < nblk; p++)
+        for (PetscInt q = 0; q < nf; q++)
+          if (ord[p] ? sim->ofill[r * nf + q] : sim->dfill[r * nf + q]) {
+            if (own[ord[p]])
+              dnz[row]++;
+            else
+              onz[row]++;
+          }
+    }
+  }
+  PetscCall(MatSeqAIJSetPreallocation(A, 0, dnz));
+  PetscCall(MatMPIAIJSetPreallocation(A, 0, dnz, 0, onz));
+  PetscCall(PetscFree2(dnz, onz));
+  MH_FOR_OWNED_CELLS (g, i, j, k) {
+    PetscInt  idx[3] = {i, j, k}, nb[7][3], cs[3][2], ncol = CellColumns(g, idx, nb, cs), gb[7], ord[7], dup[7], nblk;
+    PetscBool own[7];
+    nblk = CellBlocks(g, gs, gm, gidx, rstart, ncells, ncol, nb, gb, own, ord, dup);
+    for (PetscInt r = 0; r < nf; r++) {
+      PetscInt n = 0, grow = gb[0] * nf + r;
+      for (PetscInt p = 0; p < nblk; p++)
+        for (PetscInt q = 0; q < nf; q++)
+          if (ord[p] ? sim->ofill[r * nf + q] : sim->dfill[r * nf + q]) cols[n++] = gb[ord[p]] * nf + q;
+      PetscCall(MatSetValues(A, 1, &grow, n, cols, zeros, INSERT_VALUES));
+    }
+  }
+  PetscCall(ISLocalToGlobalMappingRestoreBlockIndices(ltog, &gidx));
+  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatSetOption(A, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE));
+  PetscFunctionReturn(0);
+}
+
 /* A = shift I + sign dR/du, assembled cell by cell: one block row per cell, with its diagonal
    block (reaction and transport) and one block per face neighbour. The taxis part differentiates
    the limited face density as if it were first-order upwind (an inexact Newton direction). */
 PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shift, PetscReal sign, Mat A)
 {
-  const MHGrid      *g = &sim->grid;
-  MHModel            m = sim->model;
-  MHStencil          s;
-  const PetscScalar *u, *c;
-  PetscInt           nf = m->nf, nc, ncolmax = 1 + 2 * g->dim;
-  PetscScalar       *vals, Jr[MH_MAX_FIELDS * MH_MAX_FIELDS];
-  MatStencil         row, cols[7];
-  MHCell             cell;
+  const MHGrid          *g = &sim->grid;
+  MHModel                m = sim->model;
+  MHStencil              s;
+  const PetscScalar     *u, *c;
+  PetscInt               nf = m->nf, nc, ncolmax = 1 + 2 * g->dim;
+  PetscScalar           *vals, Jr[MH_MAX_FIELDS * MH_MAX_FIELDS];
+  MHCell                 cell;
+  const MHFaces         *F = sim->faces;
+  PetscInt               dq[MH_MAX_FIELDS * MH_MAX_FIELDS], oq[MH_MAX_FIELDS * MH_MAX_FIELDS], out[MH_MAX_FIELDS * MH_MAX_FIELDS], dstart[MH_MAX_FIELDS + 1], ostart[MH_MAX_FIELDS + 1], nout = 0;
+  PetscInt               diag[MH_MAX_FIELDS], gs[3], gm[3], rstart, ncells = g->xm[0] * g->xm[1] * g->xm[2], nrows, pd = 0, po = 0;
+  const PetscInt        *gidx, *garray = NULL, *id, *jd, *io = NULL, *jo = NULL;
+  PetscScalar           *ad, *ao = NULL;
+  Mat                    Ad = A, Ao = NULL;
+  PetscBool              seq, mpi, done, check;
+  PetscObjectState       state;
+  PetscInt64             aid;
+  ISLocalToGlobalMapping ltog;
 
   PetscFunctionBeginUser;
+  /* the values go straight into the matrix's storage, row by row in the pattern's order
+     (MHOperatorsJacobianPattern): its diagonal and off-diagonal parts on several ranks */
+  PetscCall(PetscObjectBaseTypeCompare((PetscObject)A, MATSEQAIJ, &seq));
+  PetscCall(PetscObjectBaseTypeCompare((PetscObject)A, MATMPIAIJ, &mpi));
+  PetscCheck(seq || mpi, PetscObjectComm((PetscObject)A), PETSC_ERR_ARG_WRONG, "the Jacobian matrix must come from MHSimCreateJacobianMatrix()");
+  if (mpi) PetscCall(MatMPIAIJGetSeqAIJ(A, &Ad, &Ao, &garray));
+  /* every column is checked against the matrix's pattern once for each pattern a matrix has */
+  PetscCall(MatGetNonzeroState(A, &state));
+  PetscCall(PetscObjectGetId((PetscObject)A, &aid));
+  check = (PetscBool)(aid != sim->faces->checked || state != sim->faces->checked_state);
+  PetscCall(MatGetRowIJ(Ad, 0, PETSC_FALSE, PETSC_FALSE, &nrows, &id, &jd, &done));
+  PetscCall(MatSeqAIJGetArray(Ad, &ad));
+  if (Ao) {
+    PetscCall(MatGetRowIJ(Ao, 0, PETSC_FALSE, PETSC_FALSE, &nrows, &io, &jo, &done));
+    PetscCall(MatSeqAIJGetArray(Ao, &ao));
+  }
+  PetscCall(DMDAGetGhostCorners(g->daJ, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
+  for (PetscInt a = g->dim; a < 3; a++) {
+    gs[a] = 0;
+    gm[a] = 1;
+  }
+  PetscCall(DMGetLocalToGlobalMapping(g->daJ, &ltog));
+  PetscCall(ISLocalToGlobalMappingGetBlockIndices(ltog, &gidx));
+  rstart = gidx[((g->xs[2] - gs[2]) * gm[1] + (g->xs[1] - gs[1])) * gm[0] + (g->xs[0] - gs[0])];
   PetscCall(PetscLogEventBegin(MH_EVENT_JAC, 0, 0, 0, 0));
   StencilInit(g, m, &s);
   nc = s.nc;
@@ -502,36 +662,26 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
   PetscCall(DMGlobalToLocalEnd(g->da, U, INSERT_VALUES, sim->Ulocal));
   PetscCall(VecGetArrayRead(sim->Ulocal, &u));
   PetscCall(VecGetArrayRead(sim->coef, &c));
-  PetscCall(MatZeroEntries(A));
-  PetscCall(MatSetOption(A, MAT_IGNORE_ZERO_ENTRIES, PETSC_TRUE));
+  /* the pattern's fields per row field: dq[dstart[r] ..] in the cell's block, oq[ostart[r] ..] in a
+     neighbour's; out: the entries r nf + q of the cell's block outside it */
+  dstart[0] = ostart[0] = 0;
+  for (PetscInt r = 0; r < nf; r++) {
+    dstart[r + 1] = dstart[r];
+    ostart[r + 1] = ostart[r];
+    for (PetscInt q = 0; q < nf; q++) {
+      if (q == r) diag[r] = dstart[r + 1] - dstart[r];
+      if (sim->dfill[r * nf + q])
+        dq[dstart[r + 1]++] = q;
+      else
+        out[nout++] = r * nf + q;
+      if (sim->ofill[r * nf + q]) oq[ostart[r + 1]++] = q;
+    }
+  }
 
   MH_FOR_OWNED_CELLS (g, i, j, k) {
-    PetscInt idx[3] = {i, j, k}, gc = GOff(&s, i, j, k), ncol = 1, ld;
-    PetscInt col_of_side[3][2];
+    PetscInt idx[3] = {i, j, k}, gc = GOff(&s, i, j, k), nb[7][3], col_of_side[3][2], ncol = CellColumns(g, idx, nb, col_of_side), ld;
     MHCell  *cl = &cell;
     MHGridCellOf(g, idx, cl);
-    row.i   = i;
-    row.j   = j;
-    row.k   = k;
-    row.c   = 0;
-    cols[0] = row;
-    /* neighbour columns */
-    for (PetscInt a = 0; a < g->dim; a++) {
-      const PetscBool periodic = g->bc[a][0].type == MH_BC_PERIODIC;
-      for (PetscInt side = 0; side < 2; side++) {
-        PetscInt nb          = idx[a] + (side ? 1 : -1);
-        col_of_side[a][side] = -1;
-        if (!periodic && (nb < 0 || nb >= g->n[a])) continue;
-        cols[ncol] = row;
-        if (a == 0)
-          cols[ncol].i = nb;
-        else if (a == 1)
-          cols[ncol].j = nb;
-        else
-          cols[ncol].k = nb;
-        col_of_side[a][side] = ncol++;
-      }
-    }
     ld = ncol * nf;
     PetscCall(PetscArrayzero(vals, nf * ld));
 #define V(r, col, q) vals[(r)*ld + (col)*nf + (q)]
@@ -540,10 +690,16 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
       for (PetscInt r = 0; r < nf; r++)
         for (PetscInt q = 0; q < nf; q++)
           V(r, 0, q) = Jr[r * nf + q];
+      PetscReal bad = 0;
+      for (PetscInt p = 0; p < nout; p++)
+        bad += PetscAbsScalar(Jr[out[p]]);
+      if (bad != 0) /* nothing may fall outside the pattern */
+        for (PetscInt p = 0; p < nout; p++)
+          PetscCheck(Jr[out[p]] == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "model %s: d(rate of %s)/d(%s) is %g, but its coupling pattern leaves that entry out", m->name, m->field_name[out[p] / nf], m->field_name[out[p] % nf], (double)PetscRealPart(Jr[out[p]]));
     }
     for (PetscInt a = 0; a < g->dim; a++) {
       const PetscInt  n = g->n[a], st = s.gstride[a];
-      const PetscReal wc = Width(g, a, idx[a]);
+      const PetscReal wc = Width(g, a, idx[a]), iwc = F->iw[a][idx[a] + 2];
       for (PetscInt side = 0; side < 2; side++) {
         PetscInt col = col_of_side[a][side];
         if (col < 0) { /* domain boundary */
@@ -570,14 +726,14 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
           PetscInt  gn  = gc + (side ? st : -st);
           PetscReal wn  = Width(g, a, nbi);
           /* the face: L and R cells, sgn = +1 if this cell is R (flux in +axis enters it) */
-          PetscInt  gL = side ? gc : gn, gR = side ? gn : gc, Lg = side ? idx[a] : nbi, Rg = side ? nbi : idx[a];
-          PetscReal wL = side ? wc : wn, wR = side ? wn : wc, sg = side ? -1 : 1;
-          PetscInt  colL = side ? 0 : col, colR = side ? col : 0;
-          PetscBool periodic = g->bc[a][0].type == MH_BC_PERIODIC;
-          for (PetscInt q = 0; q < nf; q++) {
-            PetscReal T = Transmissibility(wc, c[gc * nc + q], wn, c[gn * nc + q]);
-            V(q, 0, q) -= T / wc;
-            V(q, col, q) += T / wc;
+          PetscInt         gL = side ? gc : gn, gR = side ? gn : gc, Lg = side ? idx[a] : nbi, Rg = side ? nbi : idx[a];
+          PetscReal        wL = side ? wc : wn, wR = side ? wn : wc, sg = side ? -1 : 1;
+          PetscInt         colL = side ? 0 : col, colR = side ? col : 0;
+          PetscBool        periodic = g->bc[a][0].type == MH_BC_PERIODIC;
+          const PetscReal *T        = F->T[a] + ((i - g->xs[0]) * F->Ts[a][0] + (j - g->xs[1]) * F->Ts[a][1] + (k - g->xs[2]) * F->Ts[a][2] + side * F->Ts[a][a]) * F->nq;
+          for (PetscInt q = F->q0; q < F->q0 + F->nq; q++) {
+            V(q, 0, q) -= T[q - F->q0] * iwc;
+            V(q, col, q) += T[q - F->q0] * iwc;
           }
           for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
             PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
@@ -595,16 +751,50 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
         }
       }
     }
-    for (PetscInt r = 0; r < nf; r++)
-      for (PetscInt q = 0; q < ld; q++)
-        vals[r * ld + q] *= sign;
-    for (PetscInt r = 0; r < nf; r++)
-      V(r, 0, r) += shift;
+    {
+      PetscInt  gb[7], ord[7], dup[7], nblk;
+      PetscBool own[7];
+      nblk = CellBlocks(g, gs, gm, gidx, rstart, ncells, ncol, nb, gb, own, ord, dup);
+      for (PetscInt col = 1; col < ncol; col++) /* a neighbour met twice (periodic axis of two cells) */
+        if (dup[col] != col)
+          for (PetscInt r = 0; r < nf; r++)
+            for (PetscInt q = 0; q < nf; q++)
+              V(r, dup[col], q) += V(r, col, q);
+      for (PetscInt r = 0; r < nf; r++)
+        for (PetscInt p = 0; p < nblk; p++) {
+          const PetscInt     col = ord[p], *ql = col ? &oq[ostart[r]] : &dq[dstart[r]], nq = col ? ostart[r + 1] - ostart[r] : dstart[r + 1] - dstart[r];
+          const PetscScalar *Vr  = &V(r, col, 0);
+          PetscScalar       *dst = own[col] ? &ad[pd] : &ao[po];
+          if (check)
+            for (PetscInt e = 0; e < nq; e++) {
+              const PetscInt gcol = gb[col] * nf + ql[e];
+              PetscCheck(own[col] ? jd[pd + e] == gcol - rstart * nf : garray[jo[po + e]] == gcol, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the Jacobian matrix's pattern is not the operators' (it must come from MHSimCreateJacobianMatrix())");
+            }
+          for (PetscInt e = 0; e < nq; e++)
+            dst[e] = sign * Vr[ql[e]];
+          if (col == 0) dst[diag[r]] += shift;
+          if (own[col])
+            pd += nq;
+          else
+            po += nq;
+        }
+    }
 #undef V
-    PetscCall(MatSetValuesBlockedStencil(A, 1, &row, ncol, cols, vals, ADD_VALUES));
   }
-  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  PetscCheck(pd == id[nrows] && (!Ao || po == io[nrows]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the Jacobian matrix's pattern is not the operators' (it must come from MHSimCreateJacobianMatrix())");
+  sim->faces->checked       = aid;
+  sim->faces->checked_state = state;
+  PetscCall(ISLocalToGlobalMappingRestoreBlockIndices(ltog, &gidx));
+  PetscCall(MatSeqAIJRestoreArray(Ad, &ad));
+  PetscCall(MatRestoreRowIJ(Ad, 0, PETSC_FALSE, PETSC_FALSE, &nrows, &id, &jd, &done));
+  if (Ao) {
+    PetscCall(MatSeqAIJRestoreArray(Ao, &ao));
+    PetscCall(MatRestoreRowIJ(Ao, 0, PETSC_FALSE, PETSC_FALSE, &nrows, &io, &jo, &done));
+  }
+  if (mpi) { /* tells A, not only its parts, that its values changed */
+    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  }
   PetscCall(VecRestoreArrayRead(sim->coef, &c));
   PetscCall(VecRestoreArrayRead(sim->Ulocal, &u));
   PetscCall(PetscFree(vals));

@@ -89,90 +89,24 @@ static PetscErrorCode MHSetBlockFills(MHSim sim)
   PetscFunctionReturn(0);
 }
 
-/* The Jacobian's AIJ matrix, preallocated from the block fills (DMCreateMatrix would demand that
-   periodic axes have a multiple of three cells). With pattern, every allowed entry is inserted as
-   zero so the structure is complete: entries that are zero at the first assembly (and are
-   skipped by MAT_IGNORE_ZERO_ENTRIES) keep their place, and colouring sees every coupling. */
-static PetscErrorCode MHJacobianMatrix(MHSim sim, PetscBool pattern, Mat *J)
+/* The Jacobian's AIJ matrix with its complete nonzero pattern from the block fills, set as COO
+   entries (MHOperatorsJacobianPattern; DMCreateMatrix would demand that periodic axes have a
+   multiple of three cells). */
+static PetscErrorCode MHJacobianMatrix(MHSim sim, Mat *J)
 {
-  const MHGrid          *g  = &sim->grid;
-  PetscInt               nf = g->nf, nloc = g->xm[0] * g->xm[1] * g->xm[2] * nf, k = 0;
-  PetscInt              *dnz, *onz, starts[3], dims[3];
+  const MHGrid          *g    = &sim->grid;
+  PetscInt               nloc = g->xm[0] * g->xm[1] * g->xm[2] * g->nf;
   ISLocalToGlobalMapping ltog;
   Mat                    A;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc2(nloc, &dnz, nloc, &onz));
-  MH_FOR_OWNED_CELLS (g, i, j, kk)
-    for (PetscInt q = 0; q < nf; q++, k++) {
-      PetscInt idx[3] = {i, j, kk}, nd = 0, no = 0, nofill = 0;
-      for (PetscInt r = 0; r < nf; r++) {
-        nd += sim->dfill[q * nf + r];
-        nofill += sim->ofill[q * nf + r];
-      }
-      for (PetscInt a = 0; a < g->dim; a++)
-        for (PetscInt side = -1; side <= 1; side += 2) {
-          PetscInt nb = idx[a] + side;
-          if (g->bc[a][0].type != MH_BC_PERIODIC && (nb < 0 || nb >= g->n[a])) continue;
-          nb = (nb + g->n[a]) % g->n[a];
-          if (nb >= g->xs[a] && nb < g->xs[a] + g->xm[a])
-            nd += nofill;
-          else
-            no += nofill;
-        }
-      dnz[k] = PetscMin(nd, nloc);
-      onz[k] = no;
-    }
   PetscCall(MatCreate(sim->comm, &A));
   PetscCall(MatSetSizes(A, nloc, nloc, PETSC_DETERMINE, PETSC_DETERMINE));
   PetscCall(MatSetType(A, MATAIJ));
-  PetscCall(MatSetBlockSize(A, nf));
-  PetscCall(MatSeqAIJSetPreallocation(A, 0, dnz));
-  PetscCall(MatMPIAIJSetPreallocation(A, 0, dnz, 0, onz));
-  PetscCall(PetscFree2(dnz, onz));
+  PetscCall(MatSetBlockSize(A, g->nf));
   PetscCall(DMGetLocalToGlobalMapping(g->daJ, &ltog));
   PetscCall(MatSetLocalToGlobalMapping(A, ltog, ltog));
-  PetscCall(DMDAGetGhostCorners(g->daJ, &starts[0], &starts[1], &starts[2], &dims[0], &dims[1], &dims[2]));
-  PetscCall(MatSetStencil(A, g->dim, dims, starts, nf));
-  PetscCall(MatSetOption(A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  if (pattern) {
-    MH_FOR_OWNED_CELLS (g, i, j, kk) {
-      PetscInt   idx[3] = {i, j, kk};
-      MatStencil row, col;
-      PetscReal  zero = 0;
-      row.i           = i;
-      row.j           = j;
-      row.k           = kk;
-      for (PetscInt q = 0; q < nf; q++) {
-        row.c = q;
-        col   = row;
-        for (PetscInt r = 0; r < nf; r++)
-          if (sim->dfill[q * nf + r]) {
-            col.c = r;
-            PetscCall(MatSetValuesStencil(A, 1, &row, 1, &col, &zero, INSERT_VALUES));
-          }
-        for (PetscInt a = 0; a < g->dim; a++)
-          for (PetscInt side = -1; side <= 1; side += 2) {
-            PetscInt nb = idx[a] + side;
-            if (g->bc[a][0].type != MH_BC_PERIODIC && (nb < 0 || nb >= g->n[a])) continue;
-            col = row;
-            if (a == 0)
-              col.i = nb;
-            else if (a == 1)
-              col.j = nb;
-            else
-              col.k = nb;
-            for (PetscInt r = 0; r < nf; r++)
-              if (sim->ofill[q * nf + r]) {
-                col.c = r;
-                PetscCall(MatSetValuesStencil(A, 1, &row, 1, &col, &zero, INSERT_VALUES));
-              }
-          }
-      }
-    }
-    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-  }
+  PetscCall(MHOperatorsJacobianPattern(sim, A));
   *J = A;
   PetscFunctionReturn(0);
 }
@@ -180,7 +114,7 @@ static PetscErrorCode MHJacobianMatrix(MHSim sim, PetscBool pattern, Mat *J)
 PetscErrorCode MHSimCreateJacobianMatrix(MHSim sim, Mat *J)
 {
   PetscFunctionBeginUser;
-  PetscCall(MHJacobianMatrix(sim, PETSC_TRUE, J));
+  PetscCall(MHJacobianMatrix(sim, J));
   PetscFunctionReturn(0);
 }
 
@@ -193,7 +127,7 @@ static PetscErrorCode MHSetColoredJacobian(MHSim sim)
   MatFDColoring color;
 
   PetscFunctionBeginUser;
-  PetscCall(MHJacobianMatrix(sim, PETSC_TRUE, &sim->J));
+  PetscCall(MHJacobianMatrix(sim, &sim->J));
   PetscCall(MatColoringCreate(sim->J, &mc));
   PetscCall(MatColoringSetType(mc, MATCOLORINGSL));
   PetscCall(MatColoringApply(mc, &iscoloring));
@@ -206,6 +140,21 @@ static PetscErrorCode MHSetColoredJacobian(MHSim sim)
   PetscCall(MatFDColoringDestroy(&color));
   PetscCall(ISColoringDestroy(&iscoloring));
   PetscCall(TSSetIJacobian(sim->ts, sim->J, sim->J, TSComputeIJacobianDefaultColor, NULL));
+  PetscFunctionReturn(0);
+}
+
+/* Viewers that TSSolve reads only when it returns, long after the first step's check for
+   unknown options: taken as read here, so that they are accepted (and honoured at the end). */
+static PetscErrorCode MHViewersAtEnd(TS ts)
+{
+  const char *const names[] = {"-ts_view", "-ts_view_solution", "-ts_trajectory_view"};
+  const char       *prefix;
+  PetscBool         set;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSGetOptionsPrefix(ts, &prefix));
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+    PetscCall(PetscOptionsHasName(NULL, prefix, names[k], &set));
   PetscFunctionReturn(0);
 }
 
@@ -241,6 +190,7 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   PetscCall(TSGetSNES(ts, &snes));
   PetscCall(SNESSetTolerances(snes, 1e-10, 1e-8, 1e-10, 20, PETSC_DEFAULT));
   PetscCall(TSSetFromOptions(ts));
+  PetscCall(MHViewersAtEnd(ts));
   PetscCall(TSGetMaxTime(ts, &sim->t_end));
   PetscCall(TSGetTimeStep(ts, &sim->dt0));
   PetscFunctionReturn(0);
