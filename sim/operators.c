@@ -520,6 +520,22 @@ static PetscInt CellColumns(const MHGrid *g, const PetscInt idx[3], PetscInt nb[
   return ncol;
 }
 
+/* The Jacobian's block numbering on daJ: ghost corners gs, gm (absent axes 0 and 1), the global
+   block index of every ghosted cell (gidx, restore through ltog) and the first owned one. */
+static PetscErrorCode JacobianBlockIndices(const MHGrid *g, PetscInt gs[3], PetscInt gm[3], ISLocalToGlobalMapping *ltog, const PetscInt **gidx, PetscInt *rstart)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetGhostCorners(g->daJ, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
+  for (PetscInt a = g->dim; a < 3; a++) {
+    gs[a] = 0;
+    gm[a] = 1;
+  }
+  PetscCall(DMGetLocalToGlobalMapping(g->daJ, ltog));
+  PetscCall(ISLocalToGlobalMappingGetBlockIndices(*ltog, gidx));
+  *rstart = (*gidx)[((g->xs[2] - gs[2]) * gm[1] + (g->xs[1] - gs[1])) * gm[0] + (g->xs[0] - gs[0])];
+  PetscFunctionReturn(0);
+}
+
 /* A cell's Jacobian columns (CellColumns) as blocks of the matrix: their global block (cell)
    numbers gb, whether the rank owns them (diagonal part), and the order of increasing column:
    ord[0 .. nblk-1] lists the distinct blocks (a periodic axis of two cells makes a cell's two
@@ -559,14 +575,7 @@ PetscErrorCode MHOperatorsJacobianPattern(MHSim sim, Mat A)
   ISLocalToGlobalMapping ltog;
 
   PetscFunctionBeginUser;
-  PetscCall(DMDAGetGhostCorners(g->daJ, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
-  for (PetscInt a = g->dim; a < 3; a++) {
-    gs[a] = 0;
-    gm[a] = 1;
-  }
-  PetscCall(DMGetLocalToGlobalMapping(g->daJ, &ltog));
-  PetscCall(ISLocalToGlobalMappingGetBlockIndices(ltog, &gidx));
-  rstart = gidx[((g->xs[2] - gs[2]) * gm[1] + (g->xs[1] - gs[1])) * gm[0] + (g->xs[0] - gs[0])];
+  PetscCall(JacobianBlockIndices(g, gs, gm, &ltog, &gidx, &rstart));
   PetscCall(PetscMalloc2(ncells * nf, &dnz, ncells * nf, &onz));
   MH_FOR_OWNED_CELLS (g, i, j, k) {
     PetscInt  idx[3] = {i, j, k}, nb[7][3], cs[3][2], ncol = CellColumns(g, idx, nb, cs), gb[7], ord[7], dup[7], nblk;
@@ -646,14 +655,7 @@ PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shif
     PetscCall(MatGetRowIJ(Ao, 0, PETSC_FALSE, PETSC_FALSE, &nrows, &io, &jo, &done));
     PetscCall(MatSeqAIJGetArray(Ao, &ao));
   }
-  PetscCall(DMDAGetGhostCorners(g->daJ, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
-  for (PetscInt a = g->dim; a < 3; a++) {
-    gs[a] = 0;
-    gm[a] = 1;
-  }
-  PetscCall(DMGetLocalToGlobalMapping(g->daJ, &ltog));
-  PetscCall(ISLocalToGlobalMappingGetBlockIndices(ltog, &gidx));
-  rstart = gidx[((g->xs[2] - gs[2]) * gm[1] + (g->xs[1] - gs[1])) * gm[0] + (g->xs[0] - gs[0])];
+  PetscCall(JacobianBlockIndices(g, gs, gm, &ltog, &gidx, &rstart));
   PetscCall(PetscLogEventBegin(MH_EVENT_JAC, 0, 0, 0, 0));
   StencilInit(g, m, &s);
   nc = s.nc;
