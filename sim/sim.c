@@ -16,7 +16,8 @@ PetscErrorCode MHSimCreate(MPI_Comm comm, MHSim *sim)
   PetscFunctionBeginUser;
   PetscCall(PetscNew(sim));
   (*sim)->comm         = comm;
-  (*sim)->negative_tol = 1e-6;
+  (*sim)->negative_tol = -1;   /* the step's absolute tolerance, -ts_atol */
+  (*sim)->newton_wtol  = 0.05; /* SUNDIALS CVODE and SciPy BDF use 0.03 to 0.1 */
   PetscFunctionReturn(0);
 }
 
@@ -36,11 +37,16 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
   sim->progress_interval = 10;
   PetscCall(PetscOptionsReal("-progress_interval", "Wall time between progress lines when the output is not a terminal (0: a line at each output time only) [s]; on a terminal the line is updated in place", "", sim->progress_interval, &sim->progress_interval, NULL));
   PetscCheck(sim->progress_interval >= 0 && !PetscIsInfOrNanReal(sim->progress_interval), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-progress_interval %g: must be >= 0 [s]", (double)sim->progress_interval);
-  PetscCall(PetscOptionsReal("-negative_tolerance", "A step taking a density below minus this is rejected and retried smaller [field units]", "", sim->negative_tol, &sim->negative_tol, NULL));
+  {
+    PetscBool set;
+    PetscCall(PetscOptionsReal("-negative_tolerance", "A step taking a density below minus this is rejected and retried smaller (default: the absolute step tolerance -ts_atol, below which values are not controlled anyway) [field units]", "", sim->negative_tol, &sim->negative_tol, &set));
+    PetscCheck(!set || (sim->negative_tol >= 0 && !PetscIsInfOrNanReal(sim->negative_tol)), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-negative_tolerance %g: must be >= 0", (double)sim->negative_tol);
+  }
+  PetscCall(PetscOptionsReal("-newton_tolerance", "Newton stops once its update, weighted by the step tolerances (RMS of du / (ts_atol + ts_rtol |u|)), times min(1, rate / (1 - rate)), is below this; 0: only SNES's own tests [1]", "", sim->newton_wtol, &sim->newton_wtol, NULL));
+  PetscCheck(sim->newton_wtol >= 0 && !PetscIsInfOrNanReal(sim->newton_wtol), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-newton_tolerance %g: must be >= 0", (double)sim->newton_wtol);
   PetscCall(MHOptionsCheckChoice(sim->comm, "-jacobian", MHJacobianTypes, 2));
   PetscCall(PetscOptionsEList("-jacobian", "Jacobian: the model's analytic one, or finite differences with colouring", "", MHJacobianTypes, 2, MHJacobianTypes[0], &jac, NULL));
   PetscOptionsEnd();
-  PetscCheck(sim->negative_tol >= 0 && !PetscIsInfOrNanReal(sim->negative_tol), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-negative_tolerance %g: must be >= 0", (double)sim->negative_tol);
   if (version) PetscCall(MHPrintVersion(sim->comm));
   if (!name[0]) {
     if (sim->help) PetscCall(MHModelList(sim->comm, PETSC_STDOUT));

@@ -26,28 +26,92 @@ static PetscErrorCode MHIJacobian(TS ts, PetscReal t, Vec U, Vec Udot, PetscReal
   PetscFunctionReturn(0);
 }
 
-/* A stage or step whose densities fall below -negative_tol is rejected; the step is retried smaller. */
+/* A step whose densities fall below minus the negative tolerance is rejected and retried smaller.
+   By default that tolerance is the step's absolute tolerance (-ts_atol, or the entry of a vector of
+   them): the error control admits errors of that size, so smaller undershoots, as at the foot of a
+   pulled front, are within the accuracy asked for, and rejecting them only makes the step sequence
+   erratic. Only the stage at the step's end is checked (for the stiffly accurate default schemes,
+   ARK IMEX and BDF, it is the new solution): inner stages are not solutions and may undershoot
+   further without harm, since the models' rates are defined for small negative densities. */
 static PetscErrorCode MHDomainCheck(TS ts, PetscReal t, Vec Y, PetscBool *accept)
 {
   MHSim              sim;
   MHModel            m;
-  const PetscScalar *y;
+  const PetscScalar *y, *va = NULL;
   PetscInt           n, nf;
-  PetscReal          lmin = PETSC_MAX_REAL, gmin;
+  PetscReal          atol, tol, worst = 0, gworst, t0, dt;
+  Vec                vatol = NULL;
 
   PetscFunctionBeginUser;
+  *accept = PETSC_TRUE;
   PetscCall(TSGetApplicationContext(ts, &sim));
+  PetscCall(TSGetTime(ts, &t0));
+  PetscCall(TSGetTimeStep(ts, &dt));
+  if (PetscAbsReal(t - (t0 + dt)) > 1e-10 * PetscAbsReal(dt)) PetscFunctionReturn(0); /* an inner stage */
   m  = sim->model;
   nf = m->nf;
+  PetscCall(TSGetTolerances(ts, &atol, &vatol, NULL, NULL));
+  tol = sim->negative_tol >= 0 ? sim->negative_tol : atol;
+  if (sim->negative_tol < 0 && vatol) PetscCall(VecGetArrayRead(vatol, &va));
   PetscCall(VecGetLocalSize(Y, &n));
   PetscCall(VecGetArrayRead(Y, &y));
   for (PetscInt k = 0; k < n; k += nf)
     for (PetscInt f = 0; f < nf; f++)
-      if (m->nonnegative[f]) lmin = PetscMin(lmin, PetscRealPart(y[k + f]));
+      if (m->nonnegative[f]) {
+        PetscReal v = PetscRealPart(y[k + f]), lim = va ? PetscRealPart(va[k + f]) : tol;
+        if (v < 0) worst = PetscMax(worst, lim > 0 ? -v / lim : PETSC_MAX_REAL);
+      }
   PetscCall(VecRestoreArrayRead(Y, &y));
-  PetscCall(MPIU_Allreduce(&lmin, &gmin, 1, MPIU_REAL, MPIU_MIN, sim->comm));
-  *accept = (PetscBool)(gmin >= -sim->negative_tol);
+  if (va) PetscCall(VecRestoreArrayRead(vatol, &va));
+  PetscCall(MPIU_Allreduce(&worst, &gworst, 1, MPIU_REAL, MPIU_MAX, sim->comm));
+  *accept = (PetscBool)(gworst <= 1);
   if (!*accept) sim->steps_rejected_negative++;
+  PetscFunctionReturn(0);
+}
+
+/* Newton's stopping test, as in SUNDIALS CVODE and SciPy's BDF: the stage needs no more accuracy
+   than the step's error control asks for, so Newton stops once its update, in the root mean square
+   weighted by the step tolerances, |du| / (atol + rtol |u|), is below newton_wtol, scaled by
+   min(1, rate / (1 - rate)) from the second iteration on (rate: the ratio of successive updates),
+   which estimates the distance to the root. SNES's own tests (-snes_rtol, ...) still apply. */
+static PetscErrorCode MHNewtonConverged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm, SNESConvergedReason *reason, void *ctx)
+{
+  MHSim              sim = (MHSim)ctx;
+  Vec                X, dX, vatol, vrtol;
+  const PetscScalar *x, *dx, *va = NULL, *vr = NULL;
+  PetscReal          atol, rtol, sum[2] = {0, 0}, gsum[2], w, rate;
+  PetscInt           n;
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESConvergedDefault(snes, it, xnorm, snorm, fnorm, reason, NULL));
+  if (*reason || it == 0 || sim->newton_wtol <= 0) {
+    if (it == 0) sim->newton_wprev = -1;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(SNESGetSolution(snes, &X));
+  PetscCall(SNESGetSolutionUpdate(snes, &dX));
+  PetscCall(TSGetTolerances(sim->ts, &atol, &vatol, &rtol, &vrtol));
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArrayRead(dX, &dx));
+  if (vatol) PetscCall(VecGetArrayRead(vatol, &va));
+  if (vrtol) PetscCall(VecGetArrayRead(vrtol, &vr));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal tol = (va ? PetscRealPart(va[i]) : atol) + (vr ? PetscRealPart(vr[i]) : rtol) * PetscAbsScalar(x[i]);
+    PetscReal e   = PetscAbsScalar(dx[i]) / tol;
+    sum[0] += e * e;
+  }
+  sum[1] = (PetscReal)n;
+  if (vr) PetscCall(VecRestoreArrayRead(vrtol, &vr));
+  if (va) PetscCall(VecRestoreArrayRead(vatol, &va));
+  PetscCall(VecRestoreArrayRead(dX, &dx));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(MPIU_Allreduce(sum, gsum, 2, MPIU_REAL, MPIU_SUM, sim->comm));
+  w    = PetscSqrtReal(gsum[0] / gsum[1]);
+  rate = sim->newton_wprev > 0 ? w / sim->newton_wprev : -1;
+  if (rate >= 0 && rate < 1) w *= PetscMin(1, rate / (1 - rate));
+  sim->newton_wprev = PetscSqrtReal(gsum[0] / gsum[1]);
+  if (!(w > sim->newton_wtol)) *reason = SNES_CONVERGED_SNORM_RELATIVE;
   PetscFunctionReturn(0);
 }
 
@@ -189,6 +253,7 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   PetscCall(TSSetFunctionDomainError(ts, MHDomainCheck));
   PetscCall(TSGetSNES(ts, &snes));
   PetscCall(SNESSetTolerances(snes, 1e-10, 1e-8, 1e-10, 20, PETSC_DEFAULT));
+  PetscCall(SNESSetConvergenceTest(snes, MHNewtonConverged, sim, NULL));
   PetscCall(TSSetFromOptions(ts));
   PetscCall(MHViewersAtEnd(ts));
   PetscCall(TSGetMaxTime(ts, &sim->t_end));

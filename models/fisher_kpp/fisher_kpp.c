@@ -11,20 +11,22 @@ typedef enum { FISHER_STEP,
 static const char *const FisherInitials[] = {"step", "exact_wave", NULL};
 
 typedef struct {
-  PetscReal D, r, x0;
+  PetscReal D, r, x0, amp, wavelength; /* step front at x0 + amp cos(2 pi z / wavelength) */
   PetscInt  initial;
 } Fisher;
 
+/* Growth acts on the positive part of u: a density the time stepping has pushed slightly below
+   zero (within the step tolerance) is not amplified by r u, which would make it run away. */
 static void Reaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar f[])
 {
   const Fisher *p = (const Fisher *)ctx;
-  f[0]            = p->r * u[0] * (1 - u[0]);
+  f[0]            = p->r * PetscMax(u[0], 0) * (1 - u[0]);
 }
 
 static void ReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar J[])
 {
   const Fisher *p = (const Fisher *)ctx;
-  J[0]            = p->r * (1 - 2 * u[0]);
+  J[0]            = PetscRealPart(u[0]) > 0 ? p->r * (1 - 2 * u[0]) : 0;
 }
 
 static void Diffusivity(const void *ctx, const PetscReal x[3], PetscReal D[])
@@ -47,8 +49,10 @@ static PetscErrorCode Initial(MHModel m, const MHCell *c, PetscScalar u[])
   PetscFunctionBeginUser;
   if (p->initial == FISHER_WAVE)
     ExactWave(p, 0, c->x, NULL, u);
-  else
-    u[0] = PetscMin(1.0, PetscMax(0.0, (p->x0 - c->lo[0]) / (c->hi[0] - c->lo[0]))); /* volume fraction of x < x0 */
+  else { /* the fraction of the cell's width in x left of the front, at the cell's centre in z */
+    PetscReal xf = p->x0 + (p->amp != 0 ? p->amp * PetscCosReal(2 * PETSC_PI * c->x[2] / p->wavelength) : 0);
+    u[0]         = PetscMin(1.0, PetscMax(0.0, (xf - c->lo[0]) / (c->hi[0] - c->lo[0])));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -75,6 +79,8 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "growth_rate_per_day", "1/day", "Logistic growth rate r (8e-6 /s)", 0.6912, MH_POSITIVE, &p->r));
   PetscCall(MHModelParamEnum(m, PetscOptionsObject, "initial", "Initial condition: u = 1 left of x0 (step) or the exact travelling wave", FisherInitials, FISHER_STEP, &p->initial));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "front_mm", "mm", "Initial front position x0", 1.0, MH_ANY, &p->x0));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "front_amplitude_mm", "mm", "Step front: amplitude A of a wavy front x = x0 + A cos(2 pi z / wavelength) (z: depth, the second axis in 2-D; 0: planar)", 0.0, MH_ANY, &p->amp));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "front_wavelength_mm", "mm", "Step front: wavelength of the wavy front along z", 1.0, MH_POSITIVE, &p->wavelength));
   m->ops.exact      = p->initial == FISHER_WAVE ? ExactWave : NULL;
   setup->dim        = 1;
   setup->cells[0]   = 400;
