@@ -95,6 +95,7 @@ PETSC_INTERN PetscErrorCode MHGridFillCoefficients(const MHGrid *, MHModel, Vec)
 
 PETSC_INTERN PetscErrorCode MHOperatorsSetUp(MHSim);
 PETSC_INTERN PetscErrorCode MHOperatorsRHS(MHSim, PetscReal, Vec, Vec);
+PETSC_INTERN PetscErrorCode MHOperatorsStorage(MHSim, PetscInt *, PetscBool *);
 PETSC_INTERN PetscErrorCode MHOperatorsJacobianPattern(MHSim, Mat);
 PETSC_INTERN PetscErrorCode MHOperatorsJacobian(MHSim, PetscReal, Vec, PetscReal, PetscReal, Mat);
 PETSC_INTERN PetscErrorCode MHSolverSetUp(MHSim);

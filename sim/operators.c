@@ -94,6 +94,7 @@ struct _n_MHFaces {
   PetscReal       *iw[3], *hw[3];      /* 1/width, width/2 of cell i at [i + 2], i = -2 .. n+1 */
   PetscReal       *idist[3];           /* 1/(centre distance) across face f at [f + 2], f = -2 .. n+1 */
   PetscBool        serial;             /* one rank: the residual reads the global state, no ghost copy */
+  PetscInt         nstored;            /* values held in T[] and X[] together */
   PetscInt        *off[3];             /* state offset (values) of cell i along a at [i - xs[a] + 2], i = xs-2 .. xs+xm+1 */
   PetscReal       *buf;                /* taxis fluxes through the max faces of the previous line and plane */
   PetscInt64       checked;            /* the id of the last Jacobian matrix whose pattern was checked */
@@ -241,6 +242,7 @@ PetscErrorCode MHOperatorsSetUp(MHSim sim)
         nX *= uX[b] ? 1 : fm[b];
       }
       PetscCall(PetscMalloc2(nT, &F->T[a], nX, &F->X[a]));
+      F->nstored += nT + nX;
     }
     Compress(T, fm, F->nq, uT, F->T[a], F->Ts[a]);
     Compress(X, fm, F->ntaxis, uX, F->X[a], F->Xs[a]);
@@ -254,6 +256,17 @@ PetscErrorCode MHOperatorsSetUp(MHSim sim)
   PetscCall(PetscObjectCompose((PetscObject)sim->coef, "MHFaces", (PetscObject)box));
   PetscCall(PetscContainerDestroy(&box));
   sim->faces = F;
+  PetscFunctionReturn(0);
+}
+
+/* What the residual reads besides the state, for the roofline benchmark's traffic model: the face
+   coefficient values stored (T and X), and whether it reads the state in place (one rank). */
+PetscErrorCode MHOperatorsStorage(MHSim sim, PetscInt *nface_values, PetscBool *in_place)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(sim->faces, sim->comm, PETSC_ERR_ARG_WRONGSTATE, "call MHSimSetUp() first");
+  *nface_values = sim->faces->nstored;
+  *in_place     = sim->faces->serial;
   PetscFunctionReturn(0);
 }
 

@@ -1,11 +1,13 @@
 /* The residual (right-hand side) evaluation alone: sets up any microheal case from the usual
    options, evaluates MHSimComputeRHS() on its initial state repeatedly, and reports the time per
-   evaluation with the minimal memory traffic it implies: read the ghosted local state and the
-   per-cell coefficients, write the result, 8 bytes per value (what a perfectly cache-blocked
-   kernel would move). The time includes the ghost update (a local copy on one rank) that this
-   traffic model does not count. Prints one line of "key value" pairs on rank 0.
+   evaluation with the minimal memory traffic it implies: read the state (on one rank in place,
+   the owned values; on several, the ghosted local copy), read the face coefficients the
+   operators store (MHOperatorsStorage: one value per layer face when they vary with depth only),
+   write the result, 8 bytes per value (what a perfectly cache-blocked kernel would move). On
+   several ranks the time includes the ghost update, which this model does not count. Prints one
+   line of "key value" pairs on rank 0.
    Usage: rhs_bench -model <name> [grid and model options] [-bench_seconds 2] [-bench_min_calls 5] */
-#include "microheal.h"
+#include "mhimpl.h" /* MHOperatorsStorage */
 
 static const char help[] = "Times microheal's RHS evaluation; options as for microheal plus -bench_seconds, -bench_min_calls.\n";
 
@@ -13,9 +15,10 @@ int main(int argc, char **argv)
 {
   MHSim          sim;
   const MHGrid  *g;
-  Vec            U, F, Uloc, coef;
+  Vec            U, F, Uloc;
   PetscReal      seconds   = 2, sum;
-  PetscInt       min_calls = 5, calls = 0, nloc, ncoef, nown, cells;
+  PetscInt       min_calls = 5, calls = 0, nloc, nface, nown, cells;
+  PetscBool      in_place;
   PetscLogDouble t0, t1, best = 1e30, total = 0;
   double         bytes[2], gbytes[2];
 
@@ -34,11 +37,9 @@ int main(int argc, char **argv)
   PetscCall(DMGetLocalVector(g->da, &Uloc));
   PetscCall(VecGetLocalSize(Uloc, &nloc));
   PetscCall(DMRestoreLocalVector(g->da, &Uloc));
-  PetscCall(DMGetLocalVector(g->dacoef, &coef));
-  PetscCall(VecGetLocalSize(coef, &ncoef));
-  PetscCall(DMRestoreLocalVector(g->dacoef, &coef));
+  PetscCall(MHOperatorsStorage(sim, &nface, &in_place));
   PetscCall(VecGetLocalSize(F, &nown));
-  bytes[0] = 8.0 * (nloc + ncoef + nown);
+  bytes[0] = 8.0 * ((in_place ? nown : nloc) + nface + nown);
   bytes[1] = nown / g->nf;
   PetscCallMPI(MPI_Allreduce(bytes, gbytes, 2, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
   cells = (PetscInt)gbytes[1];
