@@ -63,10 +63,10 @@ struct _p_MHSim {
   Vec            U, Ulocal, coef; /* coef: local (ghosted) per-cell coefficients on grid.dacoef */
   Mat            J;
   PetscBool      help, quiet, analytic_jacobian, setup_called, stopped;
-  PetscReal      t_end, negative_tol; /* negative_tol < 0: the step tolerance -ts_atol */
+  PetscReal      t_end, negative_tol;       /* negative_tol < 0: the step tolerance -ts_atol */
   PetscReal      newton_wtol, newton_wprev; /* Newton's weighted stopping test (solver.c) */
-  PetscReal      dt0;        /* first step, also after every event */
-  PetscInt       event_next; /* the model's next event */
+  PetscReal      dt0;                       /* first step, also after every event */
+  PetscInt       event_next;                /* the model's next event */
   PetscInt       unused_checked;
   MHOutput       out;
   MHCheckpoint   chk;
