@@ -107,10 +107,10 @@ static PetscErrorCode MHNewtonConverged(SNES snes, PetscInt it, PetscReal xnorm,
   PetscCall(VecRestoreArrayRead(dX, &dx));
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(MPIU_Allreduce(sum, gsum, 2, MPIU_REAL, MPIU_SUM, sim->comm));
-  w    = PetscSqrtReal(gsum[0] / gsum[1]);
-  rate = sim->newton_wprev > 0 ? w / sim->newton_wprev : -1;
+  w                 = PetscSqrtReal(gsum[0] / gsum[1]);
+  rate              = sim->newton_wprev > 0 ? w / sim->newton_wprev : -1;
+  sim->newton_wprev = w;
   if (rate >= 0 && rate < 1) w *= PetscMin(1, rate / (1 - rate));
-  sim->newton_wprev = PetscSqrtReal(gsum[0] / gsum[1]);
   if (!(w > sim->newton_wtol)) *reason = SNES_CONVERGED_SNORM_RELATIVE;
   PetscFunctionReturn(0);
 }
