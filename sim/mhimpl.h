@@ -52,7 +52,8 @@ typedef struct {
   const char    *why; /* set when the run stopped early: "SIGTERM", "-max_wall_time", ... */
 } MHCheckpoint;
 
-typedef struct _n_MHFaces MHFaces; /* face coefficients of the operators (operators.c) */
+typedef struct _n_MHFaces     MHFaces;     /* face coefficients of the operators (operators.c) */
+typedef struct _n_MHHierarchy MHHierarchy; /* the multigrid levels (multigrid.c) */
 
 struct _p_MHSim {
   MPI_Comm       comm;
@@ -82,9 +83,10 @@ struct _p_MHSim {
   PetscReal      progress_interval;
   PetscLogDouble progress_last;
   MHFaces       *faces; /* owned by coef (composed on it) */
+  MHHierarchy   *mg;    /* the default preconditioner's levels in 2-D and 3-D; NULL otherwise */
 };
 
-PETSC_INTERN PetscLogEvent  MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
+PETSC_INTERN PetscLogEvent  MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_MG, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
 PETSC_INTERN PetscErrorCode MHLogEventsRegister(void);
 
 PETSC_INTERN PetscErrorCode MHSetupDefaults(MHSetup *);
@@ -99,6 +101,14 @@ PETSC_INTERN PetscErrorCode MHOperatorsStorage(MHSim, PetscInt *, PetscBool *);
 PETSC_INTERN PetscErrorCode MHOperatorsJacobianPattern(MHSim, Mat);
 PETSC_INTERN PetscErrorCode MHOperatorsJacobian(MHSim, PetscReal, Vec, PetscReal, PetscReal, Mat);
 PETSC_INTERN PetscErrorCode MHSolverSetUp(MHSim);
+/* Multigrid on the grid's hierarchy (multigrid.c): levels (cells per DMDA axis of each, finest
+   first; cells may be NULL), the hierarchy, PCMG on it, the coarse operators from the fine one. */
+PETSC_INTERN PetscErrorCode MHMultigridLevels(const MHGrid *, PetscInt, PetscInt *, PetscInt[][3]);
+PETSC_INTERN PetscErrorCode MHMultigridCreate(MHSim, PetscInt, MHHierarchy **);
+PETSC_INTERN PetscErrorCode MHMultigridSetPC(MHHierarchy *, PC);
+PETSC_INTERN PetscErrorCode MHMultigridUpdate(MHHierarchy *, Mat);
+PETSC_INTERN PetscErrorCode MHMultigridView(MHHierarchy *, PetscViewer);
+PETSC_INTERN PetscErrorCode MHMultigridDestroy(MHHierarchy **);
 
 PETSC_INTERN PetscErrorCode MHOutputSetFromOptions(MHSim, PetscOptionItems *);
 PETSC_INTERN PetscErrorCode MHOutputOpen(MHSim);

@@ -3,7 +3,7 @@
 #include <yaml.h>
 #include <stdarg.h>
 
-PetscLogEvent MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
+PetscLogEvent MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_MG, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
 
 PetscErrorCode MHLogEventsRegister(void)
 {
@@ -13,6 +13,7 @@ PetscErrorCode MHLogEventsRegister(void)
   PetscCall(PetscClassIdRegister("microheal", &classid));
   PetscCall(PetscLogEventRegister("MHRHS", classid, &MH_EVENT_RHS));
   PetscCall(PetscLogEventRegister("MHJacobian", classid, &MH_EVENT_JAC));
+  PetscCall(PetscLogEventRegister("MHCoarseOps", classid, &MH_EVENT_MG));
   PetscCall(PetscLogEventRegister("MHOutput", classid, &MH_EVENT_OUTPUT));
   PetscCall(PetscLogEventRegister("MHMonitor", classid, &MH_EVENT_MONITOR));
   PetscFunctionReturn(0);

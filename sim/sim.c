@@ -355,6 +355,7 @@ PetscErrorCode MHSimDestroy(MHSim *sim)
   PetscCall(MHOutputClose(s));
   PetscCall(TSDestroy(&s->ts));
   PetscCall(MatDestroy(&s->J));
+  PetscCall(MHMultigridDestroy(&s->mg));
   PetscCall(VecDestroy(&s->U));
   PetscCall(VecDestroy(&s->Ulocal));
   PetscCall(VecDestroy(&s->coef));

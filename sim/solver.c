@@ -3,6 +3,10 @@
    accurate ARK IMEX 3 scheme used fully implicitly, with error-controlled adaptive steps. */
 #include "mhimpl.h"
 
+/* Bounds of the default Krylov solve: iterations before it counts as failed, GMRES restart. */
+#define MH_KSP_MAX_IT 40
+#define MH_KSP_RESTART 20
+
 static PetscErrorCode MHIFunction(TS ts, PetscReal t, Vec U, Vec Udot, Vec F, void *ctx)
 {
   MHSim sim = (MHSim)ctx;
@@ -19,6 +23,7 @@ static PetscErrorCode MHIJacobian(TS ts, PetscReal t, Vec U, Vec Udot, PetscReal
 
   PetscFunctionBeginUser;
   PetscCall(MHOperatorsJacobian(sim, t, U, shift, -1.0, P));
+  PetscCall(MHMultigridUpdate(sim->mg, P));
   if (A != P) {
     PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
     PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
@@ -182,6 +187,17 @@ PetscErrorCode MHSimCreateJacobianMatrix(MHSim sim, Mat *J)
   PetscFunctionReturn(0);
 }
 
+/* The colouring's Jacobian, then the multigrid's coarse operators from it. */
+static PetscErrorCode MHIJacobianColor(TS ts, PetscReal t, Vec U, Vec Udot, PetscReal shift, Mat A, Mat P, void *ctx)
+{
+  MHSim sim = (MHSim)ctx;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSComputeIJacobianDefaultColor(ts, t, U, Udot, shift, A, P, NULL));
+  PetscCall(MHMultigridUpdate(sim->mg, P));
+  PetscFunctionReturn(0);
+}
+
 /* The fallback for models without an analytic reaction Jacobian: finite differences of the
    residual with a colouring of the same pattern. */
 static PetscErrorCode MHSetColoredJacobian(MHSim sim)
@@ -203,7 +219,7 @@ static PetscErrorCode MHSetColoredJacobian(MHSim sim)
   PetscCall(PetscObjectCompose((PetscObject)sim->J, "TSMatFDColoring", (PetscObject)color));
   PetscCall(MatFDColoringDestroy(&color));
   PetscCall(ISColoringDestroy(&iscoloring));
-  PetscCall(TSSetIJacobian(sim->ts, sim->J, sim->J, TSComputeIJacobianDefaultColor, NULL));
+  PetscCall(TSSetIJacobian(sim->ts, sim->J, sim->J, MHIJacobianColor, sim));
   PetscFunctionReturn(0);
 }
 
@@ -219,6 +235,85 @@ static PetscErrorCode MHViewersAtEnd(TS ts)
   PetscCall(TSGetOptionsPrefix(ts, &prefix));
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     PetscCall(PetscOptionsHasName(NULL, prefix, names[k], &set));
+  PetscFunctionReturn(0);
+}
+
+/* The default linear solver, set before the options so that every -ksp_*, -pc_* and -mg_* option
+   still applies on top of it:
+   - 1-D: a direct solve (LU in natural order: the block-tridiagonal matrix factors within its
+     band), inside GMRES, which converges in one iteration;
+     on several ranks MUMPS when PETSc has it, else LU of the whole system on every rank;
+   - 2-D and 3-D: GMRES preconditioned by geometric multigrid on the grid's hierarchy (multigrid.c),
+     V-cycles smoothed by two symmetric Gauss-Seidel (SOR) sweeps before and after
+     the coarse correction (the sweeps couple a cell's fields as they go, which keeps the reactions'
+     local coupling) and a direct solve on the coarsest level; also when -pc_type mg
+     is given, with -pc_mg_levels capping the levels.
+   Every Krylov solve is bounded (-ksp_max_it): one that does not converge fails the Newton solve,
+   and the integrator retries the step smaller. */
+static PetscErrorCode MHLinearSolverDefaults(MHSim sim, SNES snes)
+{
+  KSP         ksp;
+  PC          pc;
+  const char *prefix;
+  char        pctype[64] = "";
+  PetscBool   set, mg;
+  PetscMPIInt size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(sim->comm, &size));
+  PetscCall(SNESGetKSP(snes, &ksp));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(KSPGetOptionsPrefix(ksp, &prefix));
+  PetscCall(PetscOptionsGetString(NULL, prefix, "-pc_type", pctype, sizeof pctype, &set));
+  PetscCall(PetscStrcmp(pctype, PCMG, &mg));
+  PetscCall(KSPSetTolerances(ksp, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, MH_KSP_MAX_IT));
+  if (sim->grid.dim == 1) {
+    if (set) PetscFunctionReturn(0);
+    /* GMRES around the exact factorisation (one iteration) rather than KSPPREONLY, so that the
+       -ksp_* tolerances still apply and are read */
+    PetscCall(KSPSetType(ksp, KSPGMRES));
+    if (size == 1) {
+      PetscCall(PCSetType(pc, PCLU));
+      PetscCall(PCFactorSetMatOrderingType(pc, MATORDERINGNATURAL));
+    } else {
+      PetscBool mumps;
+      PetscCall(PetscHasExternalPackage("mumps", &mumps));
+      if (mumps) {
+        PetscCall(PCSetType(pc, PCLU));
+        PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+      } else {
+        KSP inner;
+        PC  ipc;
+        PetscCall(PCSetType(pc, PCREDUNDANT));
+        PetscCall(PCRedundantGetKSP(pc, &inner));
+        PetscCall(KSPGetPC(inner, &ipc));
+        PetscCall(PCSetType(ipc, PCLU));
+        PetscCall(PCFactorSetMatOrderingType(ipc, MATORDERINGNATURAL));
+      }
+    }
+    PetscFunctionReturn(0);
+  }
+  if (set && !mg) PetscFunctionReturn(0);
+  {
+    PetscInt levels = PETSC_MAX_INT, n;
+    PetscCall(PetscOptionsGetInt(NULL, prefix, "-pc_mg_levels", &levels, NULL));
+    PetscCheck(levels >= 1, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-pc_mg_levels %" PetscInt_FMT ": must be at least 1", levels);
+    PetscCall(MHMultigridCreate(sim, levels, &sim->mg));
+    PetscCall(MHMultigridSetPC(sim->mg, pc));
+    PetscCall(PCMGGetLevels(pc, &n));
+    PetscCall(KSPSetType(ksp, KSPGMRES));
+    PetscCall(KSPGMRESSetRestart(ksp, MH_KSP_RESTART));
+    for (PetscInt l = 1; l < n; l++) {
+      KSP smoother;
+      PC  spc;
+      PetscCall(PCMGGetSmoother(pc, l, &smoother));
+      PetscCall(KSPSetType(smoother, KSPRICHARDSON));
+      PetscCall(KSPRichardsonSetScale(smoother, 1.0));
+      PetscCall(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 2));
+      PetscCall(KSPGetPC(smoother, &spc));
+      PetscCall(PCSetType(spc, PCSOR));
+    }
+  }
   PetscFunctionReturn(0);
 }
 
@@ -254,6 +349,7 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   PetscCall(TSGetSNES(ts, &snes));
   PetscCall(SNESSetTolerances(snes, 1e-10, 1e-8, 1e-10, 20, PETSC_DEFAULT));
   PetscCall(SNESSetConvergenceTest(snes, MHNewtonConverged, sim, NULL));
+  PetscCall(MHLinearSolverDefaults(sim, snes));
   PetscCall(TSSetFromOptions(ts));
   PetscCall(MHViewersAtEnd(ts));
   PetscCall(TSGetMaxTime(ts, &sim->t_end));

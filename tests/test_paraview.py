@@ -59,9 +59,15 @@ for name, (args, field) in cases.items():
     mhtest.check(img.size == size, f"{what}\nthe PNG is {img.size[0]}x{img.size[1]}, asked for {size[0]}x{size[1]}")
     rgb = np.asarray(img.convert("RGB"), dtype=float)
     mhtest.check(rgb.std() > 10, f"{what}\nthe PNG is blank (pixel standard deviation {rgb.std():.3g})")
-    # coloured pixels left of the colour bar: the mesh (text, axes and background are grey)
-    left = rgb[:, : int(0.8 * size[0])]
-    coloured = left.max(axis=2) - left.min(axis=2) > 40
+    # coloured pixels left of the colour bar: the mesh (text, axes and background are grey); the
+    # colour bar is the rightmost run of coloured columns (where it stands depends on its labels'
+    # width, so no fixed fraction of the width separates it from the mesh)
+    allcol = rgb.max(axis=2) - rgb.min(axis=2) > 40
+    cols = np.flatnonzero(allcol.any(axis=0))
+    runs = np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1) if cols.size else []
+    right = runs[-1][0] if len(runs) > 1 else size[0]
+    left = rgb[:, :right]
+    coloured = allcol[:, :right]
     mhtest.check(coloured.mean() > 0.02, f"{what}\nthe mesh covers {100 * coloured.mean():.2g} % of the image, expected > 2 %")
     if name == "mn2d":
         rows = np.flatnonzero(coloured.any(axis=1))

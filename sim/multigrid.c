@@ -1,0 +1,485 @@
+/* Geometric multigrid on the grid's own hierarchy: the default preconditioner in 2-D and 3-D.
+
+   Levels are made by halving the cells along every axis that allows it (an even count of at least
+   four; an axis that cannot be halved is kept, so odd counts coarsen the others: semi-coarsening),
+   until no axis can be halved or -pc_mg_levels is reached. A coarse cell is the union of its
+   children (aggregation), so layer interfaces stay on faces of every level that keeps them, and a
+   rank owns the coarse cells whose first child it owns.
+
+   Interpolation P is piecewise constant (a fine cell takes its parent's value, every field alike).
+   Coarse operators are Galerkin products P^T A P with one correction: with aggregation the product
+   sums the fine couplings across a coarse face, which is the coarse face's transmissibility
+   measured over the fine centre distance, not over the coarse one, so diffusion on the coarse
+   level would be too strong (twice over on a uniform grid). Each coupling between two coarse cells
+   is therefore scaled by s = (fine centre distance across the face) / (coarse centre distance),
+   and what it loses is moved onto the diagonal block, so that every row still sums to what the
+   product gives (mass conservation of the coarse problem; constant states see the same operator).
+   This makes the coarse operators those a rediscretisation with harmonic face coefficients would
+   give, on the graded grid, while keeping the product's sparsity: the fine stencil (5 or 7
+   points) on every level, with the reaction blocks of the fine operator summed over children.
+
+   The coarse operators are computed with the fine Jacobian (MHMultigridUpdate, called where the
+   Jacobian is assembled), so PCMG is told they are external (PC_MG_GALERKIN_EXTERNAL). */
+#include "mhimpl.h"
+
+typedef struct {
+  PetscInt   n;
+  PetscInt  *at, *diag;
+  PetscBool *part_o;
+  PetscReal *s;
+} MHCorrection;
+
+typedef struct {
+  PetscInt     n[3], np[3];  /* cells and ranks per DMDA axis */
+  PetscInt    *count[3];     /* cells of each rank coordinate along each axis */
+  PetscInt    *first[3];     /* first cell of each rank coordinate */
+  PetscInt    *owner[3];     /* rank coordinate owning each cell index */
+  PetscInt    *rank_first;   /* first block (cell) of each rank; size + 1 entries */
+  PetscInt     xs[3], xm[3]; /* this rank's cells */
+  PetscReal   *faces[3];     /* n + 1 face positions */
+  PetscBool    halved[3];    /* made from the finer level by halving this axis */
+  PetscBool    periodic[3];
+  Mat          P; /* interpolation from the next coarser level to this one */
+  Mat          A; /* the operator of this level (coarse levels only; owned) */
+  MHCorrection K; /* its correction (CorrectionCreate) */
+} MHLevel;
+
+struct _n_MHHierarchy {
+  PetscInt  nlevels; /* levels[0] is the grid, levels[nlevels - 1] the coarsest */
+  MHLevel  *levels;
+  PetscInt  dim, nf;
+  PC        pc;     /* the PCMG set up with this hierarchy */
+  PetscBool active; /* the PC is still ours (options did not replace it) */
+};
+
+static PetscErrorCode LevelOwnership(MHLevel *L, PetscMPIInt rank)
+{
+  PetscInt c[3], nranks = L->np[0] * L->np[1] * L->np[2];
+
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < 3; a++) {
+    PetscCall(PetscMalloc2(L->np[a], &L->first[a], L->n[a], &L->owner[a]));
+    L->first[a][0] = 0;
+    for (PetscInt p = 1; p < L->np[a]; p++)
+      L->first[a][p] = L->first[a][p - 1] + L->count[a][p - 1];
+    for (PetscInt p = 0; p < L->np[a]; p++)
+      for (PetscInt i = L->first[a][p]; i < L->first[a][p] + L->count[a][p]; i++)
+        L->owner[a][i] = p;
+  }
+  PetscCall(PetscMalloc1(nranks + 1, &L->rank_first));
+  L->rank_first[0] = 0;
+  for (PetscInt r = 0; r < nranks; r++) {
+    PetscInt p = r % L->np[0], q = (r / L->np[0]) % L->np[1], s = r / (L->np[0] * L->np[1]);
+    L->rank_first[r + 1] = L->rank_first[r] + L->count[0][p] * L->count[1][q] * L->count[2][s];
+  }
+  c[0] = rank % L->np[0];
+  c[1] = (rank / L->np[0]) % L->np[1];
+  c[2] = rank / (L->np[0] * L->np[1]);
+  for (PetscInt a = 0; a < 3; a++) {
+    L->xs[a] = L->first[a][c[a]];
+    L->xm[a] = L->count[a][c[a]];
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The global block (cell) number of cell idx on level L. */
+static inline PetscInt LevelBlock(const MHLevel *L, const PetscInt idx[3])
+{
+  PetscInt p = L->owner[0][idx[0]], q = L->owner[1][idx[1]], s = L->owner[2][idx[2]];
+  PetscInt r = p + L->np[0] * (q + L->np[1] * s);
+  return L->rank_first[r] + ((idx[2] - L->first[2][s]) * L->count[1][q] + (idx[1] - L->first[1][q])) * L->count[0][p] + (idx[0] - L->first[0][p]);
+}
+
+/* The inverse: the cell of global block b on level L. */
+static void LevelCell(const MHLevel *L, PetscInt b, PetscInt idx[3])
+{
+  PetscInt lo = 0, hi = L->np[0] * L->np[1] * L->np[2] - 1, r, p, q, s, loc;
+  while (lo < hi) { /* the last rank whose first block is <= b */
+    PetscInt mid = (lo + hi + 1) / 2;
+    if (L->rank_first[mid] <= b)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  r      = lo;
+  p      = r % L->np[0];
+  q      = (r / L->np[0]) % L->np[1];
+  s      = r / (L->np[0] * L->np[1]);
+  loc    = b - L->rank_first[r];
+  idx[0] = L->first[0][p] + loc % L->count[0][p];
+  idx[1] = L->first[1][q] + (loc / L->count[0][p]) % L->count[1][q];
+  idx[2] = L->first[2][s] + loc / (L->count[0][p] * L->count[1][q]);
+}
+
+/* Centre distance across face f (0 .. n) of an axis with the given faces; 0 on a non-periodic
+   boundary. */
+static PetscReal CentreDistance(const PetscReal *faces, PetscInt n, PetscBool periodic, PetscInt f)
+{
+  if (f > 0 && f < n) return 0.5 * (faces[f + 1] - faces[f - 1]);
+  if (!periodic) return 0;
+  return 0.5 * (faces[1] - faces[0]) + 0.5 * (faces[n] - faces[n - 1]);
+}
+
+static PetscErrorCode CorrectionDestroy(MHCorrection *);
+
+static PetscErrorCode LevelDestroy(MHLevel *L, PetscBool own_faces)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < 3; a++) {
+    PetscCall(PetscFree(L->count[a]));
+    PetscCall(PetscFree2(L->first[a], L->owner[a]));
+    if (own_faces) PetscCall(PetscFree(L->faces[a]));
+  }
+  PetscCall(PetscFree(L->rank_first));
+  PetscCall(MatDestroy(&L->P));
+  PetscCall(MatDestroy(&L->A));
+  PetscCall(CorrectionDestroy(&L->K));
+  PetscFunctionReturn(0);
+}
+
+/* Can the axis of level L be halved? */
+static PetscBool Halvable(const MHLevel *L, PetscInt a, PetscInt dim)
+{
+  return (PetscBool)(a < dim && L->n[a] % 2 == 0 && L->n[a] >= 4);
+}
+
+/* The next coarser level of F: halve every axis that allows it. */
+static PetscErrorCode LevelCoarsen(const MHLevel *F, PetscInt dim, PetscMPIInt rank, MHLevel *C)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(C, sizeof *C));
+  for (PetscInt a = 0; a < 3; a++) {
+    C->halved[a]   = Halvable(F, a, dim);
+    C->periodic[a] = F->periodic[a];
+    C->np[a]       = F->np[a];
+    C->n[a]        = C->halved[a] ? F->n[a] / 2 : F->n[a];
+    PetscCall(PetscMalloc1(C->np[a], &C->count[a]));
+    for (PetscInt p = 0, start = 0; p < F->np[a]; p++) {
+      PetscInt end = start + F->count[a][p];
+      /* a coarse cell belongs to the rank owning its first child */
+      C->count[a][p] = C->halved[a] ? (end + 1) / 2 - (start + 1) / 2 : F->count[a][p];
+      start          = end;
+    }
+    PetscCall(PetscMalloc1(C->n[a] + 1, &C->faces[a]));
+    for (PetscInt i = 0; i <= C->n[a]; i++)
+      C->faces[a][i] = F->faces[a][C->halved[a] ? 2 * i : i];
+  }
+  PetscCall(LevelOwnership(C, rank));
+  PetscFunctionReturn(0);
+}
+
+/* The interpolation from level C (coarse) to level F (fine): a fine cell takes its parent's
+   values, field by field. */
+static PetscErrorCode LevelInterpolation(MPI_Comm comm, const MHLevel *F, const MHLevel *C, PetscInt nf, Mat *P)
+{
+  PetscInt    nloc = F->xm[0] * F->xm[1] * F->xm[2], cloc = C->xm[0] * C->xm[1] * C->xm[2], *dnz, *onz, row = 0;
+  PetscMPIInt rank;
+  PetscInt    cfirst, clast;
+  PetscScalar one = 1;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  cfirst = C->rank_first[rank];
+  clast  = C->rank_first[rank + 1];
+  PetscCall(PetscMalloc2(nloc * nf, &dnz, nloc * nf, &onz));
+  for (PetscInt k = F->xs[2]; k < F->xs[2] + F->xm[2]; k++)
+    for (PetscInt j = F->xs[1]; j < F->xs[1] + F->xm[1]; j++)
+      for (PetscInt i = F->xs[0]; i < F->xs[0] + F->xm[0]; i++) {
+        PetscInt  fi[3] = {i, j, k}, ci[3], cb;
+        PetscBool own;
+        for (PetscInt a = 0; a < 3; a++)
+          ci[a] = C->halved[a] ? fi[a] / 2 : fi[a];
+        cb  = LevelBlock(C, ci);
+        own = (PetscBool)(cb >= cfirst && cb < clast);
+        for (PetscInt f = 0; f < nf; f++, row++) {
+          dnz[row] = own ? 1 : 0;
+          onz[row] = own ? 0 : 1;
+        }
+      }
+  PetscCall(MatCreate(comm, P));
+  PetscCall(MatSetSizes(*P, nloc * nf, cloc * nf, PETSC_DETERMINE, PETSC_DETERMINE));
+  PetscCall(MatSetType(*P, MATAIJ));
+  PetscCall(MatSetBlockSizes(*P, nf, nf));
+  PetscCall(MatSeqAIJSetPreallocation(*P, 0, dnz));
+  PetscCall(MatMPIAIJSetPreallocation(*P, 0, dnz, 0, onz));
+  PetscCall(PetscFree2(dnz, onz));
+  for (PetscInt k = F->xs[2]; k < F->xs[2] + F->xm[2]; k++)
+    for (PetscInt j = F->xs[1]; j < F->xs[1] + F->xm[1]; j++)
+      for (PetscInt i = F->xs[0]; i < F->xs[0] + F->xm[0]; i++) {
+        PetscInt fi[3] = {i, j, k}, ci[3], fb = LevelBlock(F, fi), cb;
+        for (PetscInt a = 0; a < 3; a++)
+          ci[a] = C->halved[a] ? fi[a] / 2 : fi[a];
+        cb = LevelBlock(C, ci);
+        for (PetscInt f = 0; f < nf; f++) {
+          PetscInt r = fb * nf + f, c = cb * nf + f;
+          PetscCall(MatSetValues(*P, 1, &r, 1, &c, &one, INSERT_VALUES));
+        }
+      }
+  PetscCall(MatAssemblyBegin(*P, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*P, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHMultigridLevels(const MHGrid *g, PetscInt max_levels, PetscInt *nlevels, PetscInt cells[][3])
+{
+  PetscInt n[3] = {g->n[0], g->n[1], g->n[2]}, l = 0;
+
+  PetscFunctionBeginUser;
+  for (;;) {
+    PetscBool any = PETSC_FALSE;
+    if (cells)
+      for (PetscInt a = 0; a < 3; a++)
+        cells[l][a] = n[a];
+    l++;
+    if (l >= max_levels) break;
+    for (PetscInt a = 0; a < g->dim; a++)
+      any = (PetscBool)(any || (n[a] % 2 == 0 && n[a] >= 4));
+    if (!any) break;
+    for (PetscInt a = 0; a < g->dim; a++)
+      if (n[a] % 2 == 0 && n[a] >= 4) n[a] /= 2;
+  }
+  *nlevels = l;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHMultigridCreate(MHSim sim, PetscInt max_levels, MHHierarchy **hp)
+{
+  const MHGrid   *g = &sim->grid;
+  MHHierarchy    *h;
+  PetscMPIInt     rank;
+  const PetscInt *l[3] = {NULL, NULL, NULL};
+  PetscInt        np[3];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(sim->comm, &rank));
+  PetscCall(PetscNew(&h));
+  h->dim = g->dim;
+  h->nf  = g->nf;
+  PetscCall(MHMultigridLevels(g, max_levels, &h->nlevels, NULL));
+  PetscCall(PetscCalloc1(h->nlevels, &h->levels));
+  /* the grid's own level: its cells, ranks and faces */
+  PetscCall(DMDAGetInfo(g->da, NULL, NULL, NULL, NULL, &np[0], &np[1], &np[2], NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetOwnershipRanges(g->da, &l[0], &l[1], &l[2]));
+  for (PetscInt a = 0; a < 3; a++) {
+    MHLevel *L     = &h->levels[0];
+    L->n[a]        = g->n[a];
+    L->np[a]       = a < g->dim ? np[a] : 1;
+    L->faces[a]    = g->faces[a];
+    L->periodic[a] = (PetscBool)(a < g->dim && g->bc[a][0].type == MH_BC_PERIODIC);
+    PetscCall(PetscMalloc1(L->np[a], &L->count[a]));
+    for (PetscInt p = 0; p < L->np[a]; p++)
+      L->count[a][p] = a < g->dim ? l[a][p] : 1;
+  }
+  PetscCall(LevelOwnership(&h->levels[0], rank));
+  for (PetscInt k = 1; k < h->nlevels; k++) {
+    PetscCall(LevelCoarsen(&h->levels[k - 1], g->dim, rank, &h->levels[k]));
+    PetscCall(LevelInterpolation(sim->comm, &h->levels[k - 1], &h->levels[k], g->nf, &h->levels[k - 1].P));
+  }
+  *hp = h;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHMultigridDestroy(MHHierarchy **hp)
+{
+  MHHierarchy *h = *hp;
+
+  PetscFunctionBeginUser;
+  if (!h) PetscFunctionReturn(0);
+  for (PetscInt k = 0; k < h->nlevels; k++)
+    PetscCall(LevelDestroy(&h->levels[k], (PetscBool)(k > 0)));
+  PetscCall(PetscFree(h->levels));
+  PetscCall(PetscFree(h));
+  *hp = NULL;
+  PetscFunctionReturn(0);
+}
+
+/* PCMG on pc with the hierarchy's levels and interpolations, coarse operators external. */
+PetscErrorCode MHMultigridSetPC(MHHierarchy *h, PC pc)
+{
+  PetscInt n = h->nlevels;
+
+  PetscFunctionBeginUser;
+  PetscCall(PCSetType(pc, PCMG));
+  PetscCall(PCMGSetLevels(pc, n, NULL));
+  for (PetscInt k = 0; k + 1 < n; k++)
+    PetscCall(PCMGSetInterpolation(pc, n - 1 - k, h->levels[k].P));
+  PetscCall(PCMGSetGalerkin(pc, PC_MG_GALERKIN_EXTERNAL));
+  h->pc = pc;
+  PetscFunctionReturn(0);
+}
+
+/* Is pc still the PCMG of this hierarchy (options may have changed its type, levels or
+   Galerkin mode)? */
+static PetscErrorCode StillOurs(MHHierarchy *h, PetscBool *ours)
+{
+  PetscBool        is;
+  PetscInt         n;
+  PCMGGalerkinType gt;
+  Mat              P;
+
+  PetscFunctionBeginUser;
+  *ours = PETSC_FALSE;
+  PetscCall(PetscObjectTypeCompare((PetscObject)h->pc, PCMG, &is));
+  if (!is) PetscFunctionReturn(0);
+  PetscCall(PCMGGetLevels(h->pc, &n));
+  if (n != h->nlevels) PetscFunctionReturn(0);
+  PetscCall(PCMGGetGalerkin(h->pc, &gt));
+  if (gt != PC_MG_GALERKIN_EXTERNAL) PetscFunctionReturn(0);
+  if (n > 1) {
+    PetscCall(PCMGGetInterpolation(h->pc, n - 1, &P));
+    if (P != h->levels[0].P) PetscFunctionReturn(0);
+  }
+  *ours = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* The correction of the coarse operator A of level C (made from level F): each coupling between
+   two coarse cells is scaled to the coarse centre distance and the difference moved onto the
+   diagonal block. Worked out once per level from the pattern, as positions in the value arrays
+   of A's diagonal (d) and off-diagonal (o, several ranks only) parts: entry corr_at[e] of part
+   corr_part[e] is scaled by corr_s[e], and what it loses goes to entry corr_diag[e] of d. */
+
+static PetscErrorCode CoarseParts(Mat A, Mat *Ad, Mat *Ao, const PetscInt **colmap)
+{
+  PetscBool mpi;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscObjectBaseTypeCompare((PetscObject)A, MATMPIAIJ, &mpi));
+  if (mpi)
+    PetscCall(MatMPIAIJGetSeqAIJ(A, Ad, Ao, colmap));
+  else {
+    *Ad     = A;
+    *Ao     = NULL;
+    *colmap = NULL;
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CorrectionCreate(const MHLevel *F, const MHLevel *C, PetscInt dim, PetscInt nf, Mat A, MHCorrection *K)
+{
+  Mat             Ad, Ao, part[2];
+  const PetscInt *colmap, *ia[2] = {NULL, NULL}, *ja[2] = {NULL, NULL};
+  PetscInt        rstart, rend, cstart, cend, nrow, cap = 0;
+  PetscBool       done;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(K, sizeof *K));
+  PetscCall(CoarseParts(A, &Ad, &Ao, &colmap));
+  part[0] = Ad;
+  part[1] = Ao;
+  PetscCall(MatGetOwnershipRange(A, &rstart, &rend));
+  PetscCall(MatGetOwnershipRangeColumn(A, &cstart, &cend));
+  for (PetscInt p = 0; p < 2; p++)
+    if (part[p]) {
+      PetscCall(MatGetRowIJ(part[p], 0, PETSC_FALSE, PETSC_FALSE, &nrow, &ia[p], &ja[p], &done));
+      PetscCheck(done, PETSC_COMM_SELF, PETSC_ERR_SUP, "coarse operator without row structure");
+      cap += ia[p][nrow];
+    }
+  PetscCall(PetscMalloc4(cap, &K->at, cap, &K->diag, cap, &K->part_o, cap, &K->s));
+  for (PetscInt r = 0; r < rend - rstart; r++) {
+    PetscInt row = rstart + r, bi = row / nf, ci[3];
+    LevelCell(C, bi, ci);
+    for (PetscInt p = 0; p < 2; p++) {
+      if (!part[p]) continue;
+      for (PetscInt e = ia[p][r]; e < ia[p][r + 1]; e++) {
+        PetscInt  col = p ? colmap[ja[p][e]] : cstart + ja[p][e], J = col / nf, g = col % nf, cj[3], axis = -1, ndiff = 0, d;
+        PetscReal s = 1;
+        if (J == bi) continue;
+        LevelCell(C, J, cj);
+        for (PetscInt a = 0; a < dim; a++)
+          if (cj[a] != ci[a]) {
+            axis = a;
+            ndiff++;
+          }
+        if (ndiff != 1 || !C->halved[axis]) continue;
+        {
+          /* the coarse face between the two cells: the higher index, or 0 across a periodic wrap */
+          PetscInt  lo = PetscMin(ci[axis], cj[axis]), hi = PetscMax(ci[axis], cj[axis]);
+          PetscInt  cf = (hi - lo == 1) ? hi : 0;
+          PetscReal dc = CentreDistance(C->faces[axis], C->n[axis], C->periodic[axis], cf);
+          PetscReal df = CentreDistance(F->faces[axis], F->n[axis], F->periodic[axis], 2 * cf);
+          if (dc > 0 && df > 0) s = df / dc;
+        }
+        if (s == 1) continue;
+        for (d = ia[0][r]; d < ia[0][r + 1] && cstart + ja[0][d] != bi * nf + g; d++) { }
+        PetscCheck(d < ia[0][r + 1], PETSC_COMM_SELF, PETSC_ERR_PLIB, "coarse operator lacks a diagonal-block entry");
+        K->at[K->n]     = e;
+        K->part_o[K->n] = (PetscBool)p;
+        K->diag[K->n]   = d;
+        K->s[K->n++]    = s;
+      }
+    }
+  }
+  for (PetscInt p = 0; p < 2; p++)
+    if (part[p]) PetscCall(MatRestoreRowIJ(part[p], 0, PETSC_FALSE, PETSC_FALSE, &nrow, &ia[p], &ja[p], &done));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CorrectionApply(const MHCorrection *K, Mat A)
+{
+  Mat             Ad, Ao;
+  const PetscInt *colmap;
+  PetscScalar    *a[2] = {NULL, NULL};
+
+  PetscFunctionBeginUser;
+  PetscCall(CoarseParts(A, &Ad, &Ao, &colmap));
+  PetscCall(MatSeqAIJGetArray(Ad, &a[0]));
+  if (Ao) PetscCall(MatSeqAIJGetArray(Ao, &a[1]));
+  for (PetscInt e = 0; e < K->n; e++) {
+    PetscScalar *v = &a[K->part_o[e] ? 1 : 0][K->at[e]], old = *v;
+    *v = K->s[e] * old;
+    a[0][K->diag[e]] += (1 - K->s[e]) * old;
+  }
+  if (Ao) PetscCall(MatSeqAIJRestoreArray(Ao, &a[1]));
+  PetscCall(MatSeqAIJRestoreArray(Ad, &a[0]));
+  /* the whole matrix's state moves on with its parts (so the smoothers are set up again) */
+  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CorrectionDestroy(MHCorrection *K)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree4(K->at, K->diag, K->part_o, K->s));
+  PetscFunctionReturn(0);
+}
+
+/* The coarse operators from the fine operator J (after every Jacobian assembly). */
+PetscErrorCode MHMultigridUpdate(MHHierarchy *h, Mat J)
+{
+  PetscBool ours;
+  Mat       A = J;
+
+  PetscFunctionBeginUser;
+  if (!h || h->nlevels < 2) PetscFunctionReturn(0);
+  PetscCall(StillOurs(h, &ours));
+  if (!ours) PetscFunctionReturn(0);
+  PetscCall(PetscLogEventBegin(MH_EVENT_MG, 0, 0, 0, 0));
+  for (PetscInt k = 1; k < h->nlevels; k++) {
+    MHLevel  *F = &h->levels[k - 1], *C = &h->levels[k];
+    PetscBool first = (PetscBool)!C->A;
+    PetscCall(MatPtAP(A, F->P, first ? MAT_INITIAL_MATRIX : MAT_REUSE_MATRIX, PETSC_DEFAULT, &C->A));
+    if (first) PetscCall(MatSetOption(C->A, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE));
+    if (first) PetscCall(CorrectionCreate(F, C, h->dim, h->nf, C->A, &C->K));
+    PetscCall(CorrectionApply(&C->K, C->A));
+    if (first) {
+      KSP smoother;
+      PetscCall(PCMGGetSmoother(h->pc, h->nlevels - 1 - k, &smoother));
+      PetscCall(KSPSetOperators(smoother, C->A, C->A));
+    }
+    A = C->A;
+  }
+  PetscCall(PetscLogEventEnd(MH_EVENT_MG, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHMultigridView(MHHierarchy *h, PetscViewer v)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < h->nlevels; k++) {
+    const MHLevel *L = &h->levels[k];
+    PetscCall(PetscViewerASCIIPrintf(v, "  level %" PetscInt_FMT ": %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells\n", k, L->n[0], L->n[1], L->n[2]));
+  }
+  PetscFunctionReturn(0);
+}
