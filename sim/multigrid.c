@@ -18,38 +18,31 @@
    give, on the graded grid, while keeping the product's sparsity: the fine stencil (5 or 7
    points) on every level, with the reaction blocks of the fine operator summed over children.
 
-   The coarse operators are computed with the fine Jacobian (MHMultigridUpdate, called where the
-   Jacobian is assembled), so PCMG is told they are external (PC_MG_GALERKIN_EXTERNAL). */
+   The coarse operators are summed entry by entry from the next finer one (no product matrices, so
+   no memory beyond the coarse matrices themselves), each time the Jacobian is assembled
+   (MHMultigridUpdate), so PCMG is told they are external (PC_MG_GALERKIN_EXTERNAL). */
 #include "mhimpl.h"
 
 typedef struct {
-  PetscInt   n;
-  PetscInt  *at, *diag;
-  PetscBool *part_o;
-  PetscReal *s;
-} MHCorrection;
-
-typedef struct {
-  PetscInt     n[3], np[3];  /* cells and ranks per DMDA axis */
-  PetscInt    *count[3];     /* cells of each rank coordinate along each axis */
-  PetscInt    *first[3];     /* first cell of each rank coordinate */
-  PetscInt    *owner[3];     /* rank coordinate owning each cell index */
-  PetscInt    *rank_first;   /* first block (cell) of each rank; size + 1 entries */
-  PetscInt     xs[3], xm[3]; /* this rank's cells */
-  PetscReal   *faces[3];     /* n + 1 face positions */
-  PetscBool    halved[3];    /* made from the finer level by halving this axis */
-  PetscBool    periodic[3];
-  Mat          P; /* interpolation from the next coarser level to this one */
-  Mat          A; /* the operator of this level (coarse levels only; owned) */
-  MHCorrection K; /* its correction (CorrectionCreate) */
+  PetscInt   n[3], np[3];  /* cells and ranks per DMDA axis */
+  PetscInt  *count[3];     /* cells of each rank coordinate along each axis */
+  PetscInt  *first[3];     /* first cell of each rank coordinate */
+  PetscInt  *owner[3];     /* rank coordinate owning each cell index */
+  PetscInt  *rank_first;   /* first block (cell) of each rank; size + 1 entries */
+  PetscInt   xs[3], xm[3]; /* this rank's cells */
+  PetscReal *faces[3];     /* n + 1 face positions */
+  PetscBool  halved[3];    /* made from the finer level by halving this axis */
+  PetscBool  periodic[3];
+  Mat        P; /* interpolation from the next coarser level to this one */
+  Mat        A; /* the operator of this level (coarse levels only; owned) */
 } MHLevel;
 
 struct _n_MHHierarchy {
   PetscInt  nlevels; /* levels[0] is the grid, levels[nlevels - 1] the coarsest */
   MHLevel  *levels;
   PetscInt  dim, nf;
-  PC        pc;     /* the PCMG set up with this hierarchy */
-  PetscBool active; /* the PC is still ours (options did not replace it) */
+  PetscBool dfill[MH_MAX_FIELDS * MH_MAX_FIELDS], ofill[MH_MAX_FIELDS * MH_MAX_FIELDS]; /* the fine operator's block pattern */
+  PC        pc;                                                                         /* the PCMG set up with this hierarchy */
 };
 
 static PetscErrorCode LevelOwnership(MHLevel *L, PetscMPIInt rank)
@@ -90,27 +83,6 @@ static inline PetscInt LevelBlock(const MHLevel *L, const PetscInt idx[3])
   return L->rank_first[r] + ((idx[2] - L->first[2][s]) * L->count[1][q] + (idx[1] - L->first[1][q])) * L->count[0][p] + (idx[0] - L->first[0][p]);
 }
 
-/* The inverse: the cell of global block b on level L. */
-static void LevelCell(const MHLevel *L, PetscInt b, PetscInt idx[3])
-{
-  PetscInt lo = 0, hi = L->np[0] * L->np[1] * L->np[2] - 1, r, p, q, s, loc;
-  while (lo < hi) { /* the last rank whose first block is <= b */
-    PetscInt mid = (lo + hi + 1) / 2;
-    if (L->rank_first[mid] <= b)
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  r      = lo;
-  p      = r % L->np[0];
-  q      = (r / L->np[0]) % L->np[1];
-  s      = r / (L->np[0] * L->np[1]);
-  loc    = b - L->rank_first[r];
-  idx[0] = L->first[0][p] + loc % L->count[0][p];
-  idx[1] = L->first[1][q] + (loc / L->count[0][p]) % L->count[1][q];
-  idx[2] = L->first[2][s] + loc / (L->count[0][p] * L->count[1][q]);
-}
-
 /* Centre distance across face f (0 .. n) of an axis with the given faces; 0 on a non-periodic
    boundary. */
 static PetscReal CentreDistance(const PetscReal *faces, PetscInt n, PetscBool periodic, PetscInt f)
@@ -119,8 +91,6 @@ static PetscReal CentreDistance(const PetscReal *faces, PetscInt n, PetscBool pe
   if (!periodic) return 0;
   return 0.5 * (faces[1] - faces[0]) + 0.5 * (faces[n] - faces[n - 1]);
 }
-
-static PetscErrorCode CorrectionDestroy(MHCorrection *);
 
 static PetscErrorCode LevelDestroy(MHLevel *L, PetscBool own_faces)
 {
@@ -133,7 +103,6 @@ static PetscErrorCode LevelDestroy(MHLevel *L, PetscBool own_faces)
   PetscCall(PetscFree(L->rank_first));
   PetscCall(MatDestroy(&L->P));
   PetscCall(MatDestroy(&L->A));
-  PetscCall(CorrectionDestroy(&L->K));
   PetscFunctionReturn(0);
 }
 
@@ -255,6 +224,8 @@ PetscErrorCode MHMultigridCreate(MHSim sim, PetscInt max_levels, MHHierarchy **h
   PetscCall(PetscNew(&h));
   h->dim = g->dim;
   h->nf  = g->nf;
+  PetscCall(PetscArraycpy(h->dfill, sim->dfill, g->nf * g->nf));
+  PetscCall(PetscArraycpy(h->ofill, sim->ofill, g->nf * g->nf));
   PetscCall(MHMultigridLevels(g, max_levels, &h->nlevels, NULL));
   PetscCall(PetscCalloc1(h->nlevels, &h->levels));
   /* the grid's own level: its cells, ranks and faces */
@@ -333,115 +304,171 @@ static PetscErrorCode StillOurs(MHHierarchy *h, PetscBool *ours)
   PetscFunctionReturn(0);
 }
 
-/* The correction of the coarse operator A of level C (made from level F): each coupling between
-   two coarse cells is scaled to the coarse centre distance and the difference moved onto the
-   diagonal block. Worked out once per level from the pattern, as positions in the value arrays
-   of A's diagonal (d) and off-diagonal (o, several ranks only) parts: entry corr_at[e] of part
-   corr_part[e] is scaled by corr_s[e], and what it loses goes to entry corr_diag[e] of d. */
-
-static PetscErrorCode CoarseParts(Mat A, Mat *Ad, Mat *Ao, const PetscInt **colmap)
+/* The scale of a coupling between coarse cells ci and cj of level C (made from level F): the fine
+   centre distance across their face over the coarse one (1 where the axis was not halved). */
+static PetscReal CouplingScale(const MHLevel *F, const MHLevel *C, PetscInt dim, const PetscInt ci[3], const PetscInt cj[3])
 {
-  PetscBool mpi;
+  PetscInt axis = -1, ndiff = 0;
 
-  PetscFunctionBeginUser;
-  PetscCall(PetscObjectBaseTypeCompare((PetscObject)A, MATMPIAIJ, &mpi));
-  if (mpi)
-    PetscCall(MatMPIAIJGetSeqAIJ(A, Ad, Ao, colmap));
-  else {
-    *Ad     = A;
-    *Ao     = NULL;
-    *colmap = NULL;
+  for (PetscInt a = 0; a < dim; a++)
+    if (cj[a] != ci[a]) {
+      axis = a;
+      ndiff++;
+    }
+  if (ndiff != 1 || !C->halved[axis]) return 1;
+  {
+    /* the coarse face between the two cells: the higher index, or 0 across a periodic wrap */
+    PetscInt  lo = PetscMin(ci[axis], cj[axis]), hi = PetscMax(ci[axis], cj[axis]);
+    PetscInt  cf = (hi - lo == 1) ? hi : 0;
+    PetscReal dc = CentreDistance(C->faces[axis], C->n[axis], C->periodic[axis], cf);
+    PetscReal df = CentreDistance(F->faces[axis], F->n[axis], F->periodic[axis], 2 * cf);
+    return dc > 0 && df > 0 ? df / dc : 1;
   }
-  PetscFunctionReturn(0);
 }
 
-static PetscErrorCode CorrectionCreate(const MHLevel *F, const MHLevel *C, PetscInt dim, PetscInt nf, Mat A, MHCorrection *K)
+/* The coarse operator's matrix on level C, its pattern complete from the start: a coarse cell
+   couples to itself through the fine diagonal blocks and the couplings between its children
+   (dfill | ofill) and to each face neighbour through the fine couplings across the face (ofill). */
+static PetscErrorCode CoarseMatrix(MPI_Comm comm, const MHLevel *C, PetscInt dim, PetscInt nf, const PetscBool dfill[], const PetscBool ofill[], Mat *A)
 {
-  Mat             Ad, Ao, part[2];
-  const PetscInt *colmap, *ia[2] = {NULL, NULL}, *ja[2] = {NULL, NULL};
-  PetscInt        rstart, rend, cstart, cend, nrow, cap = 0;
-  PetscBool       done;
+  PetscInt    nloc = C->xm[0] * C->xm[1] * C->xm[2], *dnz, *onz, row = 0, first, last, cols[7 * MH_MAX_FIELDS];
+  PetscMPIInt rank;
+  PetscScalar zeros[7 * MH_MAX_FIELDS] = {0};
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(K, sizeof *K));
-  PetscCall(CoarseParts(A, &Ad, &Ao, &colmap));
-  part[0] = Ad;
-  part[1] = Ao;
-  PetscCall(MatGetOwnershipRange(A, &rstart, &rend));
-  PetscCall(MatGetOwnershipRangeColumn(A, &cstart, &cend));
-  for (PetscInt p = 0; p < 2; p++)
-    if (part[p]) {
-      PetscCall(MatGetRowIJ(part[p], 0, PETSC_FALSE, PETSC_FALSE, &nrow, &ia[p], &ja[p], &done));
-      PetscCheck(done, PETSC_COMM_SELF, PETSC_ERR_SUP, "coarse operator without row structure");
-      cap += ia[p][nrow];
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  first = C->rank_first[rank];
+  last  = C->rank_first[rank + 1];
+  PetscCall(PetscMalloc2(nloc * nf, &dnz, nloc * nf, &onz));
+  for (PetscInt pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      PetscCall(MatCreate(comm, A));
+      PetscCall(MatSetSizes(*A, nloc * nf, nloc * nf, PETSC_DETERMINE, PETSC_DETERMINE));
+      PetscCall(MatSetType(*A, MATAIJ));
+      PetscCall(MatSetBlockSize(*A, nf));
+      PetscCall(MatSeqAIJSetPreallocation(*A, 0, dnz));
+      PetscCall(MatMPIAIJSetPreallocation(*A, 0, dnz, 0, onz));
     }
-  PetscCall(PetscMalloc4(cap, &K->at, cap, &K->diag, cap, &K->part_o, cap, &K->s));
-  for (PetscInt r = 0; r < rend - rstart; r++) {
-    PetscInt row = rstart + r, bi = row / nf, ci[3];
-    LevelCell(C, bi, ci);
-    for (PetscInt p = 0; p < 2; p++) {
-      if (!part[p]) continue;
-      for (PetscInt e = ia[p][r]; e < ia[p][r + 1]; e++) {
-        PetscInt  col = p ? colmap[ja[p][e]] : cstart + ja[p][e], J = col / nf, g = col % nf, cj[3], axis = -1, ndiff = 0, d;
-        PetscReal s = 1;
-        if (J == bi) continue;
-        LevelCell(C, J, cj);
-        for (PetscInt a = 0; a < dim; a++)
-          if (cj[a] != ci[a]) {
-            axis = a;
-            ndiff++;
+    row = 0;
+    for (PetscInt k = C->xs[2]; k < C->xs[2] + C->xm[2]; k++)
+      for (PetscInt j = C->xs[1]; j < C->xs[1] + C->xm[1]; j++)
+        for (PetscInt i = C->xs[0]; i < C->xs[0] + C->xm[0]; i++) {
+          PetscInt ci[3] = {i, j, k}, blk[7], nblk = 1, me = LevelBlock(C, ci);
+          blk[0] = me;
+          for (PetscInt a = 0; a < dim; a++)
+            for (PetscInt side = -1; side <= 1; side += 2) {
+              PetscInt nb[3] = {i, j, k}, b, p;
+              nb[a] += side;
+              if (nb[a] < 0 || nb[a] >= C->n[a]) {
+                if (!C->periodic[a]) continue;
+                nb[a] = (nb[a] + C->n[a]) % C->n[a];
+              }
+              b = LevelBlock(C, nb);
+              for (p = 0; p < nblk && blk[p] != b; p++) { }
+              if (p == nblk) blk[nblk++] = b;
+            }
+          for (PetscInt p = 1; p < nblk; p++) /* increasing columns */
+            for (PetscInt q = p; q > 0 && blk[q - 1] > blk[q]; q--) {
+              PetscInt tmp = blk[q];
+              blk[q]       = blk[q - 1];
+              blk[q - 1]   = tmp;
+            }
+          for (PetscInt f = 0; f < nf; f++, row++) {
+            PetscInt n = 0;
+            if (pass == 0) dnz[row] = onz[row] = 0;
+            for (PetscInt p = 0; p < nblk; p++) {
+              PetscBool self = (PetscBool)(blk[p] == me), own = (PetscBool)(blk[p] >= first && blk[p] < last);
+              for (PetscInt g = 0; g < nf; g++)
+                if (self ? dfill[f * nf + g] || ofill[f * nf + g] : ofill[f * nf + g]) {
+                  if (pass == 0) {
+                    if (own)
+                      dnz[row]++;
+                    else
+                      onz[row]++;
+                  } else
+                    cols[n++] = blk[p] * nf + g;
+                }
+            }
+            if (pass == 1) {
+              PetscInt r = me * nf + f;
+              PetscCall(MatSetValues(*A, 1, &r, n, cols, zeros, INSERT_VALUES));
+            }
           }
-        if (ndiff != 1 || !C->halved[axis]) continue;
-        {
-          /* the coarse face between the two cells: the higher index, or 0 across a periodic wrap */
-          PetscInt  lo = PetscMin(ci[axis], cj[axis]), hi = PetscMax(ci[axis], cj[axis]);
-          PetscInt  cf = (hi - lo == 1) ? hi : 0;
-          PetscReal dc = CentreDistance(C->faces[axis], C->n[axis], C->periodic[axis], cf);
-          PetscReal df = CentreDistance(F->faces[axis], F->n[axis], F->periodic[axis], 2 * cf);
-          if (dc > 0 && df > 0) s = df / dc;
         }
-        if (s == 1) continue;
-        for (d = ia[0][r]; d < ia[0][r + 1] && cstart + ja[0][d] != bi * nf + g; d++) { }
-        PetscCheck(d < ia[0][r + 1], PETSC_COMM_SELF, PETSC_ERR_PLIB, "coarse operator lacks a diagonal-block entry");
-        K->at[K->n]     = e;
-        K->part_o[K->n] = (PetscBool)p;
-        K->diag[K->n]   = d;
-        K->s[K->n++]    = s;
+  }
+  PetscCall(PetscFree2(dnz, onz));
+  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatSetOption(*A, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE));
+  PetscFunctionReturn(0);
+}
+
+/* The coarse operator of level C from the operator A of level F (Galerkin with the piecewise
+   constant interpolation, couplings between coarse cells rescaled, see the top of this file),
+   summed entry by entry: no product matrices are formed. */
+static PetscErrorCode CoarseOperator(const MHLevel *F, const MHLevel *C, PetscInt dim, PetscInt nf, Mat A, Mat Ac)
+{
+  PetscInt    rstart, rend, cols[14 * MH_MAX_FIELDS], fb;
+  PetscScalar vals[14 * MH_MAX_FIELDS];
+
+  PetscFunctionBeginUser;
+  PetscCall(MatZeroEntries(Ac));
+  PetscCall(MatGetOwnershipRange(A, &rstart, &rend));
+  fb = rstart / nf;
+  /* cell by cell: the blocks a fine cell's rows reach (itself and its face neighbours), their
+     coarse cells and scales, then its rows */
+  for (PetscInt k = F->xs[2]; k < F->xs[2] + F->xm[2]; k++)
+    for (PetscInt j = F->xs[1]; j < F->xs[1] + F->xm[1]; j++)
+      for (PetscInt i = F->xs[0]; i < F->xs[0] + F->xm[0]; i++, fb++) {
+        PetscInt  fi[3] = {i, j, k}, ci[3], pi, nblk = 1, blk[7], pblk[7];
+        PetscReal sc[7];
+        for (PetscInt a = 0; a < 3; a++)
+          ci[a] = C->halved[a] ? fi[a] / 2 : fi[a];
+        pi      = LevelBlock(C, ci);
+        blk[0]  = fb;
+        pblk[0] = pi;
+        sc[0]   = 1;
+        for (PetscInt a = 0; a < dim; a++)
+          for (PetscInt side = -1; side <= 1; side += 2) {
+            PetscInt fj[3] = {i, j, k}, cj[3];
+            fj[a] += side;
+            if (fj[a] < 0 || fj[a] >= F->n[a]) {
+              if (!F->periodic[a]) continue;
+              fj[a] = (fj[a] + F->n[a]) % F->n[a];
+            }
+            for (PetscInt b = 0; b < 3; b++)
+              cj[b] = C->halved[b] ? fj[b] / 2 : fj[b];
+            blk[nblk]  = LevelBlock(F, fj);
+            pblk[nblk] = LevelBlock(C, cj);
+            sc[nblk]   = pblk[nblk] == pi ? 1 : CouplingScale(F, C, dim, ci, cj);
+            nblk++;
+          }
+        for (PetscInt f = 0; f < nf; f++) {
+          PetscInt           row = fb * nf + f, crow = pi * nf + f, nc, n = 0;
+          const PetscInt    *rc;
+          const PetscScalar *rv;
+          PetscCall(MatGetRow(A, row, &nc, &rc, &rv));
+          PetscCheck(nc <= 7 * MH_MAX_FIELDS, PETSC_COMM_SELF, PETSC_ERR_PLIB, "operator row with %" PetscInt_FMT " entries", nc);
+          for (PetscInt e = 0; e < nc; e++) {
+            PetscInt p = 0, g;
+            if (rv[e] == 0) continue;
+            while (p < nblk && !(rc[e] >= blk[p] * nf && rc[e] < blk[p] * nf + nf))
+              p++;
+            PetscCheck(p < nblk, PETSC_COMM_SELF, PETSC_ERR_PLIB, "operator entry outside the cell's stencil");
+            g         = rc[e] - blk[p] * nf;
+            cols[n]   = pblk[p] * nf + g;
+            vals[n++] = sc[p] * rv[e];
+            if (sc[p] != 1) { /* what the coupling loses stays on the diagonal block: rows keep their sums */
+              cols[n]   = pi * nf + g;
+              vals[n++] = (1 - sc[p]) * rv[e];
+            }
+          }
+          PetscCall(MatRestoreRow(A, row, &nc, &rc, &rv));
+          PetscCall(MatSetValues(Ac, 1, &crow, n, cols, vals, ADD_VALUES));
+        }
       }
-    }
-  }
-  for (PetscInt p = 0; p < 2; p++)
-    if (part[p]) PetscCall(MatRestoreRowIJ(part[p], 0, PETSC_FALSE, PETSC_FALSE, &nrow, &ia[p], &ja[p], &done));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode CorrectionApply(const MHCorrection *K, Mat A)
-{
-  Mat             Ad, Ao;
-  const PetscInt *colmap;
-  PetscScalar    *a[2] = {NULL, NULL};
-
-  PetscFunctionBeginUser;
-  PetscCall(CoarseParts(A, &Ad, &Ao, &colmap));
-  PetscCall(MatSeqAIJGetArray(Ad, &a[0]));
-  if (Ao) PetscCall(MatSeqAIJGetArray(Ao, &a[1]));
-  for (PetscInt e = 0; e < K->n; e++) {
-    PetscScalar *v = &a[K->part_o[e] ? 1 : 0][K->at[e]], old = *v;
-    *v = K->s[e] * old;
-    a[0][K->diag[e]] += (1 - K->s[e]) * old;
-  }
-  if (Ao) PetscCall(MatSeqAIJRestoreArray(Ao, &a[1]));
-  PetscCall(MatSeqAIJRestoreArray(Ad, &a[0]));
-  /* the whole matrix's state moves on with its parts (so the smoothers are set up again) */
-  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode CorrectionDestroy(MHCorrection *K)
-{
-  PetscFunctionBeginUser;
-  PetscCall(PetscFree4(K->at, K->diag, K->part_o, K->s));
+  PetscCall(MatAssemblyBegin(Ac, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(Ac, MAT_FINAL_ASSEMBLY));
   PetscFunctionReturn(0);
 }
 
@@ -457,17 +484,14 @@ PetscErrorCode MHMultigridUpdate(MHHierarchy *h, Mat J)
   if (!ours) PetscFunctionReturn(0);
   PetscCall(PetscLogEventBegin(MH_EVENT_MG, 0, 0, 0, 0));
   for (PetscInt k = 1; k < h->nlevels; k++) {
-    MHLevel  *F = &h->levels[k - 1], *C = &h->levels[k];
-    PetscBool first = (PetscBool)!C->A;
-    PetscCall(MatPtAP(A, F->P, first ? MAT_INITIAL_MATRIX : MAT_REUSE_MATRIX, PETSC_DEFAULT, &C->A));
-    if (first) PetscCall(MatSetOption(C->A, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE));
-    if (first) PetscCall(CorrectionCreate(F, C, h->dim, h->nf, C->A, &C->K));
-    PetscCall(CorrectionApply(&C->K, C->A));
-    if (first) {
+    MHLevel *F = &h->levels[k - 1], *C = &h->levels[k];
+    if (!C->A) {
       KSP smoother;
+      PetscCall(CoarseMatrix(PetscObjectComm((PetscObject)J), C, h->dim, h->nf, h->dfill, h->ofill, &C->A));
       PetscCall(PCMGGetSmoother(h->pc, h->nlevels - 1 - k, &smoother));
       PetscCall(KSPSetOperators(smoother, C->A, C->A));
     }
+    PetscCall(CoarseOperator(F, C, h->dim, h->nf, A, C->A));
     A = C->A;
   }
   PetscCall(PetscLogEventEnd(MH_EVENT_MG, 0, 0, 0, 0));
