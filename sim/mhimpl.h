@@ -107,7 +107,7 @@ PETSC_INTERN PetscErrorCode MHMultigridLevels(const MHGrid *, PetscInt, PetscInt
 PETSC_INTERN PetscErrorCode MHMultigridCreate(MHSim, PetscInt, MHHierarchy **);
 PETSC_INTERN PetscErrorCode MHMultigridSetPC(MHHierarchy *, PC);
 PETSC_INTERN PetscErrorCode MHMultigridUpdate(MHHierarchy *, Mat);
-PETSC_INTERN PetscErrorCode MHMultigridView(MHHierarchy *, PetscViewer);
+PETSC_INTERN PetscErrorCode MHSolverDescribe(MHSim, char[], size_t);
 PETSC_INTERN PetscErrorCode MHMultigridDestroy(MHHierarchy **);
 
 PETSC_INTERN PetscErrorCode MHOutputSetFromOptions(MHSim, PetscOptionItems *);

@@ -498,12 +498,38 @@ PetscErrorCode MHMultigridUpdate(MHHierarchy *h, Mat J)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode MHMultigridView(MHHierarchy *h, PetscViewer v)
+/* One line for the run's header: the linear solver, and the levels when the multigrid is ours. */
+PetscErrorCode MHSolverDescribe(MHSim sim, char buf[], size_t len)
 {
+  SNES         snes;
+  KSP          ksp;
+  PC           pc;
+  KSPType      kt;
+  PCType       pt;
+  PetscBool    ours = PETSC_FALSE;
+  MHHierarchy *h    = sim->mg;
+
   PetscFunctionBeginUser;
-  for (PetscInt k = 0; k < h->nlevels; k++) {
-    const MHLevel *L = &h->levels[k];
-    PetscCall(PetscViewerASCIIPrintf(v, "  level %" PetscInt_FMT ": %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells\n", k, L->n[0], L->n[1], L->n[2]));
+  PetscCall(TSGetSNES(sim->ts, &snes));
+  PetscCall(SNESGetKSP(snes, &ksp));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(KSPGetType(ksp, &kt));
+  PetscCall(PCGetType(pc, &pt));
+  if (h) PetscCall(StillOurs(h, &ours));
+  PetscCall(PetscSNPrintf(buf, len, "%s + %s", kt ? kt : "?", pt ? pt : "?"));
+  if (ours) {
+    char lev[64];
+    MHStrlcat(buf, " on the grid's hierarchy, cells per level", len);
+    for (PetscInt k = 0; k < h->nlevels; k++) {
+      const MHLevel *L = &h->levels[k];
+      if (h->dim == 1)
+        PetscCall(PetscSNPrintf(lev, sizeof lev, "%s%" PetscInt_FMT, k ? ", " : " ", L->n[0]));
+      else if (h->dim == 2)
+        PetscCall(PetscSNPrintf(lev, sizeof lev, "%s%" PetscInt_FMT "x%" PetscInt_FMT, k ? ", " : " ", L->n[0], L->n[1]));
+      else
+        PetscCall(PetscSNPrintf(lev, sizeof lev, "%s%" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT, k ? ", " : " ", L->n[0], L->n[1], L->n[2]));
+      MHStrlcat(buf, lev, len);
+    }
   }
   PetscFunctionReturn(0);
 }

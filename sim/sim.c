@@ -292,6 +292,11 @@ PetscErrorCode MHSimSolve(MHSim sim)
   if (!sim->quiet) {
     PetscCall(MHModelView(m, PETSC_VIEWER_STDOUT_(sim->comm)));
     PetscCall(PetscPrintf(sim->comm, "Grid: %" PetscInt_FMT "-D, %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells; end time %g %s; output %s\n", sim->grid.dim, sim->grid.n[0], sim->grid.n[1], sim->grid.n[2], (double)sim->t_end, MHUnit(m->time_unit), sim->out.enabled ? sim->out.path : "none"));
+    {
+      char solver[512];
+      PetscCall(MHSolverDescribe(sim, solver, sizeof solver));
+      PetscCall(PetscPrintf(sim->comm, "Linear solver: %s\n", solver));
+    }
   }
   PetscCall(PetscTime(&sim->wall_start));
   sim->progress_last = sim->wall_start;
