@@ -187,6 +187,14 @@ PetscErrorCode MHSimCreateJacobianMatrix(MHSim sim, Mat *J)
   PetscFunctionReturn(0);
 }
 
+/* du/dt = R(t, u) for explicit integrators (-ts_type rk, euler, ssp), which read no IFunction. */
+static PetscErrorCode MHRHSFunction(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
+{
+  PetscFunctionBeginUser;
+  PetscCall(MHOperatorsRHS((MHSim)ctx, t, U, F));
+  PetscFunctionReturn(0);
+}
+
 /* The colouring's Jacobian, then the multigrid's coarse operators from it. */
 static PetscErrorCode MHIJacobianColor(TS ts, PetscReal t, Vec U, Vec Udot, PetscReal shift, Mat A, Mat P, void *ctx)
 {
@@ -333,7 +341,20 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   PetscCall(TSSetType(ts, TSARKIMEX));
   PetscCall(TSARKIMEXSetType(ts, TSARKIMEX3));
   PetscCall(TSARKIMEXSetFullyImplicit(ts, PETSC_TRUE));
-  PetscCall(TSSetIFunction(ts, NULL, MHIFunction, sim));
+  {
+    /* explicit integrators take du/dt = R (and refuse an IFunction, which cannot be unset): the
+       choice is read before TSSetFromOptions sets the type */
+    char      type[64] = "";
+    PetscBool explicit_ts = PETSC_FALSE;
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-ts_type", type, sizeof type, NULL));
+    for (const char *const *e = (const char *const[]){TSRK, TSEULER, TSSSP, NULL}; *e; e++) {
+      PetscBool same;
+      PetscCall(PetscStrcmp(type, *e, &same));
+      explicit_ts = (PetscBool)(explicit_ts || same);
+    }
+    if (explicit_ts) PetscCall(TSSetRHSFunction(ts, NULL, MHRHSFunction, sim));
+    else PetscCall(TSSetIFunction(ts, NULL, MHIFunction, sim));
+  }
   if (sim->analytic_jacobian) {
     PetscCall(MHSimCreateJacobianMatrix(sim, &sim->J));
     PetscCall(TSSetIJacobian(ts, sim->J, sim->J, MHIJacobian, sim));

@@ -10,7 +10,8 @@
     -pc_mg_galerkin pmat) needs more iterations on the finer grid;
   - the answer does not depend on the ranks beyond the linear tolerance (odd splits included);
   - a Krylov solve is bounded: with -ksp_max_it 1 no solve takes two iterations, failed solves
-    shrink the step, and the run still ends."""
+    shrink the step, and the run still ends;
+  - explicit integrators (-ts_type rk) run the same equations."""
 import os
 import re
 import sys
@@ -89,3 +90,13 @@ mhtest.check(fails and int(fails.group(1)) > 0, f"-ksp_max_it 1: no failed Newto
 # a Newton solve that fails on its linear solve does not count that iteration: one each
 mhtest.check(li <= nl + int(fails.group(1)), f"-ksp_max_it 1: {li} linear iterations in {nl} Newton iterations and {fails.group(1)} failed solves")
 mhtest.check("Done: t = 1 day" in out, f"-ksp_max_it 1: the run did not end at t = 1:\n{out[-1500:]}")
+
+# explicit integrators take du/dt = R(t, u) (no IFunction, no Jacobian): the same solution
+runs = {}
+for name, extra in [("implicit", ["-ts_rtol", "1e-7", "-ts_atol", "1e-9"]), ("rk", ["-ts_type", "rk", "-ts_rk_type", "3bs", "-ts_rtol", "1e-7", "-ts_atol", "1e-9"])]:
+    path = os.path.join(d, f"{name}.h5")
+    mhtest.run(DEMO + ["-t_end", "0.05", "-quiet", "-output", path, "-output_count", "2"] + extra)
+    runs[name] = mhtest.read(path)
+for k, v in runs["implicit"]["fields"].items():
+    dev = np.max(np.abs(runs["rk"]["fields"][k][-1] - v[-1])) / max(np.max(np.abs(v[-1])), 1e-30)
+    mhtest.check(dev <= 1e-3, f"{k}: explicit RK differs from the implicit solution by {dev:.3g} relative at t = 0.05 day")
