@@ -95,6 +95,11 @@ typedef struct {
   PetscReal  breaks[3][MH_MAX_BREAKS];
   MHBoundary bc[3][2];
   PetscReal  t_end, dt_initial;
+  /* the default multigrid's smoother: PETSC_FALSE Gauss-Seidel (SOR) sweeps, best where diffusion
+     across faces dominates and on anisotropic, graded grids; PETSC_TRUE point-block Jacobi, which
+     solves each cell's fields together, for kinetics that couple a cell's fields more strongly
+     than its diagonal (Gauss-Seidel's pointwise sweeps then diverge, e.g. gray_scott) */
+  PetscBool block_smoother;
 } MHSetup;
 
 /* ---------------------------------------------------------------------------------------------

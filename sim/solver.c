@@ -253,8 +253,8 @@ static PetscErrorCode MHViewersAtEnd(TS ts)
      on several ranks MUMPS when PETSc has it, else LU of the whole system on every rank;
    - 2-D and 3-D: GMRES preconditioned by geometric multigrid on the grid's hierarchy (multigrid.c),
      V-cycles smoothed by two symmetric Gauss-Seidel (SOR) sweeps before and after
-     the coarse correction (the sweeps couple a cell's fields as they go, which keeps the reactions'
-     local coupling) and a direct solve on the coarsest level; also when -pc_type mg
+     the coarse correction (point-block Jacobi for models that ask for it: MHSetup.block_smoother)
+     and a direct solve on the coarsest level; also when -pc_type mg
      is given, with -pc_mg_levels capping the levels.
    Every Krylov solve is bounded (-ksp_max_it): one that does not converge fails the Newton solve,
    and the integrator retries the step smaller. */
@@ -319,7 +319,7 @@ static PetscErrorCode MHLinearSolverDefaults(MHSim sim, SNES snes)
       PetscCall(KSPRichardsonSetScale(smoother, 1.0));
       PetscCall(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 2));
       PetscCall(KSPGetPC(smoother, &spc));
-      PetscCall(PCSetType(spc, PCSOR));
+      PetscCall(PCSetType(spc, sim->setup.block_smoother ? PCPBJACOBI : PCSOR));
     }
   }
   PetscFunctionReturn(0);
@@ -344,16 +344,18 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   {
     /* explicit integrators take du/dt = R (and refuse an IFunction, which cannot be unset): the
        choice is read before TSSetFromOptions sets the type */
-    char      type[64] = "";
+    char      type[64]    = "";
     PetscBool explicit_ts = PETSC_FALSE;
     PetscCall(PetscOptionsGetString(NULL, NULL, "-ts_type", type, sizeof type, NULL));
-    for (const char *const *e = (const char *const[]){TSRK, TSEULER, TSSSP, NULL}; *e; e++) {
+    for (const char *const *e = (const char *const[]) {TSRK, TSEULER, TSSSP, NULL}; *e; e++) {
       PetscBool same;
       PetscCall(PetscStrcmp(type, *e, &same));
       explicit_ts = (PetscBool)(explicit_ts || same);
     }
-    if (explicit_ts) PetscCall(TSSetRHSFunction(ts, NULL, MHRHSFunction, sim));
-    else PetscCall(TSSetIFunction(ts, NULL, MHIFunction, sim));
+    if (explicit_ts)
+      PetscCall(TSSetRHSFunction(ts, NULL, MHRHSFunction, sim));
+    else
+      PetscCall(TSSetIFunction(ts, NULL, MHIFunction, sim));
   }
   if (sim->analytic_jacobian) {
     PetscCall(MHSimCreateJacobianMatrix(sim, &sim->J));
