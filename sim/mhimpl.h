@@ -101,9 +101,8 @@ PETSC_INTERN PetscErrorCode MHOperatorsStorage(MHSim, PetscInt *, PetscBool *);
 PETSC_INTERN PetscErrorCode MHOperatorsJacobianPattern(MHSim, Mat);
 PETSC_INTERN PetscErrorCode MHOperatorsJacobian(MHSim, PetscReal, Vec, PetscReal, PetscReal, Mat);
 PETSC_INTERN PetscErrorCode MHSolverSetUp(MHSim);
-/* Multigrid on the grid's hierarchy (multigrid.c): levels (cells per DMDA axis of each, finest
-   first; cells may be NULL), the hierarchy, PCMG on it, the coarse operators from the fine one. */
-PETSC_INTERN PetscErrorCode MHMultigridLevels(const MHGrid *, PetscInt, PetscInt *, PetscInt[][3]);
+/* Multigrid on the grid's hierarchy (multigrid.c): the hierarchy (at most so many levels), PCMG on
+   it, the coarse operators from the fine one, a line naming the solver for the run's header. */
 PETSC_INTERN PetscErrorCode MHMultigridCreate(MHSim, PetscInt, MHHierarchy **);
 PETSC_INTERN PetscErrorCode MHMultigridSetPC(MHHierarchy *, PC);
 PETSC_INTERN PetscErrorCode MHMultigridUpdate(MHHierarchy *, Mat);

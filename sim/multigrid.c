@@ -106,10 +106,10 @@ static PetscErrorCode LevelDestroy(MHLevel *L, PetscBool own_faces)
   PetscFunctionReturn(0);
 }
 
-/* Can the axis of level L be halved? */
-static PetscBool Halvable(const MHLevel *L, PetscInt a, PetscInt dim)
+/* Can an axis of n cells be halved? (An even count, at least four: the coarse axis keeps two.) */
+static inline PetscBool Halvable(PetscInt n)
 {
-  return (PetscBool)(a < dim && L->n[a] % 2 == 0 && L->n[a] >= 4);
+  return (PetscBool)(n % 2 == 0 && n >= 4);
 }
 
 /* The next coarser level of F: halve every axis that allows it. */
@@ -118,7 +118,7 @@ static PetscErrorCode LevelCoarsen(const MHLevel *F, PetscInt dim, PetscMPIInt r
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(C, sizeof *C));
   for (PetscInt a = 0; a < 3; a++) {
-    C->halved[a]   = Halvable(F, a, dim);
+    C->halved[a]   = (PetscBool)(a < dim && Halvable(F->n[a]));
     C->periodic[a] = F->periodic[a];
     C->np[a]       = F->np[a];
     C->n[a]        = C->halved[a] ? F->n[a] / 2 : F->n[a];
@@ -189,26 +189,21 @@ static PetscErrorCode LevelInterpolation(MPI_Comm comm, const MHLevel *F, const 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode MHMultigridLevels(const MHGrid *g, PetscInt max_levels, PetscInt *nlevels, PetscInt cells[][3])
+/* The number of levels: the grid, then one per halving of its halvable axes, at most max_levels. */
+static PetscInt LevelCount(const MHGrid *g, PetscInt max_levels)
 {
-  PetscInt n[3] = {g->n[0], g->n[1], g->n[2]}, l = 0;
+  PetscInt n[3] = {g->n[0], g->n[1], g->n[2]}, l = 1;
 
-  PetscFunctionBeginUser;
-  for (;;) {
+  for (; l < max_levels; l++) {
     PetscBool any = PETSC_FALSE;
-    if (cells)
-      for (PetscInt a = 0; a < 3; a++)
-        cells[l][a] = n[a];
-    l++;
-    if (l >= max_levels) break;
     for (PetscInt a = 0; a < g->dim; a++)
-      any = (PetscBool)(any || (n[a] % 2 == 0 && n[a] >= 4));
+      if (Halvable(n[a])) {
+        n[a] /= 2;
+        any = PETSC_TRUE;
+      }
     if (!any) break;
-    for (PetscInt a = 0; a < g->dim; a++)
-      if (n[a] % 2 == 0 && n[a] >= 4) n[a] /= 2;
   }
-  *nlevels = l;
-  PetscFunctionReturn(0);
+  return l;
 }
 
 PetscErrorCode MHMultigridCreate(MHSim sim, PetscInt max_levels, MHHierarchy **hp)
@@ -226,7 +221,7 @@ PetscErrorCode MHMultigridCreate(MHSim sim, PetscInt max_levels, MHHierarchy **h
   h->nf  = g->nf;
   PetscCall(PetscArraycpy(h->dfill, sim->dfill, g->nf * g->nf));
   PetscCall(PetscArraycpy(h->ofill, sim->ofill, g->nf * g->nf));
-  PetscCall(MHMultigridLevels(g, max_levels, &h->nlevels, NULL));
+  h->nlevels = LevelCount(g, max_levels);
   PetscCall(PetscCalloc1(h->nlevels, &h->levels));
   /* the grid's own level: its cells, ranks and faces */
   PetscCall(DMDAGetInfo(g->da, NULL, NULL, NULL, NULL, &np[0], &np[1], &np[2], NULL, NULL, NULL, NULL, NULL, NULL));
