@@ -112,6 +112,26 @@ static inline PetscBool Halvable(PetscInt n)
   return (PetscBool)(n % 2 == 0 && n >= 4);
 }
 
+/* The cell of level C that holds cell fi of the next finer level. */
+static inline void Parent(const MHLevel *C, const PetscInt fi[3], PetscInt ci[3])
+{
+  for (PetscInt a = 0; a < 3; a++)
+    ci[a] = C->halved[a] ? fi[a] / 2 : fi[a];
+}
+
+/* The face neighbour nb of cell idx on level L along axis a (side -1 or +1), across a periodic
+   wrap; PETSC_FALSE where a non-periodic boundary has none. */
+static inline PetscBool Neighbour(const MHLevel *L, const PetscInt idx[3], PetscInt a, PetscInt side, PetscInt nb[3])
+{
+  for (PetscInt b = 0; b < 3; b++)
+    nb[b] = idx[b];
+  nb[a] += side;
+  if (nb[a] >= 0 && nb[a] < L->n[a]) return PETSC_TRUE;
+  if (!L->periodic[a]) return PETSC_FALSE;
+  nb[a] = (nb[a] + L->n[a]) % L->n[a];
+  return PETSC_TRUE;
+}
+
 /* The next coarser level of F: halve every axis that allows it. */
 static PetscErrorCode LevelCoarsen(const MHLevel *F, PetscInt dim, PetscMPIInt rank, MHLevel *C)
 {
@@ -156,8 +176,7 @@ static PetscErrorCode LevelInterpolation(MPI_Comm comm, const MHLevel *F, const 
       for (PetscInt i = F->xs[0]; i < F->xs[0] + F->xm[0]; i++) {
         PetscInt  fi[3] = {i, j, k}, ci[3], cb;
         PetscBool own;
-        for (PetscInt a = 0; a < 3; a++)
-          ci[a] = C->halved[a] ? fi[a] / 2 : fi[a];
+        Parent(C, fi, ci);
         cb  = LevelBlock(C, ci);
         own = (PetscBool)(cb >= cfirst && cb < clast);
         for (PetscInt f = 0; f < nf; f++, row++) {
@@ -176,8 +195,7 @@ static PetscErrorCode LevelInterpolation(MPI_Comm comm, const MHLevel *F, const 
     for (PetscInt j = F->xs[1]; j < F->xs[1] + F->xm[1]; j++)
       for (PetscInt i = F->xs[0]; i < F->xs[0] + F->xm[0]; i++) {
         PetscInt fi[3] = {i, j, k}, ci[3], fb = LevelBlock(F, fi), cb;
-        for (PetscInt a = 0; a < 3; a++)
-          ci[a] = C->halved[a] ? fi[a] / 2 : fi[a];
+        Parent(C, fi, ci);
         cb = LevelBlock(C, ci);
         for (PetscInt f = 0; f < nf; f++) {
           PetscInt r = fb * nf + f, c = cb * nf + f;
@@ -352,12 +370,8 @@ static PetscErrorCode CoarseMatrix(MPI_Comm comm, const MHLevel *C, PetscInt dim
           blk[0] = me;
           for (PetscInt a = 0; a < dim; a++)
             for (PetscInt side = -1; side <= 1; side += 2) {
-              PetscInt nb[3] = {i, j, k}, b, p;
-              nb[a] += side;
-              if (nb[a] < 0 || nb[a] >= C->n[a]) {
-                if (!C->periodic[a]) continue;
-                nb[a] = (nb[a] + C->n[a]) % C->n[a];
-              }
+              PetscInt nb[3], b, p;
+              if (!Neighbour(C, ci, a, side, nb)) continue;
               b = LevelBlock(C, nb);
               for (p = 0; p < nblk && blk[p] != b; p++) { }
               if (p == nblk) blk[nblk++] = b;
@@ -417,22 +431,16 @@ static PetscErrorCode CoarseOperator(const MHLevel *F, const MHLevel *C, PetscIn
       for (PetscInt i = F->xs[0]; i < F->xs[0] + F->xm[0]; i++, fb++) {
         PetscInt  fi[3] = {i, j, k}, ci[3], pi, nblk = 1, blk[7], pblk[7];
         PetscReal sc[7];
-        for (PetscInt a = 0; a < 3; a++)
-          ci[a] = C->halved[a] ? fi[a] / 2 : fi[a];
+        Parent(C, fi, ci);
         pi      = LevelBlock(C, ci);
         blk[0]  = fb;
         pblk[0] = pi;
         sc[0]   = 1;
         for (PetscInt a = 0; a < dim; a++)
           for (PetscInt side = -1; side <= 1; side += 2) {
-            PetscInt fj[3] = {i, j, k}, cj[3];
-            fj[a] += side;
-            if (fj[a] < 0 || fj[a] >= F->n[a]) {
-              if (!F->periodic[a]) continue;
-              fj[a] = (fj[a] + F->n[a]) % F->n[a];
-            }
-            for (PetscInt b = 0; b < 3; b++)
-              cj[b] = C->halved[b] ? fj[b] / 2 : fj[b];
+            PetscInt fj[3], cj[3];
+            if (!Neighbour(F, fi, a, side, fj)) continue;
+            Parent(C, fj, cj);
             blk[nblk]  = LevelBlock(F, fj);
             pblk[nblk] = LevelBlock(C, cj);
             sc[nblk]   = pblk[nblk] == pi ? 1 : CouplingScale(F, C, dim, ci, cj);

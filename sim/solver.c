@@ -316,7 +316,6 @@ static PetscErrorCode MHLinearSolverDefaults(MHSim sim, SNES snes)
       PC  spc;
       PetscCall(PCMGGetSmoother(pc, l, &smoother));
       PetscCall(KSPSetType(smoother, KSPRICHARDSON));
-      PetscCall(KSPRichardsonSetScale(smoother, 1.0));
       PetscCall(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 2));
       PetscCall(KSPGetPC(smoother, &spc));
       PetscCall(PCSetType(spc, sim->setup.block_smoother ? PCPBJACOBI : PCSOR));
