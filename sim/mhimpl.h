@@ -4,11 +4,20 @@
 #include "microheal.h"
 #include <petscviewerhdf5.h>
 
+/* An advisory lock on a file series (files.c). */
+typedef struct {
+  int  fd; /* -1: not held */
+  char path[PETSC_MAX_PATH_LEN];
+} MHLock;
+
 typedef struct {
   char        path[PETSC_MAX_PATH_LEN];
   char        xdmf_path[PETSC_MAX_PATH_LEN]; /* the XDMF sidecar */
-  char        open_path[PETSC_MAX_PATH_LEN]; /* the file written: path, or <path>.partial while pending */
-  PetscBool   pending;                       /* replacing an existing file not yet done (MHOutputCommit) */
+  char        open_path[PETSC_MAX_PATH_LEN]; /* the file written: a hidden temporary name until committed */
+  int         open_fd;                       /* rank 0: a descriptor of that file (-1: none) */
+  PetscBool   pending;                       /* the file has its temporary name (MHOutputCommit) */
+  PetscBool   replacing;                     /* ... and will replace an existing file at path */
+  MHLock      lock;                          /* rank 0: on path */
   PetscBool   enabled, overwrite, xdmf;
   PetscInt    count; /* output times after t = 0 */
   PetscBool   log_spacing;
@@ -50,6 +59,10 @@ typedef struct {
   char           initial[PETSC_MAX_PATH_LEN]; /* -initial_condition_file */
   PetscInt       initial_step;
   const char    *why; /* set when the run stopped early: "SIGTERM", "-max_wall_time", ... */
+  MHLock         lock;    /* rank 0: on the prefix */
+  PetscBool      asked;   /* checkpoints are expected (an output, a checkpoint option, -restart): the prefix is checked up front */
+  PetscBool      checked; /* ... or was checked before the first checkpoint */
+  PetscInt       nstale;  /* checkpoints of an earlier run under the prefix (replaced with -output_overwrite) */
 } MHCheckpoint;
 
 typedef struct _n_MHFaces     MHFaces;     /* face coefficients of the operators (operators.c) */
@@ -72,6 +85,7 @@ struct _p_MHSim {
   MHOutput       out;
   MHCheckpoint   chk;
   PetscBool      restarted; /* continued from a checkpoint */
+  char           run_id[40]; /* random, made by a fresh run; stored in its output and checkpoints */
   int            exit_status;
   PetscReal      outcomes[MH_MAX_OUTCOMES];
   PetscInt       steps_rejected_negative;
@@ -115,7 +129,7 @@ PETSC_INTERN PetscErrorCode MHOutputWriteFields(MHSim, PetscReal, Vec);
 PETSC_INTERN PetscErrorCode MHOutputAppendRow(MHSim, const PetscReal[]);
 PETSC_INTERN PetscErrorCode MHOutputFlush(MHSim);
 PETSC_INTERN PetscErrorCode MHOutputClose(MHSim);
-PETSC_INTERN PetscErrorCode MHOutputCommit(MHSim);
+PETSC_INTERN PetscErrorCode MHOutputCommit(MHSim, PetscBool);
 PETSC_INTERN PetscErrorCode MHH5Check(MPI_Comm, herr_t, const char *);
 PETSC_INTERN PetscErrorCode MHWriteStringAttr(MPI_Comm, hid_t, const char *, const char *);
 PETSC_INTERN PetscErrorCode MHWriteRealAttr(MPI_Comm, hid_t, const char *, PetscReal);
@@ -127,11 +141,30 @@ PETSC_INTERN PetscErrorCode MHCheckpointSetFromOptions(MHSim, PetscOptionItems *
 PETSC_INTERN PetscErrorCode MHCheckpointLoad(MHSim);
 PETSC_INTERN PetscErrorCode MHCheckpointAfterStep(MHSim);
 PETSC_INTERN PetscErrorCode MHCheckpointWrite(MHSim);
+PETSC_INTERN PetscErrorCode MHCheckpointCheckPaths(MHSim, PetscBool);
+PETSC_INTERN PetscErrorCode MHCheckpointRemoveStale(MHSim);
 PETSC_INTERN PetscErrorCode MHSignalsInstall(void);
 PETSC_INTERN PetscErrorCode MHSignalsRestore(void);
 PETSC_INTERN int            MHSignalsPending(void);
 PETSC_INTERN PetscErrorCode MHInitialConditionLoad(MHSim);
-PETSC_INTERN int            MHMakeParentFolders(const char *, char *, size_t);
+/* Safe files and locks (files.c): rank-local, no MPI; nonzero return with the reason in why. */
+PETSC_INTERN int         MHMakeParentFolders(const char *, char *, size_t);
+PETSC_INTERN void        MHPathSplit(const char *, char *, size_t, char *, size_t);
+PETSC_INTERN int         MHPathExists(const char *);
+PETSC_INTERN const char *MHPathKind(const char *);
+PETSC_INTERN int         MHFileTemp(const char *, char *, size_t, char *, size_t);
+PETSC_INTERN int         MHFileIsStill(int, const char *);
+PETSC_INTERN int         MHFilePlace(const char *, const char *, int, char *, size_t);
+PETSC_INTERN FILE       *MHFileCreate(const char *, char *, size_t, char *, size_t);
+PETSC_INTERN int         MHFileCommit(FILE *, const char *, const char *, int, char *, size_t);
+PETSC_INTERN double      MHFreeBytes(const char *);
+PETSC_INTERN void        MHBytesText(double, char *, size_t);
+PETSC_INTERN int         MHLockTake(const char *, MHLock *, char *, size_t);
+PETSC_INTERN void        MHLockRelease(MHLock *);
+/* Collective: fails with one line unless rank 0 found why empty. */
+PETSC_INTERN PetscErrorCode MHCheckWhy(MPI_Comm, PetscErrorCode, const char *, const char *, char *, size_t);
+/* Collective: path (given to option) is a readable HDF5 file (rank 0 opens it alone first). */
+PETSC_INTERN PetscErrorCode MHH5CheckReadable(MPI_Comm, const char *, const char *);
 PETSC_INTERN PetscErrorCode MHProgressClear(MHSim);
 /* One run (MHRun's work) on comm with the current options; checkpoint: the file to continue from
    when it stopped early (status MH_EXIT_CHECKPOINTED), else "". */
@@ -143,6 +176,8 @@ PETSC_INTERN PetscErrorCode MHSweepRun(MPI_Comm, int *);
    the last user-error message. */
 PETSC_INTERN void        MHErrorContextSet(const char *, MPI_Comm);
 PETSC_INTERN const char *MHErrorLast(void);
+/* The file being written ("" or NULL: none), named by the error line if a write fails. */
+PETSC_INTERN void MHErrorIOSet(const char *);
 
 PETSC_INTERN PetscErrorCode MHMonitorColumns(MHSim, PetscInt *, char ***);
 PETSC_INTERN PetscErrorCode MHMonitorCompute(MHSim, PetscReal, PetscReal, Vec, PetscReal[], PetscBool *);

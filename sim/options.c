@@ -1,7 +1,10 @@
 /* Start-up, version, log events and the check that every option was read. */
 #include "mhimpl.h"
 #include <yaml.h>
+#include <errno.h>
 #include <stdarg.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 PetscLogEvent MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_MG, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
 
@@ -19,11 +22,119 @@ PetscErrorCode MHLogEventsRegister(void)
   PetscFunctionReturn(0);
 }
 
+/* Whether this process is rank 0 of its job, before MPI starts (the launchers' variables). */
+static int MHLaunchRank0(void)
+{
+  const char *vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID"};
+
+  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+    if (getenv(vars[i])) return atoi(getenv(vars[i])) == 0;
+  return 1;
+}
+
+/* The options file path (YAML or text) and the files it includes, before PETSc reads them (PETSc
+   3.18 recurses without end on a file that includes itself, and takes a folder for an empty
+   file): each must be a readable regular file, and no file may include itself, directly or
+   through others. A text file includes with "-options_file F" / "-options_file_yaml F", a YAML
+   file with "$$name: !include F". stack: the chain of including files. */
+static int MHOptionsFileScan(const char *option, const char *path, int yaml, const char *stack[], int depth, char *why, size_t len)
+{
+  struct stat st;
+  char        real[PETSC_MAX_PATH_LEN], *text, *save = NULL;
+  FILE       *fp;
+  long        size;
+  int         bad = 0;
+
+  if (stat(path, &st)) {
+    snprintf(why, len, "%s %s: %s", option, path, errno == ENOENT ? "no such file" : strerror(errno));
+    return 1;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    snprintf(why, len, "%s %s: is a folder, not an options file", option, path);
+    return 1;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    snprintf(why, len, "%s %s: is not a regular file", option, path);
+    return 1;
+  }
+  if (!realpath(path, real)) snprintf(real, sizeof real, "%s", path);
+  for (int d = 0; d < depth; d++)
+    if (!strcmp(stack[d], real)) {
+      snprintf(why, len, "%s %s: includes itself (through %s); an options file may not include itself, directly or through others", option, path, depth > 1 ? stack[depth - 1] : "its own include line");
+      return 1;
+    }
+  if (depth >= 16) {
+    snprintf(why, len, "%s %s: options files nested more than 16 deep", option, path);
+    return 1;
+  }
+  if (!(fp = fopen(path, "rb"))) {
+    snprintf(why, len, "%s %s: cannot be read: %s", option, path, strerror(errno));
+    return 1;
+  }
+  fseek(fp, 0, SEEK_END);
+  size = ftell(fp);
+  rewind(fp);
+  if (size < 0 || !(text = malloc((size_t)size + 1))) {
+    fclose(fp);
+    snprintf(why, len, "%s %s: cannot be read", option, path);
+    return 1;
+  }
+  text[fread(text, 1, (size_t)size, fp)] = 0;
+  fclose(fp);
+  if (!yaml) {
+    size_t n = strlen(path);
+    yaml     = (n > 5 && !strcasecmp(path + n - 5, ".yaml")) || (n > 4 && !strcasecmp(path + n - 4, ".yml"));
+  }
+  stack[depth] = strdup(real);
+  for (char *line = strtok_r(text, "\n", &save); line && !bad; line = strtok_r(NULL, "\n", &save)) {
+    char *hash = strchr(line, '#'), *tok, *tsave = NULL;
+    if (yaml) {
+      char *inc = strstr(line, "!include");
+      if (!inc || strncmp(line + strspn(line, " \t"), "$$", 2)) continue;
+      inc += 8;
+      inc += strspn(inc, " \t\"'");
+      inc[strcspn(inc, " \t\"'\r")] = 0;
+      if (*inc) bad = MHOptionsFileScan("!include", inc, 1, stack, depth + 1, why, len);
+      continue;
+    }
+    if (hash) *hash = 0;
+    for (tok = strtok_r(line, " \t\r", &tsave); tok && !bad; tok = strtok_r(NULL, " \t\r", &tsave)) {
+      int isyaml = !strcasecmp(tok, "-options_file_yaml"), istext = !strcasecmp(tok, "-options_file");
+      if (!isyaml && !istext) continue;
+      if (!(tok = strtok_r(NULL, " \t\r", &tsave))) break;
+      bad = MHOptionsFileScan(isyaml ? "-options_file_yaml" : "-options_file", tok, isyaml, stack, depth + 1, why, len);
+    }
+  }
+  free((void *)stack[depth]);
+  free(text);
+  return bad;
+}
+
 /* PetscInitialize, then the model registry and log events. */
 PetscErrorCode MHInitialize(int *argc, char ***argv, const char help[])
 {
   PetscFunctionBeginUser;
+  for (int i = 1; i + 1 < *argc; i++) {
+    const char *stack[16];
+    char        why[2 * PETSC_MAX_PATH_LEN + 256];
+    int         isyaml = !strcasecmp((*argv)[i], "-options_file_yaml"), istext = !strcasecmp((*argv)[i], "-options_file");
+    if (!isyaml && !istext) continue;
+    if (MHOptionsFileScan((*argv)[i], (*argv)[i + 1], isyaml, stack, 0, why, sizeof why)) {
+      if (MHLaunchRank0()) fprintf(stderr, "microheal: error: %s\n", why);
+      return PETSC_ERR_FILE_OPEN; /* before PETSc: no error handler to call */
+    }
+  }
+  /* MPI-IO through ROMIO, not Open MPI's OMPIO: OMPIO's shared-file-pointer component "sm" guards
+     every MPI_File_open with a POSIX semaphore named after the file's base name
+     (/dev/shm/sem.OMPIO_<name>), so two runs writing files of one base name wait on each other,
+     and a run killed inside MPI_File_open leaves it locked: every later run on that name hangs.
+     Its other components leave lock files beside the output. ROMIO touches nothing but the file.
+     Set here, before MPI starts, so that every mpiexec and batch script gets it; a user's own
+     OMPI_MCA_io wins. Other MPI implementations ignore the variable. */
+  setenv("OMPI_MCA_io", "^ompio", 0);
   PetscCall(PetscInitialize(argc, argv, NULL, help));
+  /* HDF5 prints its own error stack to stderr; microheal reports every failure in one line */
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   PetscCall(MHModelRegisterAll());
   PetscCall(MHLogEventsRegister());
   PetscFunctionReturn(0);
@@ -113,6 +224,13 @@ static char *MHOptionWithValue(const char *value)
 static char     mh_error_prefix[512], mh_error_last[1024];
 static MPI_Comm mh_error_comm = MPI_COMM_NULL; /* whose rank 0 speaks for errors on PETSC_COMM_SELF */
 
+static char mh_io_path[PETSC_MAX_PATH_LEN]; /* the file being written, for a message on failure */
+
+void MHErrorIOSet(const char *path)
+{
+  snprintf(mh_io_path, sizeof mh_io_path, "%s", path ? path : "");
+}
+
 void MHErrorContextSet(const char *prefix, MPI_Comm comm)
 {
   snprintf(mh_error_prefix, sizeof mh_error_prefix, "%s", prefix ? prefix : "");
@@ -150,12 +268,37 @@ static PetscErrorCode MHErrorHandler(MPI_Comm comm, int line, const char *fun, c
   PetscBool reraise = (PetscBool)(n == PETSC_ERR_LIB && (!mess || !mess[strspn(mess, " ")]));
   PetscBool user    = (PetscBool)(yaml || n == PETSC_ERR_ARG_OUTOFRANGE || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_ARG_UNKNOWN_TYPE || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_ARG_SIZ || n == PETSC_ERR_ARG_INCOMP || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_UNEXPECTED);
 
-  if (reraise) return n; /* reported when first raised */
-  if (!user) return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
+  PetscBool toomany = (PetscBool)(n == PETSC_ERR_MEM && mess && strstr(mess, "max number of options"));
+  PetscBool memory  = (PetscBool)(n == PETSC_ERR_MEM && !toomany);
+  PetscBool hdf5    = (PetscBool)((n == PETSC_ERR_LIB || n == PETSC_ERR_FILE_WRITE) && mess && strstr(mess, "HDF5"));
+
+  if (reraise && !hdf5) return n; /* reported when first raised */
+  if (!user && !toomany && !memory && !hdf5 && n != PETSC_ERR_FILE_WRITE) return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
   if (p != PETSC_ERROR_INITIAL) return n;
   MPI_Initialized(&mpi);
-  /* option parsing fails the same way on every rank, on PETSC_COMM_SELF: rank 0 speaks */
   if (mpi) MPI_Comm_rank(comm == MPI_COMM_NULL || comm == PETSC_COMM_SELF ? (mh_error_comm != MPI_COMM_NULL ? mh_error_comm : MPI_COMM_WORLD) : comm, &rank);
+  if (toomany) {
+    MHErrorPrint(!rank, "too many options: PETSc 3.18 holds at most 512, from the command line and every options file together; remove options that repeat their defaults");
+    return n;
+  }
+  if (memory) { /* any rank may be the one: each says it, once */
+    MHErrorPrint(1, "out of memory: use a coarser grid, or more ranks on more nodes (microheal -help names the grid options)");
+    return n;
+  }
+  if (hdf5 || n == PETSC_ERR_FILE_WRITE) {
+    const char *what = mh_io_path[0] ? mh_io_path : "an HDF5 file";
+    double      free = mh_io_path[0] ? MHFreeBytes(mh_io_path) : -1;
+    char        left[32];
+    if (free >= 0 && free < 1e6) {
+      MHBytesText(free, left, sizeof left);
+      MHErrorPrint(!rank, "cannot write %s: its disk is full (%s free); free space, or write elsewhere", what, left);
+    } else if (hdf5)
+      MHErrorPrint(!rank, "cannot write or read %s: an HDF5 call failed (%s)", what, mess);
+    else
+      MHErrorPrint(!rank, "%s", mess ? mess : "a write failed");
+    return n;
+  }
+  /* option parsing fails the same way on every rank, on PETSC_COMM_SELF: rank 0 speaks */
   if (yaml) {
     char where[512];
     for (int i = 1; argv && argv[i] && argv[i + 1]; i++) {

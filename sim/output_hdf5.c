@@ -204,59 +204,125 @@ static PetscErrorCode MHAppendSeries(MPI_Comm comm, hid_t dset, PetscInt ncols, 
   PetscFunctionReturn(0);
 }
 
-/* Creates the folders of path that are missing (rank 0 alone; no MPI, no PETSc error, so a
-   collective check can follow). Returns 0, or nonzero with what failed in why. */
-int MHMakeParentFolders(const char *path, char *why, size_t len)
+PetscErrorCode MHCheckWhy(MPI_Comm comm, PetscErrorCode code, const char *option, const char *path, char *why, size_t len)
 {
-  char dir[PETSC_MAX_PATH_LEN];
-
-  snprintf(dir, sizeof dir, "%s", path);
-  for (char *p = dir + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(dir, 0775) && errno != EEXIST) {
-      snprintf(why, len, "cannot create folder %s: %s", dir, strerror(errno));
-      return 1;
-    }
-    *p = '/';
-  }
-  return 0;
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Bcast(why, (PetscMPIInt)len, MPI_CHAR, 0, comm));
+  why[len - 1] = 0;
+  PetscCheck(!why[0], comm, code, "%s %s: %s", option, path, why);
+  PetscFunctionReturn(0);
 }
 
-/* Whether rank 0 can write the output file path (run by rank 0 alone, before any HDF5 call):
-   refuses a folder, and an existing file unless overwrite; creates the missing folders and
-   probes the last with a scratch file. why: empty, or what is wrong; *exists: the file exists. */
-static void MHOutputCheckPath(const char *path, PetscBool overwrite, char *why, size_t len, int *exists)
+/* Whether path is a readable HDF5 file, tried by one rank with HDF5's own messages off. */
+static void MHH5Probe(const char *path, char *why, size_t len)
 {
-  char        dir[PETSC_MAX_PATH_LEN], probe[PETSC_MAX_PATH_LEN + 32], *slash;
-  struct stat st;
-  int         fd;
+  struct stat   st;
+  hid_t         file;
+  unsigned char sig[8] = {0};
+  FILE         *fp;
 
-  why[0]  = 0;
-  *exists = stat(path, &st) == 0;
-  if (*exists && S_ISDIR(st.st_mode)) {
+  why[0] = 0;
+  if (stat(path, &st)) {
+    snprintf(why, len, "%s", errno == ENOENT ? "no such file" : strerror(errno));
+    return;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    snprintf(why, len, "is a folder, not a file");
+    return;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    snprintf(why, len, "is not a regular file");
+    return;
+  }
+  if (!st.st_size) {
+    snprintf(why, len, "is empty (0 bytes)");
+    return;
+  }
+  if (!(fp = fopen(path, "rb"))) {
+    snprintf(why, len, "cannot be read: %s", strerror(errno));
+    return;
+  }
+  if (fread(sig, 1, sizeof sig, fp) != sizeof sig) sig[0] = 0;
+  fclose(fp);
+  if (memcmp(sig, "\211HDF\r\n\032\n", 8)) {
+    snprintf(why, len, "is not an HDF5 file");
+    return;
+  }
+  file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) {
+    snprintf(why, len, "is a damaged or truncated HDF5 file (%.0f bytes; HDF5 cannot open it)", (double)st.st_size);
+    return;
+  }
+  H5Fclose(file);
+}
+
+PetscErrorCode MHH5CheckReadable(MPI_Comm comm, const char *option, const char *path)
+{
+  char        why[256] = "";
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) MHH5Probe(path, why, sizeof why);
+  PetscCall(MHCheckWhy(comm, PETSC_ERR_FILE_OPEN, option, path, why, sizeof why));
+  PetscFunctionReturn(0);
+}
+
+/* Bytes a snapshot of the fields takes. */
+static double MHSnapshotBytes(MHSim sim)
+{
+  return 8.0 * (double)sim->model->nf * (double)sim->grid.n[0] * (double)sim->grid.n[1] * (double)sim->grid.n[2];
+}
+
+/* Rank 0 alone, before any HDF5 call: whether the run may write its output file and sidecar.
+   Refuses a folder, and anything at the name (a file, a link, a dangling link) unless overwrite;
+   creates the missing folders; takes the output's lock; checks that the whole output fits on its
+   disk. why: empty, or what is wrong; *exists: something has the name. */
+static void MHOutputCheckPaths(MHSim sim, char *why, size_t len, int *exists)
+{
+  MHOutput   *o = &sim->out;
+  const char *kind;
+  double      need, old = 0, avail;
+  struct stat st;
+  char        a[32], b[32];
+
+  why[0] = 0;
+  kind    = MHPathKind(o->path);
+  *exists = kind[0] != 0;
+  if (*exists && !strcmp(kind, "a folder")) {
     snprintf(why, len, "is a folder; name a file");
     return;
   }
-  if (*exists && !overwrite) {
-    snprintf(why, len, "the file exists; pass -output_overwrite to replace it, or choose another -output");
+  if (*exists && !o->overwrite) {
+    snprintf(why, len, "exists (%s); pass -output_overwrite to replace it, or choose another -output", kind);
     return;
   }
-  if (MHMakeParentFolders(path, why, len)) return;
-  snprintf(dir, sizeof dir, "%s", path);
-  slash = strrchr(dir, '/');
-  if (!slash)
-    snprintf(dir, sizeof dir, ".");
-  else
-    slash[slash == dir ? 1 : 0] = 0;
-  snprintf(probe, sizeof probe, "%s/.microheal-XXXXXX", dir);
-  fd = mkstemp(probe);
-  if (fd < 0) {
-    snprintf(why, len, "cannot write in folder %s: %s", dir, strerror(errno));
+  if (*exists && strcmp(kind, "a file") && strcmp(kind, "a symbolic link")) {
+    snprintf(why, len, "is %s; name a file", kind);
     return;
   }
-  close(fd);
-  unlink(probe);
+  if (o->xdmf && MHPathExists(o->xdmf_path)) {
+    kind = MHPathKind(o->xdmf_path);
+    if (!strcmp(kind, "a folder") || (strcmp(kind, "a file") && strcmp(kind, "a symbolic link"))) {
+      snprintf(why, len, "its XDMF sidecar %s is %s (remove it, or pass -output_xdmf 0)", o->xdmf_path, kind);
+      return;
+    }
+    if (!o->overwrite) {
+      snprintf(why, len, "its XDMF sidecar %s exists (%s); pass -output_overwrite to replace it, or choose another -output", o->xdmf_path, kind);
+      return;
+    }
+  }
+  if (MHLockTake(o->path, &o->lock, why, len)) return;
+  /* the whole output on its disk; what it replaces is freed */
+  need = (double)(o->count + 1 + sim->model->nevents) * MHSnapshotBytes(sim) + 65536;
+  if (*exists && !lstat(o->path, &st) && S_ISREG(st.st_mode)) old = (double)st.st_size;
+  avail = MHFreeBytes(o->path);
+  if (avail >= 0 && need > avail + old) {
+    MHBytesText(need, a, sizeof a);
+    MHBytesText(avail, b, sizeof b);
+    snprintf(why, len, "the output would take about %s (%" PetscInt_FMT " snapshots of %.3g MB), but its disk has %s free: choose a smaller -output_count, a coarser grid, another folder, or -output none", a, o->count + 1, MHSnapshotBytes(sim) / 1e6, b);
+    return;
+  }
 }
 
 /* Appends the text of the options file path (read by rank 0), headed "# file: <path>", to *text,
@@ -366,6 +432,89 @@ static PetscErrorCode MHWriteModelTables(MHSim sim)
   PetscFunctionReturn(0);
 }
 
+/* A string attribute of obj into buf ("" when it is missing or not a string). */
+static void MHH5StringAttr(hid_t obj, const char *name, char *buf, size_t len)
+{
+  hid_t attr, type;
+  char *value = NULL;
+
+  buf[0] = 0;
+  if (H5Aexists(obj, name) <= 0) return;
+  attr = H5Aopen(obj, name, H5P_DEFAULT);
+  type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  if (attr >= 0 && H5Aread(attr, type, &value) >= 0 && value) snprintf(buf, len, "%s", value);
+  if (value) H5free_memory(value);
+  H5Tclose(type);
+  if (attr >= 0) H5Aclose(attr);
+}
+
+/* The length of the first axis of dataset name (-1: there is none). */
+static long MHH5Rows(hid_t file, const char *name, long *ncols)
+{
+  hsize_t dims[8] = {0};
+  hid_t   dset, space;
+  int     nd;
+
+  if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return -1;
+  dset  = H5Dopen2(file, name, H5P_DEFAULT);
+  space = H5Dget_space(dset);
+  nd    = H5Sget_simple_extent_ndims(space);
+  if (nd >= 1 && nd <= 8) H5Sget_simple_extent_dims(space, dims, NULL);
+  H5Sclose(space);
+  H5Dclose(dset);
+  if (ncols) *ncols = nd >= 2 ? (long)dims[1] : 0;
+  return nd >= 1 ? (long)dims[0] : -1;
+}
+
+/* Rank 0 alone, before a restart touches its output: the output exists as the regular file the
+   checkpoint's run wrote (same run id), and holds at least what the checkpoint counts. */
+static void MHOutputCheckReopen(MHSim sim, char *why, size_t len)
+{
+  MHOutput   *o    = &sim->out;
+  const char *kind = MHPathKind(o->path);
+  char        id[64];
+  hid_t       file;
+  long        nt, nr, nc;
+
+  why[0] = 0;
+  if (!kind[0]) {
+    snprintf(why, len, "the output %s that it continues does not exist (pass the -output of the run that wrote the checkpoint, or -output none)", o->path);
+    return;
+  }
+  if (strcmp(kind, "a file")) {
+    snprintf(why, len, "the output %s is %s; a restart writes only into the file its run created", o->path, kind);
+    return;
+  }
+  MHH5Probe(o->path, why, len);
+  if (why[0]) {
+    char probe[256];
+    snprintf(probe, sizeof probe, "%s", why);
+    snprintf(why, len, "its output %s %s", o->path, probe);
+    return;
+  }
+  if (MHLockTake(o->path, &o->lock, why, len)) return;
+  file = H5Fopen(o->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  MHH5StringAttr(file, "run_id", id, sizeof id);
+  nt = MHH5Rows(file, "time", NULL);
+  nr = MHH5Rows(file, "monitors/table", &nc);
+  if (nt < 0 || nr < 0)
+    snprintf(why, len, "its output %s is not a microheal output", o->path);
+  else if (strcmp(id, sim->run_id))
+    snprintf(why, len, "the output %s is not the one this checkpoint continues: it was written by run %s, the checkpoint by run %s (was the output replaced by another run's?)", o->path, id[0] ? id : "(none recorded)", sim->run_id);
+  else if (nt < o->nwritten || nr < o->nrows || nc != o->ncols)
+    snprintf(why, len, "its output %s holds %ld snapshots and %ld monitor rows of %ld columns; the checkpoint counts %" PetscInt_FMT ", %" PetscInt_FMT " and %" PetscInt_FMT " (was it cut, or replaced?)", o->path, nt, nr, nc, o->nwritten, o->nrows, o->ncols);
+  for (PetscInt f = 0; !why[0] && f < sim->model->nf; f++) {
+    char name[MH_NAME_LEN + 16];
+    long n;
+    snprintf(name, sizeof name, "fields/%s", sim->model->field_name[f]);
+    n = H5Lexists(file, "fields", H5P_DEFAULT) > 0 ? MHH5Rows(file, name, NULL) : -1;
+    if ((n < 0 && o->nwritten) || n < o->nwritten) snprintf(why, len, "its output %s holds %ld snapshots of field %s; the checkpoint counts %" PetscInt_FMT, o->path, PetscMax(n, 0), sim->model->field_name[f], o->nwritten);
+  }
+  H5Fclose(file);
+}
+
 /* A restart: the output file the checkpoint counted, cut back to what the checkpoint counted (a
    run that went on after its last checkpoint wrote more), to continue the series. */
 static PetscErrorCode MHOutputReopen(MHSim sim)
@@ -374,7 +523,7 @@ static PetscErrorCode MHOutputReopen(MHSim sim)
   MHModel     m    = sim->model;
   MPI_Comm    comm = sim->comm;
   PetscMPIInt rank;
-  int         exists = 1;
+  char        why[PETSC_MAX_PATH_LEN + 512] = "";
   hsize_t     dims[5];
   PetscInt    ncols;
   char      **cols;
@@ -382,19 +531,18 @@ static PetscErrorCode MHOutputReopen(MHSim sim)
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) exists = access(o->path, F_OK) == 0;
-  PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, comm));
-  PetscCheck(exists, comm, PETSC_ERR_FILE_OPEN, "-restart: the output %s that the checkpoint continues does not exist (pass the -output of the run that wrote the checkpoint, or -output none)", o->path);
-  PetscCall(PetscViewerHDF5Open(comm, o->path, FILE_MODE_APPEND, &o->viewer));
-  PetscCall(PetscViewerHDF5GetFileId(o->viewer, &o->file));
-  PetscCheck(H5Lexists(o->file, "time", H5P_DEFAULT) > 0 && H5Lexists(o->file, "monitors", H5P_DEFAULT) > 0 && H5Lexists(o->file, "monitors/table", H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart: %s is not a microheal output", o->path);
-  o->dset_time  = H5Dopen2(o->file, "time", H5P_DEFAULT);
-  o->dset_table = H5Dopen2(o->file, "monitors/table", H5P_DEFAULT);
   PetscCall(MHMonitorColumns(sim, &ncols, &cols));
   for (PetscInt c = 0; c < ncols; c++)
     PetscCall(PetscFree(cols[c]));
   PetscCall(PetscFree(cols));
   o->ncols = ncols;
+  if (!rank) MHOutputCheckReopen(sim, why, sizeof why);
+  PetscCall(MHCheckWhy(comm, PETSC_ERR_FILE_UNEXPECTED, "-restart", sim->chk.restart, why, sizeof why));
+  PetscCall(PetscViewerHDF5Open(comm, o->path, FILE_MODE_APPEND, &o->viewer));
+  PetscCall(PetscViewerHDF5GetFileId(o->viewer, &o->file));
+  PetscCheck(H5Lexists(o->file, "time", H5P_DEFAULT) > 0 && H5Lexists(o->file, "monitors", H5P_DEFAULT) > 0 && H5Lexists(o->file, "monitors/table", H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart: %s is not a microheal output", o->path);
+  o->dset_time  = H5Dopen2(o->file, "time", H5P_DEFAULT);
+  o->dset_table = H5Dopen2(o->file, "monitors/table", H5P_DEFAULT);
   space    = H5Dget_space(o->dset_table);
   H5Sget_simple_extent_dims(space, dims, NULL);
   H5Sclose(space);
@@ -444,37 +592,46 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   MPI_Comm    comm = sim->comm;
   PetscMPIInt rank, size;
   int         exists                       = 0;
-  char        why[PETSC_MAX_PATH_LEN + 64] = "";
+  char        why[3 * PETSC_MAX_PATH_LEN] = "";
   hid_t       grp;
   char       *opts, version[256], buf[MH_MAX_FIELDS * (MH_NAME_LEN + 2)];
   PetscInt    ncols;
   char      **cols;
 
   PetscFunctionBeginUser;
-  PetscCall(MHOutputTimes(sim));
-  if (!o->enabled) PetscFunctionReturn(0);
-  if (sim->restarted) {
-    PetscCall(MHOutputReopen(sim));
+  o->open_fd = -1;
+  if (!o->enabled || sim->restarted) {
+    PetscCall(MHCheckpointCheckPaths(sim, PETSC_FALSE));
+    PetscCall(MHOutputTimes(sim));
+    if (o->enabled) PetscCall(MHOutputReopen(sim));
     PetscFunctionReturn(0);
   }
   PetscCall(PetscLogEventBegin(MH_EVENT_OUTPUT, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  if (!rank) MHOutputCheckPath(o->path, o->overwrite, why, sizeof why, &exists);
-  PetscCallMPI(MPI_Bcast(why, sizeof why, MPI_CHAR, 0, comm));
+  if (!rank) MHOutputCheckPaths(sim, why, sizeof why, &exists);
+  PetscCall(MHCheckWhy(comm, PETSC_ERR_FILE_OPEN, "-output", o->path, why, sizeof why));
   PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, comm));
-  PetscCheck(!why[0], comm, PETSC_ERR_FILE_OPEN, "-output %s: %s", o->path, why);
-  /* an existing file is replaced only once every option has been read and checked (after the
-     first step, MHOutputCommit): until then the new one has a temporary name */
-  o->pending = (PetscBool)exists;
-  PetscCall(PetscSNPrintf(o->open_path, sizeof o->open_path, exists ? "%s.partial" : "%s", o->path));
+  PetscCall(MHCheckpointCheckPaths(sim, PETSC_FALSE));
+  PetscCall(MHOutputTimes(sim));
+  /* the file is written under a temporary name, renamed into place once the run has passed its
+     checks (a new file, after the first step) or has ended (a replacement: MHOutputCommit) */
+  o->pending   = PETSC_TRUE;
+  o->replacing = (PetscBool)exists;
+  if (!rank && (o->open_fd = MHFileTemp(o->path, o->open_path, sizeof o->open_path, why, sizeof why)) < 0) { }
+  PetscCall(MHCheckWhy(comm, PETSC_ERR_FILE_OPEN, "-output", o->path, why, sizeof why));
+  PetscCallMPI(MPI_Bcast(o->open_path, sizeof o->open_path, MPI_CHAR, 0, comm));
+  MHErrorIOSet(o->path);
   PetscCall(PetscViewerHDF5Open(comm, o->open_path, FILE_MODE_WRITE, &o->viewer));
   PetscCall(PetscViewerHDF5GetFileId(o->viewer, &o->file));
+  if (!rank && !MHFileIsStill(o->open_fd, o->open_path)) PetscCall(PetscSNPrintf(why, sizeof why, "its temporary file %s was replaced by another program while it was opened", o->open_path));
+  PetscCall(MHCheckWhy(comm, PETSC_ERR_FILE_OPEN, "-output", o->path, why, sizeof why));
 
   /* provenance */
   PetscCall(PetscGetVersion(version, sizeof version));
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   PetscCall(MHWriteStringAttr(comm, o->file, "model", m->name));
+  PetscCall(MHWriteStringAttr(comm, o->file, "run_id", sim->run_id));
   PetscCall(MHWriteStringAttr(comm, o->file, "version", MH_VERSION));
   PetscCall(MHWriteStringAttr(comm, o->file, "git_revision", MH_GIT_REVISION));
   PetscCall(MHWriteStringAttr(comm, o->file, "petsc_version", version));
@@ -568,25 +725,37 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   }
   H5Gclose(grp);
   PetscCall(DMCreateGlobalVector(sim->grid.da1, &o->field));
+  MHErrorIOSet(NULL);
   PetscCall(PetscLogEventEnd(MH_EVENT_OUTPUT, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
-/* The run passed its checks: a replaced file takes its final name, and the sidecar follows. */
-PetscErrorCode MHOutputCommit(MHSim sim)
+/* The output takes its final name: a new file once the run has passed its checks (after the first
+   step), a file that replaces another only at the end of the run or at its first checkpoint
+   (final), so that a run that fails leaves the old file as it was. The sidecar follows; with
+   -output_overwrite a fresh run's stale checkpoints go too. */
+PetscErrorCode MHOutputCommit(MHSim sim, PetscBool final)
 {
-  MHOutput   *o   = &sim->out;
-  int         err = 0;
+  MHOutput   *o                            = &sim->out;
+  char        why[2 * PETSC_MAX_PATH_LEN] = "";
   PetscMPIInt rank;
 
   PetscFunctionBeginUser;
-  if (!o->pending) PetscFunctionReturn(0);
+  if (!o->pending || (o->replacing && !final)) PetscFunctionReturn(0);
   PetscCall(MHOutputFlush(sim));
   PetscCallMPI(MPI_Comm_rank(sim->comm, &rank));
-  if (!rank && rename(o->open_path, o->path)) err = errno;
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, sim->comm));
-  PetscCheck(!err, sim->comm, PETSC_ERR_FILE_OPEN, "-output %s: cannot replace it with %s: %s", o->path, o->open_path, strerror(err));
+  if (!rank) {
+    if (!MHFileIsStill(o->open_fd, o->open_path))
+      snprintf(why, sizeof why, "its temporary file %s was moved or replaced by another program; nothing was replaced", o->open_path);
+    else if (fsync(o->open_fd) && errno != EINVAL)
+      snprintf(why, sizeof why, "cannot write %s: %s", o->open_path, strerror(errno));
+    else
+      MHFilePlace(o->open_path, o->path, o->replacing, why, sizeof why);
+  }
+  PetscCall(MHCheckWhy(sim->comm, PETSC_ERR_FILE_WRITE, "-output", o->path, why, sizeof why));
   o->pending = PETSC_FALSE;
+  PetscCall(PetscStrcpy(o->open_path, o->path));
+  PetscCall(MHCheckpointRemoveStale(sim));
   PetscCall(MHOutputWriteXDMF(sim, PETSC_TRUE));
   PetscFunctionReturn(0);
 }
@@ -633,6 +802,7 @@ PetscErrorCode MHOutputWriteFields(MHSim sim, PetscReal t, Vec U)
   PetscFunctionBeginUser;
   if (!o->enabled) PetscFunctionReturn(0);
   PetscCall(PetscLogEventBegin(MH_EVENT_OUTPUT, 0, 0, 0, 0));
+  MHErrorIOSet(o->path);
   PetscCall(PetscViewerHDF5PushGroup(o->viewer, "/fields"));
   PetscCall(PetscViewerHDF5PushTimestepping(o->viewer));
   PetscCall(PetscViewerHDF5SetTimestep(o->viewer, o->nwritten));
@@ -652,6 +822,7 @@ PetscErrorCode MHOutputWriteFields(MHSim sim, PetscReal t, Vec U)
   o->written_times[o->nwritten++] = t;
   PetscCall(MHOutputFlush(sim));
   PetscCall(MHOutputWriteXDMF(sim, PETSC_FALSE));
+  MHErrorIOSet(NULL);
   PetscCall(PetscLogEventEnd(MH_EVENT_OUTPUT, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
@@ -663,6 +834,10 @@ PetscErrorCode MHOutputClose(MHSim sim)
 
   PetscFunctionBeginUser;
   if (o->viewer) PetscCall(MHOutputWriteXDMF(sim, PETSC_TRUE));
+  if (o->open_fd >= 0) close(o->open_fd);
+  o->open_fd = -1;
+  MHLockRelease(&o->lock);
+  MHLockRelease(&sim->chk.lock);
   PetscCall(PetscFree(o->times));
   PetscCall(PetscFree(o->rows));
   PetscCall(PetscFree(o->written_times));

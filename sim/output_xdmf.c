@@ -92,35 +92,32 @@ static void MHXDMFWrite(FILE *fp, MHSim sim, const char *h5, PetscInt nt, const 
   fprintf(fp, "  </Grid>\n </Domain>\n</Xdmf>\n");
 }
 
-/* Rewrites the sidecar for the outputs written so far (collective; rank 0 writes). Each rewrite
-   costs O(outputs), so past 256 outputs only every 32nd output rewrites it, unless forced (at the
-   end of the run). */
+/* Rewrites the sidecar for the outputs written so far (collective; rank 0 writes it to a new
+   temporary file renamed into place). Each rewrite costs O(outputs), so past 256 outputs it is
+   rewritten only when the outputs have grown by a quarter since the last time (O(1) per output
+   amortised), unless forced (at the end of the run, and at checkpoints). */
 PetscErrorCode MHOutputWriteXDMF(MHSim sim, PetscBool force)
 {
-  MHOutput   *o = &sim->out;
+  MHOutput   *o                            = &sim->out;
+  char        why[2 * PETSC_MAX_PATH_LEN] = "";
   PetscMPIInt rank;
-  int         ok = 1;
 
   PetscFunctionBeginUser;
   if (!o->enabled || !o->xdmf || o->pending || o->xdmf_steps == o->nwritten) PetscFunctionReturn(0);
-  if (!force && o->nwritten > 256 && o->nwritten % 32) PetscFunctionReturn(0);
+  if (!force && o->nwritten > 256 && 4 * o->nwritten < 5 * o->xdmf_steps) PetscFunctionReturn(0);
   PetscCallMPI(MPI_Comm_rank(sim->comm, &rank));
   if (!rank) {
-    char        tmp[PETSC_MAX_PATH_LEN + 8];
+    char        tmp[PETSC_MAX_PATH_LEN + 32];
     const char *base = strrchr(o->path, '/');
-    FILE       *fp;
-    base = base ? base + 1 : o->path;
-    PetscCall(PetscSNPrintf(tmp, sizeof tmp, "%s.tmp", o->xdmf_path));
-    fp = fopen(tmp, "w");
+    FILE       *fp   = MHFileCreate(o->xdmf_path, tmp, sizeof tmp, why, sizeof why);
+    base             = base ? base + 1 : o->path;
     if (fp) {
       MHXDMFWrite(fp, sim, base, o->nwritten, o->written_times);
-      ok = !ferror(fp);
-      ok = (fclose(fp) == 0) && ok && rename(tmp, o->xdmf_path) == 0;
-    } else
-      ok = 0;
+      MHFileCommit(fp, tmp, o->xdmf_path, 1, why, sizeof why);
+    }
   }
-  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, sim->comm));
-  PetscCheck(ok, sim->comm, PETSC_ERR_FILE_WRITE, "cannot write the XDMF file %s (-output_xdmf 0 skips it)", o->xdmf_path);
+  PetscCallMPI(MPI_Bcast(why, sizeof why, MPI_CHAR, 0, sim->comm));
+  PetscCheck(!why[0], sim->comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot write its XDMF sidecar %s (-output_xdmf 0 skips it): %s", o->path, o->xdmf_path, why);
   o->xdmf_steps = o->nwritten;
   PetscFunctionReturn(0);
 }

@@ -1,6 +1,7 @@
 /* The simulation object: options, set-up, the time loop's monitor (outputs, progress, outcomes),
    and the summary at the end. */
 #include "mhimpl.h"
+#include <sys/resource.h>
 #include <unistd.h>
 
 static const char *const MHJacobianTypes[] = {"analytic", "fd_coloring", NULL};
@@ -18,6 +19,9 @@ PetscErrorCode MHSimCreate(MPI_Comm comm, MHSim *sim)
   (*sim)->comm         = comm;
   (*sim)->negative_tol = -1;   /* the step's absolute tolerance, -ts_atol */
   (*sim)->newton_wtol  = 0.05; /* SUNDIALS CVODE and SciPy BDF use 0.03 to 0.1 */
+  (*sim)->out.lock.fd  = -1;
+  (*sim)->out.open_fd  = -1;
+  (*sim)->chk.lock.fd  = -1;
   PetscFunctionReturn(0);
 }
 
@@ -181,12 +185,12 @@ static PetscErrorCode MHAfterStep(MHSim sim, PetscBool stepped)
     sim->stopped = PETSC_TRUE;
   }
   PetscCall(MHProgress(sim, t, t - tprev, step, wrote));
-  if (!sim->stopped) PetscCall(MHCheckpointAfterStep(sim));
   if (step >= 1 && !sim->unused_checked) {
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
-    PetscCall(MHOutputCommit(sim));
+    PetscCall(MHOutputCommit(sim, PETSC_FALSE));
   }
+  if (!sim->stopped) PetscCall(MHCheckpointAfterStep(sim));
   PetscFunctionReturn(0);
 }
 
@@ -215,6 +219,61 @@ static PetscErrorCode MHTSPostStep(TS ts)
   PetscFunctionReturn(0);
 }
 
+/* Memory a cell takes, at least: 30 state-sized vectors (integrator stages, Newton and Krylov
+   work, output) and the Jacobian with its multigrid levels (12 bytes a nonzero, a third more for
+   the coarse levels), with a coupling to each face neighbour for the diagonal of each field. */
+static double MHBytesPerCell(PetscInt nf, PetscInt dim)
+{
+  return 8.0 * 30 * nf + 12.0 * 4 / 3 * nf * (nf + 2 * dim);
+}
+
+/* MemAvailable of this node, from /proc/meminfo [bytes]; -1 when unknown. */
+static double MHNodeMemAvailable(void)
+{
+  FILE  *fp = fopen("/proc/meminfo", "r");
+  char   line[256];
+  double kb = -1;
+
+  if (!fp) return -1;
+  while (fgets(line, sizeof line, fp))
+    if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1) break;
+  fclose(fp);
+  return kb < 0 ? -1 : kb * 1024;
+}
+
+/* Before the grid is built: its unknowns and the Jacobian's nonzeros fit PETSc's indices, and its
+   memory fits the nodes (each node's share against what the node has available, each rank's
+   against its address-space limit), with what to change when not. */
+static PetscErrorCode MHResourcesCheck(MHSim sim)
+{
+  const MHGrid *g     = &sim->grid;
+  PetscInt      nf    = sim->model->nf;
+  double        cells = (double)g->n[0] * g->n[1] * g->n[2], unknowns = cells * nf, nnz = unknowns * (nf + 2 * g->dim);
+  double        need  = cells * MHBytesPerCell(nf, g->dim), share, avail, worst[2] = {0, 0}, all[2];
+  char          a[32], b[32];
+  PetscMPIInt   size, lsize, lrank;
+  MPI_Comm      node;
+  struct rlimit rl;
+
+  PetscFunctionBeginUser;
+  PetscCheck(nnz < (double)PETSC_MAX_INT, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "the grid of %.0f cells (%" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT ") has %.3g unknowns and %.3g Jacobian nonzeros; this PETSc build counts them in %d-bit integers (at most %d): use a coarser grid (-nx, -ny, -nz), or a PETSc configured --with-64-bit-indices", cells, g->n[0], g->n[1], g->n[2], unknowns, nnz, (int)(8 * sizeof(PetscInt)), (int)PETSC_MAX_INT);
+  PetscCallMPI(MPI_Comm_size(sim->comm, &size));
+  PetscCallMPI(MPI_Comm_split_type(sim->comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  PetscCallMPI(MPI_Comm_size(node, &lsize));
+  PetscCallMPI(MPI_Comm_rank(node, &lrank));
+  PetscCallMPI(MPI_Comm_free(&node));
+  share = need * lsize / size;
+  avail = lrank ? -1 : MHNodeMemAvailable();
+  if (avail > 0) worst[0] = share / avail;
+  if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) worst[1] = need / size / (double)rl.rlim_cur;
+  PetscCallMPI(MPI_Allreduce(worst, all, 2, MPI_DOUBLE, MPI_MAX, sim->comm));
+  MHBytesText(need, a, sizeof a);
+  MHBytesText(need / cells, b, sizeof b);
+  PetscCheck(all[0] <= 1, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "the grid of %.0f cells (%" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT ") needs at least %s of memory (%s a cell), %.1f times what a node has available for its %d rank%s: use a coarser grid (-nx, -ny, -nz), or more nodes", cells, g->n[0], g->n[1], g->n[2], a, b, all[0], (int)lsize, lsize > 1 ? "s" : "");
+  PetscCheck(all[1] <= 1, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "the grid of %.0f cells (%" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT ") needs at least %s of memory (%s a cell), %.1f times a rank's address-space limit (ulimit -v): use a coarser grid, more ranks, or a higher limit", cells, g->n[0], g->n[1], g->n[2], a, b, all[1]);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MHSimSetUp(MHSim sim)
 {
   MHModel      m;
@@ -226,6 +285,7 @@ PetscErrorCode MHSimSetUp(MHSim sim)
   PetscFunctionBeginUser;
   if (!sim->model) PetscFunctionReturn(0);
   m = sim->model;
+  PetscCall(MHResourcesCheck(sim));
   PetscCall(MHGridCreate(sim->comm, g, m));
   if (m->ops.setup) PetscCall(m->ops.setup(m, g));
   PetscCall(DMCreateGlobalVector(g->da, &sim->U));
@@ -345,7 +405,7 @@ PetscErrorCode MHSimSolve(MHSim sim)
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
   }
-  PetscCall(MHOutputCommit(sim));
+  PetscCall(MHOutputCommit(sim, PETSC_TRUE));
   PetscCall(MHOutputFlush(sim));
   if (!sim->quiet) PetscCall(MHSimSummary(sim, now - sim->wall_start));
   PetscFunctionReturn(0);

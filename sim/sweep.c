@@ -241,6 +241,23 @@ static void MHStatusRead(const MHSweepCtx *c, PetscInt p, MHPointStatus *st)
   fclose(fp);
 }
 
+/* A new file beside path under a hidden temporary name (never through a link: files.c). */
+static FILE *MHOpenTmp(const char *path, char *tmp, size_t len)
+{
+  char why[2 * PETSC_MAX_PATH_LEN];
+
+  return MHFileCreate(path, tmp, len, why, sizeof why);
+}
+
+static PetscErrorCode MHCloseTmp(FILE *fp, const char *tmp, const char *path)
+{
+  char why[2 * PETSC_MAX_PATH_LEN] = "cannot create a file beside it";
+
+  PetscFunctionBeginUser;
+  PetscCheck(fp && !MHFileCommit(fp, tmp, path, 1, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-sweep: cannot write %s: %s", path, why);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode MHStatusWrite(const MHSweepCtx *c, PetscInt p, const char *status, const char *checkpoint, const char *message, PetscReal wall)
 {
   char  path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 32], msg[1024];
@@ -248,17 +265,17 @@ static PetscErrorCode MHStatusWrite(const MHSweepCtx *c, PetscInt p, const char 
 
   PetscFunctionBeginUser;
   MHPointPath(c, p, ".status", path, sizeof path);
-  PetscCall(PetscSNPrintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid()));
   PetscCall(PetscStrncpy(msg, message ? message : "", sizeof msg));
   for (char *q = msg; *q; q++)
     if (*q == '\n' || *q == '\r') *q = ' ';
-  fp = fopen(tmp, "w");
-  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s: %s", tmp, strerror(errno));
-  fprintf(fp, "status %s\nsignature %016llx\n", status, (unsigned long long)c->signature[p]);
-  if (checkpoint && checkpoint[0]) fprintf(fp, "checkpoint %s\n", checkpoint);
-  if (msg[0]) fprintf(fp, "message %s\n", msg);
-  fprintf(fp, "wall_s %.3f\n", (double)wall);
-  PetscCheck(fclose(fp) == 0 && rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s: %s", path, strerror(errno));
+  fp = MHOpenTmp(path, tmp, sizeof tmp);
+  if (fp) {
+    fprintf(fp, "status %s\nsignature %016llx\n", status, (unsigned long long)c->signature[p]);
+    if (checkpoint && checkpoint[0]) fprintf(fp, "checkpoint %s\n", checkpoint);
+    if (msg[0]) fprintf(fp, "message %s\n", msg);
+    fprintf(fp, "wall_s %.3f\n", (double)wall);
+  }
+  PetscCall(MHCloseTmp(fp, tmp, path));
   PetscFunctionReturn(0);
 }
 
@@ -401,19 +418,6 @@ static void MHCSVField(FILE *fp, const char *t)
   fputc('"', fp);
 }
 
-static FILE *MHOpenTmp(const char *path, char *tmp, size_t len)
-{
-  snprintf(tmp, len, "%s.tmp%d", path, (int)getpid());
-  return fopen(tmp, "w");
-}
-
-static PetscErrorCode MHCloseTmp(FILE *fp, const char *tmp, const char *path)
-{
-  PetscFunctionBeginUser;
-  PetscCheck(fp && fclose(fp) == 0 && rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s: %s", path, strerror(errno));
-  PetscFunctionReturn(0);
-}
-
 /* The outcomes of a finished run, read from its output's /outcomes; PETSC_FALSE when the file or
    an outcome is missing. */
 static PetscBool MHReadOutcomes(const MHSweep *s, const char *path, PetscReal out[])
@@ -536,9 +540,15 @@ static PetscErrorCode MHSweepGather(MHSweepCtx *c, PetscBool summary, PetscInt c
     PetscCall(MHCloseTmp(sum, tmp, path));
     /* HDF5, column by column */
     PetscCall(PetscSNPrintf(path, sizeof path, "%s/summary.h5", s->outdir));
-    PetscCall(PetscSNPrintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid()));
-    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    PetscCall(MHH5Check(PETSC_COMM_SELF, file, tmp));
+    {
+      char why[2 * PETSC_MAX_PATH_LEN];
+      int  fd = MHFileTemp(path, tmp, sizeof tmp, why, sizeof why);
+      PetscCheck(fd >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-sweep: cannot write %s: %s", path, why);
+      file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+      if (file < 0 || !MHFileIsStill(fd, tmp)) unlink(tmp);
+      close(fd);
+    }
+    PetscCall(MHH5Check(PETSC_COMM_SELF, file, path));
     PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "sweep_name", s->name));
     PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "sweep_file", s->file));
     PetscCall(MHWriteStringAttr(PETSC_COMM_SELF, file, "sweep_text", s->text));
@@ -602,8 +612,11 @@ static PetscErrorCode MHSweepGather(MHSweepCtx *c, PetscBool summary, PetscInt c
     }
     H5Tclose(strtype);
     PetscCall(PetscFree2(strs, ids));
-    PetscCall(MHH5Check(PETSC_COMM_SELF, H5Fclose(file), tmp));
-    PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s: %s", path, strerror(errno));
+    PetscCall(MHH5Check(PETSC_COMM_SELF, H5Fclose(file), path));
+    {
+      char why[2 * PETSC_MAX_PATH_LEN];
+      PetscCheck(!MHFilePlace(tmp, path, 1, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-sweep: cannot write %s: %s", path, why);
+    }
   }
   PetscCall(PetscFree2(out, status));
   PetscFunctionReturn(0);
@@ -777,6 +790,7 @@ PetscErrorCode MHSweepRun(MPI_Comm comm, int *exit_status)
   PetscBool   help, index_set;
   PetscInt   *todo, counts[4] = {0, 0, 0, 0}, gathered[5] = {0, 0, 0, 0, 0}, ntodo = 0;
   int         signal = 0;
+  MHLock      lock   = {-1, ""};
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&c, sizeof c));
@@ -831,6 +845,14 @@ PetscErrorCode MHSweepRun(MPI_Comm comm, int *exit_status)
     char runs[PETSC_MAX_PATH_LEN];
     PetscCall(PetscSNPrintf(runs, sizeof runs, "%s/runs", s->outdir));
     if (!rank) PetscCall(MHMakeFolder(PETSC_COMM_SELF, runs));
+    /* one sweep at a time on a folder; the tasks of a SLURM array share it (each point's output
+       has a lock of its own) */
+    if (!index_set) {
+      char why[2 * PETSC_MAX_PATH_LEN] = "", name[PETSC_MAX_PATH_LEN + 16];
+      PetscCall(PetscSNPrintf(name, sizeof name, "%s/sweep", s->outdir));
+      if (!rank) MHLockTake(name, &lock, why, sizeof why);
+      PetscCall(MHCheckWhy(comm, PETSC_ERR_FILE_OPEN, "-sweep_output_dir", s->outdir, why, sizeof why));
+    }
     PetscCall(PetscCalloc1(s->npoints, &todo));
     if (!c.gather && !rank) {
       MHPointStatus st;
@@ -856,10 +878,12 @@ PetscErrorCode MHSweepRun(MPI_Comm comm, int *exit_status)
     }
     if (signal)
       *exit_status = MH_EXIT_CHECKPOINTED;
-    else if (counts[2]) {
-      if (!rank) fprintf(stderr, "microheal: error: sweep %s: %" PetscInt_FMT " point%s failed (messages in %s/manifest.csv); rerun the same command to retry them\n", s->name, counts[2], counts[2] > 1 ? "s" : "", s->outdir);
+    else if (counts[2] || (!index_set && gathered[1])) { /* failed now, or found failed by the gathering */
+      PetscInt nfailed = PetscMax(counts[2], index_set ? 0 : gathered[1]);
+      if (!rank) fprintf(stderr, "microheal: error: sweep %s: %" PetscInt_FMT " point%s failed (messages in %s/manifest.csv); rerun the same command to retry them\n", s->name, nfailed, nfailed > 1 ? "s" : "", s->outdir);
       *exit_status = 1;
     }
+    MHLockRelease(&lock);
   }
   PetscCall(PetscFree(c.signature));
   PetscCall(MHSweepDestroy(s));

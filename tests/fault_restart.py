@@ -118,7 +118,7 @@ t, _ = stop_and_continue("walltime", 1, "-max_wall_time 0.4")
 # a restart from something that is not a checkpoint of this run
 for args, want in [(["-restart", os.path.join(d, "none.h5")], "no such file"),
                    (["-restart", ref_path], "not a microheal checkpoint"),
-                   (["-restart", chk[-1], "-nz", "30"], "a grid of 16 x 24 x 1 cells")]:
+                   (["-restart", chk[-1], "-nz", "30"], "the checkpoint's run had -nz 24, this run has 30")]:
     rc, out = mhtest.run(CASE + ["-output", os.path.join(d, "bad.h5"), "-output_overwrite"] + args, expect_rc=1)
     mhtest.check(want in out and "PETSC ERROR" not in out, f"{args}: expected one error with {want!r}:\n{out}")
 
