@@ -370,6 +370,7 @@ PetscErrorCode MHCheckpointWrite(MHSim sim)
   c->checked = PETSC_TRUE;
   PetscCall(MHCheckpointRemoveStale(sim));
   PetscCall(MHOutputFlush(sim)); /* the output file holds everything the checkpoint counts */
+  PetscCall(MHOutputWriteXDMF(sim, PETSC_TRUE));
   PetscCall(TSGetTime(sim->ts, &t));
   PetscCall(TSGetTimeStep(sim->ts, &dt));
   PetscCall(TSGetStepNumber(sim->ts, &step));

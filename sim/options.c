@@ -225,6 +225,7 @@ static char     mh_error_prefix[512], mh_error_last[1024];
 static MPI_Comm mh_error_comm = MPI_COMM_NULL; /* whose rank 0 speaks for errors on PETSC_COMM_SELF */
 
 static char mh_io_path[PETSC_MAX_PATH_LEN]; /* the file being written, for a message on failure */
+static int  mh_error_told;                  /* the one line is out: what follows is the way out */
 
 void MHErrorIOSet(const char *path)
 {
@@ -235,6 +236,7 @@ void MHErrorContextSet(const char *prefix, MPI_Comm comm)
 {
   snprintf(mh_error_prefix, sizeof mh_error_prefix, "%s", prefix ? prefix : "");
   if (prefix) mh_error_last[0] = 0; /* a new context; leaving one keeps its last message */
+  mh_error_told = 0;
   mh_error_comm = comm;
 }
 
@@ -248,6 +250,7 @@ static void MHErrorPrint(int print, const char *fmt, ...)
 {
   va_list ap;
 
+  mh_error_told = 1;
   va_start(ap, fmt);
   vsnprintf(mh_error_last, sizeof mh_error_last, fmt, ap);
   va_end(ap);
@@ -269,10 +272,13 @@ static PetscErrorCode MHErrorHandler(MPI_Comm comm, int line, const char *fun, c
   PetscBool user    = (PetscBool)(yaml || n == PETSC_ERR_ARG_OUTOFRANGE || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_ARG_UNKNOWN_TYPE || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_ARG_SIZ || n == PETSC_ERR_ARG_INCOMP || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_UNEXPECTED);
 
   PetscBool toomany = (PetscBool)(n == PETSC_ERR_MEM && mess && strstr(mess, "max number of options"));
-  PetscBool memory  = (PetscBool)(n == PETSC_ERR_MEM && !toomany);
+  /* PETSc 3.18's PetscMallocAlign passes its caller's line as the error code (a wrong argument
+     list in its PetscCheck): a failed allocation is known by the function that raises it */
+  PetscBool memory = (PetscBool)((n == PETSC_ERR_MEM && !toomany) || (fun && !strcmp(fun, "PetscMallocAlign")) || (file && strstr(file, "sys/memory/mal.c")));
   PetscBool hdf5    = (PetscBool)((n == PETSC_ERR_LIB || n == PETSC_ERR_FILE_WRITE) && mess && strstr(mess, "HDF5"));
 
   if (reraise && !hdf5) return n; /* reported when first raised */
+  if (p != PETSC_ERROR_INITIAL && mh_error_told) return n; /* on its way out */
   if (!user && !toomany && !memory && !hdf5 && n != PETSC_ERR_FILE_WRITE) return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
   if (p != PETSC_ERROR_INITIAL) return n;
   MPI_Initialized(&mpi);

@@ -314,7 +314,7 @@ static void MHOutputCheckPaths(MHSim sim, char *why, size_t len, int *exists)
   }
   if (MHLockTake(o->path, &o->lock, why, len)) return;
   /* the whole output on its disk; what it replaces is freed */
-  need = (double)(o->count + 1 + sim->model->nevents) * MHSnapshotBytes(sim) + 65536;
+  need = (double)(o->count + 1 + sim->model->nevents) * (MHSnapshotBytes(sim) + (o->xdmf ? 800.0 + 300.0 * sim->model->nf : 0)) + 65536; /* + the sidecar's grid */
   if (*exists && !lstat(o->path, &st) && S_ISREG(st.st_mode)) old = (double)st.st_size;
   avail = MHFreeBytes(o->path);
   if (avail >= 0 && need > avail + old) {

@@ -1,8 +1,9 @@
 /* The XDMF sidecar: an XML description of the HDF5 time series that ParaView and VisIt open with
    no converter. One rectilinear grid per output time (faces as node coordinates, fields as
    cell-centred attributes read from their row of /fields/<name> by a hyperslab), gathered in a
-   temporal collection. Rank 0 rewrites it after every output, to a temporary name renamed when
-   complete, so it always describes exactly the steps the HDF5 file holds.
+   temporal collection. Rank 0 rewrites it (to a temporary name renamed when complete) after every
+   output up to 256, then when the outputs have grown by a quarter, so it always describes steps
+   the HDF5 file holds.
 
    Axes: every grid is a 3DRectMesh in (x, y, z), z the depth; the axes a 1-D or 2-D run does not
    have (y; y and z) are one cell thick.
