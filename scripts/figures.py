@@ -42,6 +42,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker as mticker  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
+from mhfiles import replacing  # noqa: E402 (scripts/mhfiles.py, this folder)
 
 WHAT = ("timeseries", "sections", "animation")
 SECTION_FIELDS = ("damage", "neutrophils", "tgfb", "collagen_I")  # microneedling's defaults
@@ -403,7 +404,8 @@ def timeseries(run, out, dpi=130):
 
 def _save(fig, out, dpi):
     try:
-        fig.savefig(out, dpi=dpi)
+        with replacing(out) as tmp:
+            fig.savefig(tmp, dpi=dpi)
     except OSError as e:
         raise FigureError(f"cannot write {out}: {e.strerror or e}") from None
     finally:
@@ -734,7 +736,8 @@ def animation(run, out, field=None, fps=5, y=None, dpi=100):
         images.append(Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba()).convert("RGB"))
     plt.close(fig)
     try:
-        images[0].save(out, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0)
+        with replacing(out) as tmp:
+            images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0)
     except OSError as e:
         raise FigureError(f"cannot write {out}: {e.strerror or e}") from None
     return (f"{out}: animation of {field}{note}, one frame per output time ({nt}, "

@@ -21,6 +21,9 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mhfiles import replacing  # noqa: E402 (scripts/mhfiles.py, this folder)
+
 
 def die(msg):
     sys.stderr.write(f"render_paraview: error: {msg}\n")
@@ -216,7 +219,8 @@ def main():
     view.ResetCamera(False)
     # room for the time above and the colour bar right of the mesh
     view.GetActiveCamera().Zoom({1: 0.7, 2: 0.85, 3: 0.8}[dim])
-    pv.SaveScreenshot(out, view, ImageResolution=size, TransparentBackground=0)
+    with replacing(out) as tmp:
+        pv.SaveScreenshot(tmp, view, ImageResolution=size, TransparentBackground=0)
     if not os.path.isfile(out):
         die(f"{out}: ParaView wrote no image")
     print(f"wrote {out}")

@@ -58,6 +58,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.tri import Triangulation  # noqa: E402
 
 from figures import _tex_unit, _text, _with_unit  # noqa: E402 (scripts/figures.py, this folder)
+from mhfiles import replacing  # noqa: E402
 
 PROG = "sweep_plot.py"
 LOG_SPAN = 30.0  # a positive axis spanning this ratio or more is logarithmic by default
@@ -611,7 +612,7 @@ def write_table(path, s, table):
     keys = []
     for _, ks, _ in table:
         keys += [k for k in ks if k not in keys]
-    with open(path, "w", newline="") as f:
+    with replacing(path) as tmp, open(tmp, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["outcome"] + keys + ["points", "done", "mean", "min", "max"])
         for o, ks, cs in table:
@@ -689,7 +690,8 @@ def run(a):
     fig, table = plot(s, outcomes, plan, a.log_x, a.log_y, a.contour, a.dpi)
     if plan.note:
         print(f"{PROG}: {plan.note}")
-    fig.savefig(out)
+    with replacing(out) as tmp:
+        fig.savefig(tmp)
     plt.close(fig)
     ncells = len(table[0][2])
     nmiss = sum(1 for _, _, cs in table for c in cs if c.ndone == 0)
