@@ -262,6 +262,11 @@ PetscErrorCode MHCheckpointCheckPaths(MHSim sim, PetscBool lazy)
   if (!c->asked && !lazy) PetscFunctionReturn(0);
   PetscCallMPI(MPI_Comm_rank(sim->comm, &rank));
   if (!rank && !MHLockTake(c->prefix, &c->lock, why, sizeof why)) {
+    char dir[PETSC_MAX_PATH_LEN], base[PETSC_MAX_PATH_LEN];
+    MHPathSplit(c->prefix, dir, sizeof dir, base, sizeof base);
+    MHRemoveOrphans(dir, base, "-[0-9][0-9][0-9][0-9][0-9][0-9].h5");
+  }
+  if (!rank && c->lock.fd >= 0) {
     int    fd   = MHFileTemp(c->prefix, tmp, sizeof tmp, why, sizeof why);
     double need = (c->keep + 1) * (8.0 * sim->model->nf * sim->grid.n[0] * sim->grid.n[1] * sim->grid.n[2] + 32768), avail = MHFreeBytes(c->prefix);
     if (fd >= 0) {

@@ -18,8 +18,10 @@
    collectively with one line. */
 #define _GNU_SOURCE /* renameat2, mkostemp */
 #include "mhimpl.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -266,4 +268,31 @@ void MHLockRelease(MHLock *lk)
   if (ftruncate(lk->fd, 0)) { }
   close(lk->fd);
   lk->fd = -1;
+}
+
+/* Removes the temporary files that runs killed or failed before their rename left in folder dir:
+   the names matching ".<stem><middle>.partial-XXXXXX" (stem taken literally, middle a glob
+   pattern, "" for none). Called under the lock of the series, so no live run is writing them.
+   Returns how many it removed. */
+int MHRemoveOrphans(const char *dir, const char *stem, const char *middle)
+{
+  char           pattern[2 * PETSC_MAX_PATH_LEN], *q = pattern, path[2 * PETSC_MAX_PATH_LEN];
+  DIR           *d;
+  struct dirent *e;
+  int            n = 0;
+
+  *q++ = '.';
+  for (const char *p = stem; *p && q < pattern + PETSC_MAX_PATH_LEN; p++) {
+    if (strchr("*?[\\", *p)) *q++ = '\\';
+    *q++ = *p;
+  }
+  snprintf(q, sizeof pattern - (size_t)(q - pattern), "%s.partial-??????", middle);
+  if (!(d = opendir(dir))) return 0;
+  while ((e = readdir(d)))
+    if (!fnmatch(pattern, e->d_name, 0)) {
+      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+      n += unlink(path) == 0;
+    }
+  closedir(d);
+  return n;
 }

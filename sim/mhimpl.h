@@ -161,6 +161,7 @@ PETSC_INTERN double      MHFreeBytes(const char *);
 PETSC_INTERN void        MHBytesText(double, char *, size_t);
 PETSC_INTERN int         MHLockTake(const char *, MHLock *, char *, size_t);
 PETSC_INTERN void        MHLockRelease(MHLock *);
+PETSC_INTERN int         MHRemoveOrphans(const char *, const char *, const char *);
 /* Collective: fails with one line unless rank 0 found why empty. */
 PETSC_INTERN PetscErrorCode MHCheckWhy(MPI_Comm, PetscErrorCode, const char *, const char *, char *, size_t);
 /* Collective: path (given to option) is a readable HDF5 file (rank 0 opens it alone first). */

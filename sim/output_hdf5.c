@@ -313,6 +313,13 @@ static void MHOutputCheckPaths(MHSim sim, char *why, size_t len, int *exists)
     }
   }
   if (MHLockTake(o->path, &o->lock, why, len)) return;
+  {
+    char dir[PETSC_MAX_PATH_LEN], base[PETSC_MAX_PATH_LEN];
+    MHPathSplit(o->path, dir, sizeof dir, base, sizeof base);
+    MHRemoveOrphans(dir, base, "");
+    MHPathSplit(o->xdmf_path, dir, sizeof dir, base, sizeof base);
+    MHRemoveOrphans(dir, base, "");
+  }
   /* the whole output on its disk; what it replaces is freed */
   need = (double)(o->count + 1 + sim->model->nevents) * (MHSnapshotBytes(sim) + (o->xdmf ? 800.0 + 300.0 * sim->model->nf : 0)) + 65536; /* + the sidecar's grid */
   if (*exists && !lstat(o->path, &st) && S_ISREG(st.st_mode)) old = (double)st.st_size;
