@@ -523,9 +523,15 @@ PetscErrorCode MHCheckpointLoad(MHSim sim)
   PetscCall(PetscObjectSetName((PetscObject)sim->U, "u"));
   PetscCall(PetscViewerDestroy(&v));
   {
-    PetscReal norm;
-    PetscCall(VecNorm(sim->U, NORM_INFINITY, &norm));
-    PetscCheck(!PetscIsInfOrNanReal(norm), comm, PETSC_ERR_FILE_UNEXPECTED, "-restart %s: its state holds values that are not finite (NaN or inf); restart from an earlier checkpoint", what);
+    const PetscScalar *u;
+    PetscInt           nloc;
+    int                bad = 0, anybad;
+    PetscCall(VecGetLocalSize(sim->U, &nloc));
+    PetscCall(VecGetArrayRead(sim->U, &u));
+    for (PetscInt i = 0; i < nloc && !bad; i++) bad = PetscIsInfOrNanScalar(u[i]); /* a norm's max skips NaN */
+    PetscCall(VecRestoreArrayRead(sim->U, &u));
+    PetscCallMPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_LOR, comm));
+    PetscCheck(!anybad, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart %s: its state holds values that are not finite (NaN or inf); restart from an earlier checkpoint", what);
     PetscCheck(!PetscIsInfOrNanReal(t) && !PetscIsInfOrNanReal(dt) && dt > 0 && t >= 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart %s: its time %g or step %g is not valid", what, (double)t, (double)dt);
   }
   PetscCall(TSSetTime(sim->ts, t));

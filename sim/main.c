@@ -44,6 +44,13 @@ int main(int argc, char **argv)
   ierr = MHRun(PETSC_COMM_WORLD, &status);
   PetscCall(PetscPopErrorHandler());
   if (ierr) { /* the message is out; leave with a nonzero status */
+    /* after a failed HDF5 write (a full disk) closing the files would write to it again, and
+       ROMIO crashes doing so: leave as a killed run does, with every step flushed before */
+    if (MHErrorIOFailed()) {
+      fflush(stdout);
+      fflush(stderr);
+      _exit(1);
+    }
     PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
     /* an error on some ranks only (others wait in a collective): only MPI_Abort ends them */
     if (size > 1 && !MHAllFailed(errcomm)) MPI_Abort(PETSC_COMM_WORLD, 1);

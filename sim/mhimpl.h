@@ -80,6 +80,7 @@ struct _p_MHSim {
   PetscReal      t_end, negative_tol;       /* negative_tol < 0: the step tolerance -ts_atol */
   PetscReal      newton_wtol, newton_wprev; /* Newton's weighted stopping test (solver.c) */
   PetscReal      dt0;                       /* first step, also after every event */
+  PetscReal      dt_max;                    /* the largest step the options allow */
   PetscInt       event_next;                /* the model's next event */
   PetscInt       unused_checked;
   MHOutput       out;
@@ -128,6 +129,7 @@ PETSC_INTERN PetscErrorCode MHOutputOpen(MHSim);
 PETSC_INTERN PetscErrorCode MHOutputWriteFields(MHSim, PetscReal, Vec);
 PETSC_INTERN PetscErrorCode MHOutputAppendRow(MHSim, const PetscReal[]);
 PETSC_INTERN PetscErrorCode MHOutputFlush(MHSim);
+PETSC_INTERN PetscErrorCode MHOutputStepDone(MHSim);
 PETSC_INTERN PetscErrorCode MHOutputClose(MHSim);
 PETSC_INTERN PetscErrorCode MHOutputCommit(MHSim, PetscBool);
 PETSC_INTERN PetscErrorCode MHH5Check(MPI_Comm, herr_t, const char *);

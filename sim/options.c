@@ -226,6 +226,12 @@ static MPI_Comm mh_error_comm = MPI_COMM_NULL; /* whose rank 0 speaks for errors
 
 static char mh_io_path[PETSC_MAX_PATH_LEN]; /* the file being written, for a message on failure */
 static int  mh_error_told;                  /* the one line is out: what follows is the way out */
+static int  mh_error_io;                    /* an HDF5 file write failed */
+
+int MHErrorIOFailed(void)
+{
+  return mh_error_io;
+}
 
 void MHErrorIOSet(const char *path)
 {
@@ -292,6 +298,7 @@ static PetscErrorCode MHErrorHandler(MPI_Comm comm, int line, const char *fun, c
     return n;
   }
   if (hdf5 || n == PETSC_ERR_FILE_WRITE) {
+    mh_error_io = 1;
     const char *what = mh_io_path[0] ? mh_io_path : "an HDF5 file";
     double      free = mh_io_path[0] ? MHFreeBytes(mh_io_path) : -1;
     char        left[32];

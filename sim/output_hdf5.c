@@ -287,6 +287,7 @@ static void MHOutputCheckPaths(MHSim sim, char *why, size_t len, int *exists)
   char        a[32], b[32];
 
   why[0] = 0;
+  if (MHLockTake(o->path, &o->lock, why, len)) return; /* another run's output: say so first */
   kind    = MHPathKind(o->path);
   *exists = kind[0] != 0;
   if (*exists && !strcmp(kind, "a folder")) {
@@ -312,7 +313,6 @@ static void MHOutputCheckPaths(MHSim sim, char *why, size_t len, int *exists)
       return;
     }
   }
-  if (MHLockTake(o->path, &o->lock, why, len)) return;
   {
     char dir[PETSC_MAX_PATH_LEN], base[PETSC_MAX_PATH_LEN];
     MHPathSplit(o->path, dir, sizeof dir, base, sizeof base);
@@ -786,6 +786,19 @@ PetscErrorCode MHOutputAppendRow(MHSim sim, const PetscReal row[])
   PetscFunctionReturn(0);
 }
 
+/* After the outputs of a step: the file flushed (a killed run keeps every step written) and the
+   sidecar brought up to date. Once per step, not per output: a step may cover thousands. */
+PetscErrorCode MHOutputStepDone(MHSim sim)
+{
+  PetscFunctionBeginUser;
+  if (!sim->out.enabled) PetscFunctionReturn(0);
+  MHErrorIOSet(sim->out.path);
+  PetscCall(MHOutputFlush(sim));
+  PetscCall(MHOutputWriteXDMF(sim, PETSC_FALSE));
+  MHErrorIOSet(NULL);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MHOutputFlush(MHSim sim)
 {
   MHOutput *o = &sim->out;
@@ -827,8 +840,6 @@ PetscErrorCode MHOutputWriteFields(MHSim sim, PetscReal t, Vec U)
     PetscCall(PetscRealloc(o->cap_times * sizeof(PetscReal), &o->written_times));
   }
   o->written_times[o->nwritten++] = t;
-  PetscCall(MHOutputFlush(sim));
-  PetscCall(MHOutputWriteXDMF(sim, PETSC_FALSE));
   MHErrorIOSet(NULL);
   PetscCall(PetscLogEventEnd(MH_EVENT_OUTPUT, 0, 0, 0, 0));
   PetscFunctionReturn(0);

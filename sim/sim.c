@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 static const char *const MHJacobianTypes[] = {"analytic", "fd_coloring", NULL};
+#define MH_OUTPUTS_PER_STEP 64
 
 /* A unit for printing after a number: nothing for dimensionless quantities. */
 static const char *MHUnit(const char *unit)
@@ -181,8 +182,22 @@ static PetscErrorCode MHAfterStep(MHSim sim, PetscBool stepped)
   }
   if (stop) {
     if (!wrote) PetscCall(MHOutputWriteFields(sim, t, U));
+    wrote = PETSC_TRUE;
     PetscCall(TSSetConvergedReason(ts, TS_CONVERGED_USER));
     sim->stopped = PETSC_TRUE;
+  }
+  if (wrote) PetscCall(MHOutputStepDone(sim));
+  /* a step covers at most MH_OUTPUTS_PER_STEP output times, so that a signal is honoured within
+     that many outputs (outputs are written after the step; a few thousand take seconds) */
+  if (o->enabled && o->next < o->ntimes && !sim->stopped) {
+    TSAdapt   adapt;
+    PetscReal hmax = PetscMin(sim->dt_max, o->times[PetscMin(o->next + MH_OUTPUTS_PER_STEP, o->ntimes - 1)] - t), dt;
+    if (hmax > 0) {
+      PetscCall(TSGetAdapt(ts, &adapt));
+      PetscCall(TSAdaptSetStepLimits(adapt, PETSC_DEFAULT, hmax));
+      PetscCall(TSGetTimeStep(ts, &dt));
+      if (dt > hmax) PetscCall(TSSetTimeStep(ts, hmax));
+    }
   }
   PetscCall(MHProgress(sim, t, t - tprev, step, wrote));
   if (step >= 1 && !sim->unused_checked) {

@@ -376,5 +376,10 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   PetscCall(MHViewersAtEnd(ts));
   PetscCall(TSGetMaxTime(ts, &sim->t_end));
   PetscCall(TSGetTimeStep(ts, &sim->dt0));
+  {
+    TSAdapt adapt;
+    PetscCall(TSGetAdapt(ts, &adapt));
+    PetscCall(TSAdaptGetStepLimits(adapt, NULL, &sim->dt_max)); /* -ts_adapt_dt_max */
+  }
   PetscFunctionReturn(0);
 }
