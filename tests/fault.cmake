@@ -8,4 +8,4 @@ mh_python_test(fault_kill LABELS fault SCRIPT tests/fault_kill.py ARGS 10)
 # concurrent runs and sweeps on one output, stale Open MPI semaphores, signals, options files
 # including themselves: one line and nothing destroyed, on 1 and 2 ranks.
 mh_python_test(fault_files LABELS fault PROCESSORS 2 SCRIPT tests/fault_files.py)
-set_tests_properties(fault_files PROPERTIES TIMEOUT 240)
+set_tests_properties(fault_files PROPERTIES TIMEOUT 600)

@@ -38,7 +38,7 @@ last lines of their output, and a table per class (always with --summary), then 
   --summary      always print the table     -k PATTERN   run only the cases matching PATTERN (regex)
   --list         list the cases             --show       every case's verdict and error lines
   --brief        one line per failure       --times      seconds per case, slowest first
-  --timeout S    per-case time limit (60)   --budget S   no case starts after S seconds (200)
+  --timeout S    per-case time limit (60)   --budget S   no case starts after S seconds (480)
 Cases of one process run two at a time, cases of two processes (2 ranks, or two runs at once)
 one at a time, so that at most two microheal processes run at once.
 Environment: MH_EXE, MH_MPIEXEC, MH_SOURCE (set by CTest); MH_KEEP=1 keeps the scratch folder.
@@ -1336,7 +1336,7 @@ def main():
     ap.add_argument("-k", metavar="PATTERN", help="run only the cases whose class, name or description match this regex")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("--timeout", type=float, default=60, help="default per-case time limit [s]")
-    ap.add_argument("--budget", type=float, default=200, help="seconds after which no further case starts (those left are reported"
+    ap.add_argument("--budget", type=float, default=480, help="seconds after which no further case starts (those left are reported"
                     " failed), so that the table comes before CTest's limit (240 s) [s]")
     ap.add_argument("--jobs", type=int, default=2, help="microheal processes at a time (a 2-rank case takes 2)")
     ap.add_argument("--brief", action="store_true", help="on failure, one line per failing case instead of the outputs")
