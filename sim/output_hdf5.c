@@ -30,7 +30,7 @@ PetscErrorCode MHOutputSetFromOptions(MHSim sim, PetscOptionItems *PetscOptionsO
   PetscCall(PetscOptionsString("-output", "HDF5 output file ('none': no output)", "", o->path, o->path, sizeof o->path, NULL));
   PetscCall(PetscStrcasecmp(o->path, "none", &o->enabled));
   o->enabled = (PetscBool)!o->enabled;
-  PetscCall(PetscOptionsBool("-output_overwrite", "Replace an existing output file", "", o->overwrite, &o->overwrite, NULL));
+  PetscCall(PetscOptionsBool("-output_overwrite", "Replace the files of an earlier run of this name: the output, its XDMF sidecar and its checkpoints (the old output only once the new run ends or writes its first checkpoint)", "", o->overwrite, &o->overwrite, NULL));
   o->xdmf = PETSC_TRUE;
   PetscCall(PetscOptionsBool("-output_xdmf", "Write the XDMF sidecar (<output>.xmf) that ParaView and VisIt open", "", o->xdmf, &o->xdmf, NULL));
   if (o->enabled) PetscCall(MHOutputXDMFPath(o->path, o->xdmf_path, sizeof o->xdmf_path));
@@ -54,6 +54,11 @@ static PetscErrorCode MHOutputTimes(MHSim sim)
   PetscReal T = sim->t_end, t1 = o->t_first > 0 ? o->t_first : 1e-4 * T;
 
   PetscFunctionBeginUser;
+  if (!o->enabled) { /* no output: no output times (however many -output_count asks for) */
+    o->ntimes = 0;
+    if (!sim->restarted) o->next = 0;
+    PetscFunctionReturn(0);
+  }
   o->ntimes = o->count + 1;
   PetscCall(PetscMalloc1(o->ntimes, &o->times));
   o->times[0] = 0;
@@ -734,13 +739,14 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   PetscCall(DMCreateGlobalVector(sim->grid.da1, &o->field));
   MHErrorIOSet(NULL);
   PetscCall(PetscLogEventEnd(MH_EVENT_OUTPUT, 0, 0, 0, 0));
+  if (!o->replacing) PetscCall(MHOutputCommit(sim, PETSC_FALSE)); /* a new file: at its name from the first snapshot on */
   PetscFunctionReturn(0);
 }
 
-/* The output takes its final name: a new file once the run has passed its checks (after the first
-   step), a file that replaces another only at the end of the run or at its first checkpoint
-   (final), so that a run that fails leaves the old file as it was. The sidecar follows; with
-   -output_overwrite a fresh run's stale checkpoints go too. */
+/* The output takes its final name: a new file (nothing had the name) as soon as its header is
+   written, so that a killed run keeps every snapshot; a file that replaces another only at the
+   end of the run or at its first checkpoint (final), so that a run that fails leaves the old
+   file as it was. The sidecar follows. */
 PetscErrorCode MHOutputCommit(MHSim sim, PetscBool final)
 {
   MHOutput   *o                            = &sim->out;
@@ -762,7 +768,6 @@ PetscErrorCode MHOutputCommit(MHSim sim, PetscBool final)
   PetscCall(MHCheckWhy(sim->comm, PETSC_ERR_FILE_WRITE, "-output", o->path, why, sizeof why));
   o->pending = PETSC_FALSE;
   PetscCall(PetscStrcpy(o->open_path, o->path));
-  PetscCall(MHCheckpointRemoveStale(sim));
   PetscCall(MHOutputWriteXDMF(sim, PETSC_TRUE));
   PetscFunctionReturn(0);
 }

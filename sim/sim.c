@@ -203,7 +203,7 @@ static PetscErrorCode MHAfterStep(MHSim sim, PetscBool stepped)
   if (step >= 1 && !sim->unused_checked) {
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
-    PetscCall(MHOutputCommit(sim, PETSC_FALSE));
+    PetscCall(MHCheckpointRemoveStale(sim)); /* every option checked: the earlier run's checkpoints go */
   }
   if (!sim->stopped) PetscCall(MHCheckpointAfterStep(sim));
   PetscFunctionReturn(0);
@@ -420,6 +420,7 @@ PetscErrorCode MHSimSolve(MHSim sim)
     PetscCall(MHOptionsCheckUnused(sim->comm));
     sim->unused_checked = 1;
   }
+  PetscCall(MHCheckpointRemoveStale(sim));
   PetscCall(MHOutputCommit(sim, PETSC_TRUE));
   PetscCall(MHOutputFlush(sim));
   if (!sim->quiet) PetscCall(MHSimSummary(sim, now - sim->wall_start));
@@ -538,12 +539,21 @@ PetscErrorCode MHRunOne(MPI_Comm comm, int *status, char checkpoint[], size_t le
   MHSim     sim;
   PetscBool help;
 
+  PetscErrorCode ierr;
+
   PetscFunctionBeginUser;
   PetscCall(MHSimCreate(comm, &sim));
-  PetscCall(MHSimSetFromOptions(sim));
-  PetscCall(MHSimSetUp(sim));
-  PetscCall(MHSimHelpRequested(sim, &help));
-  if (!help) PetscCall(MHSimSolve(sim));
+  ierr = MHSimSetFromOptions(sim);
+  if (!ierr) ierr = MHSimSetUp(sim);
+  if (!ierr) ierr = MHSimHelpRequested(sim, &help);
+  if (!ierr && !help) ierr = MHSimSolve(sim);
+  if (ierr) { /* the message is out; a sweep goes on to its next point: the run's files are free */
+    MHLockRelease(&sim->out.lock);
+    MHLockRelease(&sim->chk.lock);
+    if (sim->out.open_fd >= 0) close(sim->out.open_fd);
+    sim->out.open_fd = -1;
+    PetscFunctionReturn(ierr);
+  }
   *status       = sim->exit_status;
   checkpoint[0] = 0;
   if (sim->chk.why) PetscCall(PetscSNPrintf(checkpoint, len, "%s-%06" PetscInt_FMT ".h5", sim->chk.prefix, sim->chk.number));
