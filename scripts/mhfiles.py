@@ -25,7 +25,9 @@ def replacing(out):
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.chmod(tmp, 0o644)
+        mask = os.umask(0)  # the mode open() would have given: 0666 less the umask
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, out)
     except BaseException:
         with contextlib.suppress(OSError):

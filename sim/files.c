@@ -107,7 +107,11 @@ int MHFileTemp(const char *path, char *tmp, size_t len, char *why, size_t wlen)
     snprintf(why, wlen, "cannot create a file in folder %s: %s", dir, strerror(errno));
     return -1;
   }
-  fchmod(fd, 0644);
+  {
+    mode_t mask = umask(0); /* the mode open() would have given: 0666 less the umask */
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+  }
   return fd;
 }
 
