@@ -99,7 +99,7 @@ PetscErrorCode MHCheckpointSetFromOptions(MHSim sim, PetscOptionItems *PetscOpti
   PetscCall(PetscOptionsString("-initial_condition_file", "Start from the fields of this microheal output file (same grid)", "", c->initial, c->initial, sizeof c->initial, NULL));
   c->initial_step = -1;
   PetscCall(PetscOptionsInt("-initial_condition_step", "The snapshot of -initial_condition_file to start from (0 first; -1 last)", "", c->initial_step, &c->initial_step, NULL));
-  c->next_t = MHNextCheckpointTime(c, 0);
+  c->next_t  = MHNextCheckpointTime(c, 0);
   c->lock.fd = -1;
   c->asked   = (PetscBool)(c->asked || o->enabled || c->interval > 0 || c->wall_interval > 0 || c->max_wall > 0 || c->restart[0]);
   PetscCall(MHRunIdNew(sim->comm, sim->run_id, sizeof sim->run_id));
@@ -145,12 +145,12 @@ static const char *MHRealText(PetscReal v, char buf[32])
    Solver options are not part of it: a restart may change how accurately it goes on. */
 static PetscErrorCode MHRunDefinition(MHSim sim, char **text)
 {
-  MHModel      m = sim->model;
-  MHSetup     *s = &sim->setup;
-  MHOutput    *o = &sim->out;
-  const char  *ax[3] = {"x", "y", "z"};
-  size_t       len   = 4096 + (size_t)m->nparams * (2 * MH_NAME_LEN + 48), at = 0;
-  char        *t, r1[32], r2[32], r3[32];
+  MHModel     m     = sim->model;
+  MHSetup    *s     = &sim->setup;
+  MHOutput   *o     = &sim->out;
+  const char *ax[3] = {"x", "y", "z"};
+  size_t      len = 4096 + (size_t)m->nparams * (2 * MH_NAME_LEN + 48), at = 0;
+  char       *t, r1[32], r2[32], r3[32];
 
   PetscFunctionBeginUser;
   PetscCall(PetscCalloc1(len, &t));
@@ -158,7 +158,8 @@ static PetscErrorCode MHRunDefinition(MHSim sim, char **text)
   MH_DEF("-model %s\n-dim %" PetscInt_FMT "\n", m->name, s->dim);
   for (PetscInt p = 0; p < 3; p++) {
     PetscBool used = PETSC_FALSE;
-    for (PetscInt a = 0; a < sim->grid.dim; a++) used = (PetscBool)(used || sim->grid.phys[a] == p);
+    for (PetscInt a = 0; a < sim->grid.dim; a++)
+      used = (PetscBool)(used || sim->grid.phys[a] == p);
     if (!used) continue;
     MH_DEF("-n%s %" PetscInt_FMT "\n-length_%s %s\n-grading_%s %s\n", ax[p], s->cells[p], ax[p], MHRealText(s->length[p], r1), ax[p], MHRealText(s->grading[p], r2));
     MH_DEF("-bc_%s_min %s\n-bc_%s_max %s\n", ax[p], MHBCTypes[s->bc[p][0].type], ax[p], MHBCTypes[s->bc[p][1].type]);
@@ -253,7 +254,7 @@ static PetscInt MHCheckpointsThere(const char *prefix, char *first, size_t len, 
    write one (lazy), and then numbers its checkpoints after those there are, replacing none. */
 PetscErrorCode MHCheckpointCheckPaths(MHSim sim, PetscBool lazy)
 {
-  MHCheckpoint *c = &sim->chk;
+  MHCheckpoint *c                           = &sim->chk;
   char          why[2 * PETSC_MAX_PATH_LEN] = "", tmp[PETSC_MAX_PATH_LEN + 32], first[PETSC_MAX_PATH_LEN], a[32], b[32];
   PetscMPIInt   rank;
   PetscInt      n[2] = {0, 0};
@@ -283,8 +284,10 @@ PetscErrorCode MHCheckpointCheckPaths(MHSim sim, PetscBool lazy)
     }
   }
   PetscCallMPI(MPI_Bcast(n, 2, MPIU_INT, 0, sim->comm));
-  if (lazy && !sim->out.overwrite) c->number = PetscMax(c->number, n[1]); /* after those there are */
-  else c->nstale = n[0];
+  if (lazy && !sim->out.overwrite)
+    c->number = PetscMax(c->number, n[1]); /* after those there are */
+  else
+    c->nstale = n[0];
   PetscCall(MHCheckWhy(sim->comm, PETSC_ERR_FILE_OPEN, "-checkpoint_prefix", c->prefix, why, sizeof why));
   PetscFunctionReturn(0);
 }
@@ -417,8 +420,10 @@ PetscErrorCode MHCheckpointWrite(MHSim sim)
         PetscCall(PetscStrcpy(c->kept[i - 1], c->kept[i]));
       c->nkept--;
     }
-    if (!why[0]) PetscCall(PetscStrcpy(c->kept[c->nkept++], path));
-    else unlink(tmp);
+    if (!why[0])
+      PetscCall(PetscStrcpy(c->kept[c->nkept++], path));
+    else
+      unlink(tmp);
     close(fd);
   }
   PetscCall(MHCheckWhy(comm, PETSC_ERR_FILE_WRITE, "-checkpoint_prefix", c->prefix, why, sizeof why));
@@ -528,7 +533,8 @@ PetscErrorCode MHCheckpointLoad(MHSim sim)
     int                bad = 0, anybad;
     PetscCall(VecGetLocalSize(sim->U, &nloc));
     PetscCall(VecGetArrayRead(sim->U, &u));
-    for (PetscInt i = 0; i < nloc && !bad; i++) bad = PetscIsInfOrNanScalar(u[i]); /* a norm's max skips NaN */
+    for (PetscInt i = 0; i < nloc && !bad; i++)
+      bad = PetscIsInfOrNanScalar(u[i]); /* a norm's max skips NaN */
     PetscCall(VecRestoreArrayRead(sim->U, &u));
     PetscCallMPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_LOR, comm));
     PetscCheck(!anybad, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart %s: its state holds values that are not finite (NaN or inf); restart from an earlier checkpoint", what);
@@ -595,17 +601,11 @@ PetscErrorCode MHInitialConditionLoad(MHSim sim)
   PetscCall(DMCreateGlobalVector(g->da1, &w));
   for (PetscInt f = 0; f < m->nf; f++) {
     char    name[MH_NAME_LEN + 16];
-    hid_t   dset, space;
-    hsize_t dims[4] = {0, 0, 0, 0};
-    int     nd      = 0;
+    hsize_t dims[8] = {0};
+    int     nd;
     PetscCall(PetscSNPrintf(name, sizeof name, "/fields/%s", m->field_name[f]));
     PetscCheck(H5Lexists(file, "/fields", H5P_DEFAULT) > 0 && H5Lexists(file, name, H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-initial_condition_file %s: no field %s (model %s needs every one of its fields)", what, name, m->name);
-    dset  = H5Dopen2(file, name, H5P_DEFAULT);
-    space = H5Dget_space(dset);
-    nd    = H5Sget_simple_extent_ndims(space);
-    if (nd >= 2 && nd <= 4) H5Sget_simple_extent_dims(space, dims, NULL);
-    H5Sclose(space);
-    H5Dclose(dset);
+    nd = MHH5Shape(file, name, dims);
     PetscCheck(nd == 1 + g->dim, comm, PETSC_ERR_ARG_INCOMP, "-initial_condition_file %s: %s has %d dimensions, expected time + %" PetscInt_FMT, what, name, nd, g->dim);
     for (PetscInt a = 0; a < g->dim; a++)
       PetscCheck((PetscInt)dims[g->dim - a] == g->n[a], comm, PETSC_ERR_ARG_INCOMP, "-initial_condition_file %s: %s has %d cells along DMDA axis %" PetscInt_FMT ", this grid %" PetscInt_FMT "; use the grid options of the run that wrote it", what, name, (int)dims[g->dim - a], a, g->n[a]);

@@ -248,7 +248,7 @@ int MHLockTake(const char *path, MHLock *lk, char *why, size_t wlen)
   {
     ssize_t got = errno == EAGAIN || errno == EACCES ? pread(fd, text, sizeof text - 1, 0) : -1;
     if (got >= 0) {
-      text[got] = 0;
+      text[got]                 = 0;
       text[strcspn(text, "\n")] = 0;
       snprintf(why, wlen, "in use by another microheal run (%s; lock %s): wait for it to end, or choose another name", text[0] ? text : "it has not said who it is yet", lk->path);
     } else

@@ -58,7 +58,7 @@ typedef struct {
   char           restart[PETSC_MAX_PATH_LEN]; /* -restart: the checkpoint to continue */
   char           initial[PETSC_MAX_PATH_LEN]; /* -initial_condition_file */
   PetscInt       initial_step;
-  const char    *why; /* set when the run stopped early: "SIGTERM", "-max_wall_time", ... */
+  const char    *why;     /* set when the run stopped early: "SIGTERM", "-max_wall_time", ... */
   MHLock         lock;    /* rank 0: on the prefix */
   PetscBool      asked;   /* checkpoints are expected (an output, a checkpoint option, -restart): the prefix is checked up front */
   PetscBool      checked; /* ... or was checked before the first checkpoint */
@@ -85,7 +85,7 @@ struct _p_MHSim {
   PetscInt       unused_checked;
   MHOutput       out;
   MHCheckpoint   chk;
-  PetscBool      restarted; /* continued from a checkpoint */
+  PetscBool      restarted;  /* continued from a checkpoint */
   char           run_id[40]; /* random, made by a fresh run; stored in its output and checkpoints */
   int            exit_status;
   PetscReal      outcomes[MH_MAX_OUTCOMES];
@@ -168,6 +168,7 @@ PETSC_INTERN int         MHRemoveOrphans(const char *, const char *, const char 
 PETSC_INTERN PetscErrorCode MHCheckWhy(MPI_Comm, PetscErrorCode, const char *, const char *, char *, size_t);
 /* Collective: path (given to option) is a readable HDF5 file (rank 0 opens it alone first). */
 PETSC_INTERN PetscErrorCode MHH5CheckReadable(MPI_Comm, const char *, const char *);
+PETSC_INTERN int            MHH5Shape(hid_t, const char *, hsize_t[8]);
 PETSC_INTERN PetscErrorCode MHProgressClear(MHSim);
 /* One run (MHRun's work) on comm with the current options; checkpoint: the file to continue from
    when it stopped early (status MH_EXIT_CHECKPOINTED), else "". */

@@ -251,7 +251,7 @@ PETSC_EXTERN PetscErrorCode MHOptionsCheckUnused(MPI_Comm);
 PETSC_EXTERN PetscErrorCode MHPrintVersion(MPI_Comm);
 PETSC_EXTERN PetscErrorCode MHPushErrorHandler(char **);
 /* Whether an HDF5 write failed (a full disk): the open files cannot be closed cleanly then. */
-PETSC_EXTERN int MHErrorIOFailed(void);
+PETSC_EXTERN int            MHErrorIOFailed(void);
 PETSC_EXTERN PetscErrorCode MHOptionsCheckChoice(MPI_Comm, const char[], const char *const[], PetscInt);
 /* The whole run of the microheal executable (after MHInitialize), collective. status: the exit
    status to end with (0, or 75 when the run stopped early with a checkpoint to continue from). */

@@ -281,9 +281,9 @@ static PetscErrorCode MHErrorHandler(MPI_Comm comm, int line, const char *fun, c
   /* PETSc 3.18's PetscMallocAlign passes its caller's line as the error code (a wrong argument
      list in its PetscCheck): a failed allocation is known by the function that raises it */
   PetscBool memory = (PetscBool)((n == PETSC_ERR_MEM && !toomany) || (fun && !strcmp(fun, "PetscMallocAlign")) || (file && strstr(file, "sys/memory/mal.c")));
-  PetscBool hdf5    = (PetscBool)((n == PETSC_ERR_LIB || n == PETSC_ERR_FILE_WRITE) && mess && strstr(mess, "HDF5"));
+  PetscBool hdf5   = (PetscBool)((n == PETSC_ERR_LIB || n == PETSC_ERR_FILE_WRITE) && mess && strstr(mess, "HDF5"));
 
-  if (reraise && !hdf5) return n; /* reported when first raised */
+  if (reraise && !hdf5) return n;                          /* reported when first raised */
   if (p != PETSC_ERROR_INITIAL && mh_error_told) return n; /* on its way out */
   if (!user && !toomany && !memory && !hdf5 && n != PETSC_ERR_FILE_WRITE) return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
   if (p != PETSC_ERROR_INITIAL) return n;
@@ -298,7 +298,7 @@ static PetscErrorCode MHErrorHandler(MPI_Comm comm, int line, const char *fun, c
     return n;
   }
   if (hdf5 || n == PETSC_ERR_FILE_WRITE) {
-    mh_error_io = 1;
+    mh_error_io      = 1;
     const char *what = mh_io_path[0] ? mh_io_path : "an HDF5 file";
     double      free = mh_io_path[0] ? MHFreeBytes(mh_io_path) : -1;
     char        left[32];

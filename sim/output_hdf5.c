@@ -482,12 +482,11 @@ static void MHH5StringAttr(hid_t obj, const char *name, char *buf, size_t len)
   if (attr >= 0) H5Aclose(attr);
 }
 
-/* The length of the first axis of dataset name (-1: there is none). */
-static long MHH5Rows(hid_t file, const char *name, long *ncols)
+/* The rank of dataset name (-1: there is none) and its extent in dims (up to 8 axes). */
+int MHH5Shape(hid_t file, const char *name, hsize_t dims[8])
 {
-  hsize_t dims[8] = {0};
-  hid_t   dset, space;
-  int     nd;
+  hid_t dset, space;
+  int   nd;
 
   if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return -1;
   dset  = H5Dopen2(file, name, H5P_DEFAULT);
@@ -496,6 +495,15 @@ static long MHH5Rows(hid_t file, const char *name, long *ncols)
   if (nd >= 1 && nd <= 8) H5Sget_simple_extent_dims(space, dims, NULL);
   H5Sclose(space);
   H5Dclose(dset);
+  return nd;
+}
+
+/* The length of the first axis of dataset name (-1: there is none), and of its second in ncols. */
+static long MHH5Rows(hid_t file, const char *name, long *ncols)
+{
+  hsize_t dims[8] = {0};
+  int     nd      = MHH5Shape(file, name, dims);
+
   if (ncols) *ncols = nd >= 2 ? (long)dims[1] : 0;
   return nd >= 1 ? (long)dims[0] : -1;
 }
@@ -576,7 +584,7 @@ static PetscErrorCode MHOutputReopen(MHSim sim)
   PetscCheck(H5Lexists(o->file, "time", H5P_DEFAULT) > 0 && H5Lexists(o->file, "monitors", H5P_DEFAULT) > 0 && H5Lexists(o->file, "monitors/table", H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart: %s is not a microheal output", o->path);
   o->dset_time  = H5Dopen2(o->file, "time", H5P_DEFAULT);
   o->dset_table = H5Dopen2(o->file, "monitors/table", H5P_DEFAULT);
-  space    = H5Dget_space(o->dset_table);
+  space         = H5Dget_space(o->dset_table);
   H5Sget_simple_extent_dims(space, dims, NULL);
   H5Sclose(space);
   PetscCheck((PetscInt)dims[1] == ncols && (PetscInt)dims[0] >= o->nrows, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart: %s holds %d monitor rows of %d columns; the checkpoint counts %" PetscInt_FMT " of %" PetscInt_FMT " (an output of another run?)", o->path, (int)dims[0], (int)dims[1], o->nrows, ncols);
@@ -624,7 +632,7 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   MHModel     m    = sim->model;
   MPI_Comm    comm = sim->comm;
   PetscMPIInt rank, size;
-  int         exists                       = 0;
+  int         exists                      = 0;
   char        why[3 * PETSC_MAX_PATH_LEN] = "";
   hid_t       grp;
   char       *opts, version[256], buf[MH_MAX_FIELDS * (MH_NAME_LEN + 2)];
@@ -771,7 +779,7 @@ PetscErrorCode MHOutputOpen(MHSim sim)
    file as it was. The sidecar follows. */
 PetscErrorCode MHOutputCommit(MHSim sim, PetscBool final)
 {
-  MHOutput   *o                            = &sim->out;
+  MHOutput   *o                           = &sim->out;
   char        why[2 * PETSC_MAX_PATH_LEN] = "";
   PetscMPIInt rank;
 

@@ -99,7 +99,7 @@ static void MHXDMFWrite(FILE *fp, MHSim sim, const char *h5, PetscInt nt, const 
    amortised), unless forced (at the end of the run, and at checkpoints). */
 PetscErrorCode MHOutputWriteXDMF(MHSim sim, PetscBool force)
 {
-  MHOutput   *o                            = &sim->out;
+  MHOutput   *o                           = &sim->out;
   char        why[2 * PETSC_MAX_PATH_LEN] = "";
   PetscMPIInt rank;
 

@@ -264,7 +264,7 @@ static PetscErrorCode MHResourcesCheck(MHSim sim)
   const MHGrid *g     = &sim->grid;
   PetscInt      nf    = sim->model->nf;
   double        cells = (double)g->n[0] * g->n[1] * g->n[2], unknowns = cells * nf, nnz = unknowns * (nf + 2 * g->dim);
-  double        need  = cells * MHBytesPerCell(nf, g->dim), share, avail, worst[2] = {0, 0}, all[2];
+  double        need = cells * MHBytesPerCell(nf, g->dim), share, avail, worst[2] = {0, 0}, all[2];
   char          a[32], b[32];
   PetscMPIInt   size, lsize, lrank;
   MPI_Comm      node;
