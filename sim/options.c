@@ -126,8 +126,8 @@ PetscErrorCode MHInitialize(int *argc, char ***argv, const char help[])
   }
   /* MPI-IO through ROMIO, not Open MPI's OMPIO: OMPIO's shared-file-pointer component "sm" guards
      every MPI_File_open with a POSIX semaphore named after the file's base name
-     (/dev/shm/sem.OMPIO_<name>), so two runs writing files of one base name wait on each other,
-     and a run killed inside MPI_File_open leaves it locked: every later run on that name hangs.
+     (/dev/shm/sem.OMPIO_<name>), shared by every run on a file of that base name: one left
+     locked (a run killed inside MPI_File_open) hangs every later run on that name in sem_wait.
      Its other components leave lock files beside the output. ROMIO touches nothing but the file.
      Set here, before MPI starts, so that every mpiexec and batch script gets it; a user's own
      OMPI_MCA_io wins. Other MPI implementations ignore the variable. */
