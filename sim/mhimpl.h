@@ -27,6 +27,8 @@ typedef struct {
   PetscViewer viewer;
   hid_t       file;
   hid_t       dset_time, dset_table;
+  hid_t       dxpl;          /* collective transfer of the snapshots (-1: not made yet) */
+  uint64_t    eoa_disk;      /* rank 0: the end of allocation the superblock on disk records (MHOutputFlushSafely); 0: not read yet */
   PetscInt    nwritten;      /* field snapshots written */
   PetscReal  *written_times; /* their times (rank 0 needs them for the sidecar) */
   PetscInt    cap_times;

@@ -14,6 +14,9 @@
 #include "mhimpl.h"
 #include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <stdint.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -93,6 +96,8 @@ static PetscErrorCode MHOutputTimes(MHSim sim)
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode MHOutputWriteOutcomes(MHSim, const PetscReal *);
+
 PetscErrorCode MHH5Check(MPI_Comm comm, herr_t rc, const char *what)
 {
   PetscFunctionBeginUser;
@@ -139,7 +144,8 @@ PetscErrorCode MHWriteRealAttr(MPI_Comm comm, hid_t obj, const char *name, Petsc
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Bcast(&v, 1, MPI_DOUBLE, 0, comm)); /* identical on every rank: see above */
   space = H5Screate(H5S_SCALAR);
-  attr  = H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
+  /* an existing one is written over where it is: no change to the file's structure */
+  attr = H5Aexists(obj, name) > 0 ? H5Aopen(obj, name, H5P_DEFAULT) : H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
   PetscCall(MHH5Check(comm, attr, name));
   PetscCall(MHH5Check(comm, H5Awrite(attr, H5T_NATIVE_DOUBLE, &v), name));
   H5Aclose(attr);
@@ -169,17 +175,28 @@ PetscErrorCode MHWriteSmall(MPI_Comm comm, hid_t loc, const char *name, PetscInt
   PetscFunctionReturn(0);
 }
 
+/* Access to a series the output keeps open: no chunk cache, so that its rows reach the file (and
+   their chunks get their addresses) when written, not in the middle of a flush
+   (MHOutputFlushSafely). */
+static hid_t MHSeriesAccess(void)
+{
+  hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+  H5Pset_chunk_cache(dapl, 0, 0, 1.0);
+  return dapl;
+}
+
 /* An extendible table of ncols columns (ncols = 0: a 1-D series). */
 static PetscErrorCode MHCreateSeries(MPI_Comm comm, hid_t loc, const char *name, PetscInt ncols, hid_t *dset)
 {
   int     rank    = ncols ? 2 : 1;
   hsize_t dims[2] = {0, (hsize_t)ncols}, maxd[2] = {H5S_UNLIMITED, (hsize_t)ncols}, chunk[2] = {256, (hsize_t)ncols};
-  hid_t   space = H5Screate_simple(rank, dims, maxd), plist = H5Pcreate(H5P_DATASET_CREATE);
+  hid_t   space = H5Screate_simple(rank, dims, maxd), plist = H5Pcreate(H5P_DATASET_CREATE), dapl = MHSeriesAccess();
 
   PetscFunctionBeginUser;
   PetscCall(MHH5Check(comm, H5Pset_chunk(plist, rank, chunk), name));
-  *dset = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, plist, H5P_DEFAULT);
+  *dset = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, plist, dapl);
   PetscCall(MHH5Check(comm, *dset, name));
+  H5Pclose(dapl);
   H5Pclose(plist);
   H5Sclose(space);
   PetscFunctionReturn(0);
@@ -582,9 +599,14 @@ static PetscErrorCode MHOutputReopen(MHSim sim)
   PetscCall(PetscViewerHDF5GetFileId(o->viewer, &o->file));
   PetscCall(MHH5FlushOnlyAtFlush(comm, o->file));
   PetscCheck(H5Lexists(o->file, "time", H5P_DEFAULT) > 0 && H5Lexists(o->file, "monitors", H5P_DEFAULT) > 0 && H5Lexists(o->file, "monitors/table", H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart: %s is not a microheal output", o->path);
-  o->dset_time  = H5Dopen2(o->file, "time", H5P_DEFAULT);
-  o->dset_table = H5Dopen2(o->file, "monitors/table", H5P_DEFAULT);
-  space         = H5Dget_space(o->dset_table);
+  {
+    hid_t dapl    = MHSeriesAccess();
+    o->dset_time  = H5Dopen2(o->file, "time", dapl);
+    o->dset_table = H5Dopen2(o->file, "monitors/table", dapl);
+    H5Pclose(dapl);
+  }
+  if (!rank) o->open_fd = open(o->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC); /* checked to be a regular file */
+  space = H5Dget_space(o->dset_table);
   H5Sget_simple_extent_dims(space, dims, NULL);
   H5Sclose(space);
   PetscCheck((PetscInt)dims[1] == ncols && (PetscInt)dims[0] >= o->nrows, comm, PETSC_ERR_FILE_UNEXPECTED, "-restart: %s holds %d monitor rows of %d columns; the checkpoint counts %" PetscInt_FMT " of %" PetscInt_FMT " (an output of another run?)", o->path, (int)dims[0], (int)dims[1], o->nrows, ncols);
@@ -640,11 +662,14 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   char      **cols;
 
   PetscFunctionBeginUser;
-  o->open_fd = -1;
+  o->open_fd  = -1;
+  o->eoa_disk = 0;
+  o->dxpl     = -1;
   if (!o->enabled || sim->restarted) {
     PetscCall(MHCheckpointCheckPaths(sim, PETSC_FALSE));
     PetscCall(MHOutputTimes(sim));
     if (o->enabled) PetscCall(MHOutputReopen(sim));
+    if (o->enabled) PetscCall(MHOutputWriteOutcomes(sim, NULL)); /* not reached again yet */
     PetscFunctionReturn(0);
   }
   PetscCall(PetscLogEventBegin(MH_EVENT_OUTPUT, 0, 0, 0, 0));
@@ -696,6 +721,8 @@ PetscErrorCode MHOutputOpen(MHSim sim)
     MHStrlcat(buf, m->field_unit[f], sizeof buf);
   }
   PetscCall(MHWriteStringAttr(comm, o->file, "field_units", buf));
+
+  PetscCall(MHOutputWriteOutcomes(sim, NULL));
 
   /* parameters */
   grp = H5Gcreate2(o->file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -834,6 +861,82 @@ PetscErrorCode MHOutputStepDone(MHSim sim)
   PetscFunctionReturn(0);
 }
 
+/* Where the superblock on disk records the end of allocation: format 0 or 1 (what HDF5 writes by
+   default; later formats carry a checksum and are left alone), 8-byte addresses, at byte 40
+   (format 1: 44), relative to the base address (0: microheal writes no user block). 0: none. */
+static off_t MHH5EndOfAllocationAt(int fd)
+{
+  static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  unsigned char              sb[16];
+
+  if (pread(fd, sb, sizeof sb, 0) != (ssize_t)sizeof sb || memcmp(sb, sig, sizeof sig) || sb[8] > 1 || sb[13] != 8) return 0;
+  return sb[8] ? 44 : 40;
+}
+
+static int MHH5EndOfAllocationGet(int fd, off_t at, uint64_t *eoa)
+{
+  unsigned char le[8];
+
+  if (pread(fd, le, sizeof le, at) != (ssize_t)sizeof le) return -1;
+  *eoa = 0;
+  for (int b = 7; b >= 0; b--)
+    *eoa = (*eoa << 8) | le[b];
+  return 0;
+}
+
+static int MHH5EndOfAllocationPut(int fd, off_t at, uint64_t eoa)
+{
+  unsigned char le[8];
+
+  for (int b = 0; b < 8; b++)
+    le[b] = (unsigned char)(eoa >> (8 * b));
+  return pwrite(fd, le, sizeof le, at) == (ssize_t)sizeof le ? 0 : -1;
+}
+
+/* A flush writes the metadata of what the step added (B-tree nodes, object headers, each at its
+   place in the file, one write each) and the superblock last. A run killed between those writes
+   left metadata that points past the end of allocation the old superblock records, and the file
+   did not open ("addr overflow"; measured by killing a run before each of its writes in turn:
+   tests/fault_kill.py --writes). HDF5 does not tell the end of allocation it holds in memory under
+   the MPI-IO driver, so before the flush rank 0 raises the one on disk to a bound of it: the end
+   of the data written (fstat) plus as much again as the step wrote past the old end, and at least
+   1 MiB, for the metadata the step allocated (a few kB a step; tens of kB for the first
+   snapshot); the file is grown to it first (HDF5 refuses a file shorter than its end of
+   allocation). Whatever the flush then writes lies inside. After the flush the superblock holds
+   HDF5's own value again (or, when the flush did not rewrite it, the previous one is put back)
+   and the file is cut to it. Barriers on both sides: every rank's data is written before rank 0
+   measures, and no rank writes the next step's data before rank 0 has cut. */
+static PetscErrorCode MHOutputFlushSafely(MHSim sim)
+{
+  MHOutput   *o                             = &sim->out;
+  char        why[PETSC_MAX_PATH_LEN + 128] = "";
+  PetscMPIInt rank;
+  off_t       at    = 0;
+  uint64_t    bound = 0, now = 0;
+  struct stat st;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(sim->comm, &rank));
+  PetscCallMPI(MPI_Barrier(sim->comm));
+  if (!rank && o->open_fd >= 0 && (at = MHH5EndOfAllocationAt(o->open_fd))) {
+    if (!o->eoa_disk && MHH5EndOfAllocationGet(o->open_fd, at, &o->eoa_disk)) at = 0;
+    if (at && !fstat(o->open_fd, &st)) {
+      uint64_t end = (uint64_t)st.st_size, grew = end > o->eoa_disk ? end - o->eoa_disk : 0;
+      bound = PetscMax(end, o->eoa_disk) + PetscMax((uint64_t)1 << 20, grew);
+      if ((end < bound && ftruncate(o->open_fd, (off_t)bound)) || MHH5EndOfAllocationPut(o->open_fd, at, bound)) snprintf(why, sizeof why, "cannot write %s: %s", o->open_path, strerror(errno));
+    }
+  }
+  PetscCall(MHCheckWhy(sim->comm, PETSC_ERR_FILE_WRITE, "-output", o->path, why, sizeof why));
+  PetscCall(MHH5Check(sim->comm, H5Fflush(o->file, H5F_SCOPE_GLOBAL), "flush"));
+  if (at && bound) {
+    if (MHH5EndOfAllocationGet(o->open_fd, at, &now) || (now == bound && MHH5EndOfAllocationPut(o->open_fd, at, now = o->eoa_disk)) || fstat(o->open_fd, &st) || ((uint64_t)st.st_size > now && ftruncate(o->open_fd, (off_t)now)))
+      snprintf(why, sizeof why, "cannot write %s: %s", o->open_path, strerror(errno));
+    o->eoa_disk = now;
+  }
+  PetscCall(MHCheckWhy(sim->comm, PETSC_ERR_FILE_WRITE, "-output", o->path, why, sizeof why));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MHOutputFlush(MHSim sim)
 {
   MHOutput *o = &sim->out;
@@ -845,7 +948,66 @@ PetscErrorCode MHOutputFlush(MHSim sim)
     o->nrows += o->nbuf;
     o->nbuf = 0;
   }
-  PetscCall(MHH5Check(sim->comm, H5Fflush(o->file, H5F_SCOPE_GLOBAL), "flush"));
+  PetscCall(MHOutputFlushSafely(sim));
+  PetscFunctionReturn(0);
+}
+
+/* Snapshot k of one field into /fields/<name>, laid out as PETSc's DMDA VecView lays it out
+   ([snapshot, (z,) (y,) x], attribute timestepping, so that VecLoad reads it back:
+   -initial_condition_file), but written here: PETSc flushes the file after every dataset it
+   writes, an fsync each and each a moment where a kill left metadata the superblock did not yet
+   cover; here the step flushes once (MHOutputFlushSafely). One chunk a snapshot (per process
+   block when a snapshot is over 1 GiB: HDF5's chunks stop at 4 GiB). */
+static PetscErrorCode MHWriteFieldSnapshot(MHSim sim, hid_t grp, const char *name, const char *unit, Vec field, PetscInt k)
+{
+  MHOutput          *o  = &sim->out;
+  DM                 da = sim->grid.da1;
+  PetscInt           dim, M, N, P, pm, pn, pp, xs, ys, zs, xm, ym, zm, r = 0;
+  hsize_t            dims[4], maxd[4], chunk[4], start[4], count[4];
+  hid_t              dset, fspace, mspace, dapl = MHSeriesAccess();
+  const PetscScalar *x;
+  PetscBool          tru = PETSC_TRUE;
+  char               path[MH_NAME_LEN + 16];
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetInfo(da, &dim, &M, &N, &P, &pm, &pn, &pp, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, &xs, &ys, &zs, &xm, &ym, &zm));
+  const PetscInt  n[3] = {M, N, P}, np[3] = {pm, pn, pp}, s0[3] = {xs, ys, zs}, c[3] = {xm, ym, zm};
+  const PetscBool big = (PetscBool)(8.0 * (double)M * (double)N * (double)P > 1073741824.0);
+  dims[r] = (hsize_t)k + 1, maxd[r] = H5S_UNLIMITED, chunk[r] = 1, start[r] = (hsize_t)k, count[r] = 1, r++;
+  for (PetscInt d = dim - 1; d >= 0; d--, r++) {
+    dims[r] = maxd[r] = (hsize_t)n[d];
+    chunk[r]          = (hsize_t)(big ? (n[d] + np[d] - 1) / np[d] : n[d]);
+    start[r]          = (hsize_t)s0[d];
+    count[r]          = (hsize_t)c[d];
+  }
+  if (H5Lexists(grp, name, H5P_DEFAULT) > 0) {
+    dset = H5Dopen2(grp, name, dapl);
+    PetscCall(MHH5Check(sim->comm, dset, name));
+    PetscCall(MHH5Check(sim->comm, H5Dset_extent(dset, dims), name));
+  } else {
+    hid_t space = H5Screate_simple(r, dims, maxd), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    PetscCall(MHH5Check(sim->comm, H5Pset_chunk(dcpl, r, chunk), name));
+    dset = H5Dcreate2(grp, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, dcpl, dapl);
+    PetscCall(MHH5Check(sim->comm, dset, name));
+    H5Pclose(dcpl);
+    H5Sclose(space);
+  }
+  H5Pclose(dapl);
+  fspace = H5Dget_space(dset);
+  mspace = H5Screate_simple(r, count, NULL);
+  PetscCall(MHH5Check(sim->comm, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), name));
+  PetscCall(VecGetArrayRead(field, &x));
+  PetscCall(MHH5Check(sim->comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, o->dxpl, x), name));
+  PetscCall(VecRestoreArrayRead(field, &x));
+  H5Sclose(mspace);
+  H5Sclose(fspace);
+  H5Dclose(dset);
+  if (!k) {
+    PetscCall(PetscSNPrintf(path, sizeof path, "/fields/%s", name));
+    PetscCall(PetscViewerHDF5WriteAttribute(o->viewer, path, "timestepping", PETSC_BOOL, &tru));
+    PetscCall(PetscViewerHDF5WriteAttribute(o->viewer, path, "units", PETSC_STRING, unit));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -853,22 +1015,27 @@ PetscErrorCode MHOutputWriteFields(MHSim sim, PetscReal t, Vec U)
 {
   MHOutput *o = &sim->out;
   MHModel   m = sim->model;
+  hid_t     grp;
 
   PetscFunctionBeginUser;
   if (!o->enabled) PetscFunctionReturn(0);
   PetscCall(PetscLogEventBegin(MH_EVENT_OUTPUT, 0, 0, 0, 0));
   MHErrorIOSet(o->path);
-  PetscCall(PetscViewerHDF5PushGroup(o->viewer, "/fields"));
-  PetscCall(PetscViewerHDF5PushTimestepping(o->viewer));
-  PetscCall(PetscViewerHDF5SetTimestep(o->viewer, o->nwritten));
+  if (o->dxpl < 0) {
+    o->dxpl = H5Pcreate(H5P_DATASET_XFER);
+    PetscCall(MHH5Check(sim->comm, H5Pset_dxpl_mpio(o->dxpl, H5FD_MPIO_COLLECTIVE), "collective transfer"));
+  }
+  grp = H5Lexists(o->file, "fields", H5P_DEFAULT) > 0 ? H5Gopen2(o->file, "fields", H5P_DEFAULT) : H5Gcreate2(o->file, "fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(MHH5Check(sim->comm, grp, "/fields"));
   for (PetscInt f = 0; f < m->nf; f++) {
     PetscCall(VecStrideGather(U, f, o->field, INSERT_VALUES));
-    PetscCall(PetscObjectSetName((PetscObject)o->field, m->field_name[f]));
-    PetscCall(VecView(o->field, o->viewer));
-    if (!o->nwritten) PetscCall(PetscViewerHDF5WriteObjectAttribute(o->viewer, (PetscObject)o->field, "units", PETSC_STRING, m->field_unit[f]));
+    PetscCall(MHWriteFieldSnapshot(sim, grp, m->field_name[f], m->field_unit[f], o->field, o->nwritten));
   }
-  PetscCall(PetscViewerHDF5PopTimestepping(o->viewer));
-  PetscCall(PetscViewerHDF5PopGroup(o->viewer));
+  H5Gclose(grp);
+  /* the fields' metadata reaches the file before /time counts their snapshot: a flush writes what
+     changed in an order of HDF5's own (measured: B-tree nodes, then object headers one by one), so
+     a run killed in a flush that held both could leave /time longer than a field */
+  PetscCall(MHOutputFlushSafely(sim));
   PetscCall(MHAppendSeries(sim->comm, o->dset_time, 0, o->nwritten, 1, &t));
   if (o->nwritten == o->cap_times) {
     o->cap_times = PetscMax(64, 2 * o->cap_times);
@@ -880,15 +1047,31 @@ PetscErrorCode MHOutputWriteFields(MHSim sim, PetscReal t, Vec U)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode MHOutputClose(MHSim sim)
+/* /outcomes: one attribute per outcome. Made with NaN (not reached yet) with the file's header,
+   and written over in place at the end, so that the end of a run changes no structure of the file
+   (a kill in its last flush left a root group whose new entry's heap was half written). */
+static PetscErrorCode MHOutputWriteOutcomes(MHSim sim, const PetscReal *values)
 {
   MHOutput *o = &sim->out;
   MHModel   m = sim->model;
+  hid_t     grp;
+
+  PetscFunctionBeginUser;
+  if (!m->noutcomes) PetscFunctionReturn(0);
+  grp = H5Lexists(o->file, "outcomes", H5P_DEFAULT) > 0 ? H5Gopen2(o->file, "outcomes", H5P_DEFAULT) : H5Gcreate2(o->file, "outcomes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(MHH5Check(sim->comm, grp, "/outcomes"));
+  for (PetscInt k = 0; k < m->noutcomes; k++)
+    PetscCall(MHWriteRealAttr(sim->comm, grp, m->outcome_name[k], values ? values[k] : (PetscReal)NAN));
+  H5Gclose(grp);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHOutputClose(MHSim sim)
+{
+  MHOutput *o = &sim->out;
 
   PetscFunctionBeginUser;
   if (o->viewer) PetscCall(MHOutputWriteXDMF(sim, PETSC_TRUE));
-  if (o->open_fd >= 0) close(o->open_fd);
-  o->open_fd = -1;
   MHLockRelease(&o->lock);
   MHLockRelease(&sim->chk.lock);
   PetscCall(PetscFree(o->times));
@@ -896,19 +1079,20 @@ PetscErrorCode MHOutputClose(MHSim sim)
   PetscCall(PetscFree(o->written_times));
   o->cap_times = 0;
   o->nbuf = o->capbuf = 0;
-  if (!o->viewer) PetscFunctionReturn(0);
-  if (m->noutcomes) {
-    hid_t grp;
-    if (H5Lexists(o->file, "outcomes", H5P_DEFAULT) > 0) H5Ldelete(o->file, "outcomes", H5P_DEFAULT); /* a run continued */
-    grp = H5Gcreate2(o->file, "outcomes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    PetscCall(MHH5Check(sim->comm, grp, "/outcomes"));
-    for (PetscInt k = 0; k < m->noutcomes; k++)
-      PetscCall(MHWriteRealAttr(sim->comm, grp, m->outcome_name[k], sim->outcomes[k]));
-    H5Gclose(grp);
+  if (!o->viewer) {
+    if (o->open_fd >= 0) close(o->open_fd);
+    o->open_fd = -1;
+    PetscFunctionReturn(0);
   }
+  PetscCall(MHOutputWriteOutcomes(sim, sim->outcomes));
+  PetscCall(MHOutputFlush(sim)); /* closing the file then writes the superblock alone */
   H5Dclose(o->dset_time);
   H5Dclose(o->dset_table);
+  if (o->dxpl >= 0) H5Pclose(o->dxpl);
+  o->dxpl = -1;
   PetscCall(VecDestroy(&o->field));
   PetscCall(PetscViewerDestroy(&o->viewer));
+  if (o->open_fd >= 0) close(o->open_fd);
+  o->open_fd = -1;
   PetscFunctionReturn(0);
 }
