@@ -279,11 +279,9 @@ static void MHH5Probe(const char *path, char *why, size_t len)
 }
 
 /* Parallel HDF5 writes metadata only at sync points: at a flush, and whenever the dirty metadata
-   passes a threshold (256 kB by default). A sync point that is not a flush writes the new
-   metadata without the superblock's end of allocation, so a run killed after one leaves a file
-   that does not open ("addr overflow"; seen in 1 of ~40 SIGKILL runs under load). With the
-   threshold at its largest (32 MB) metadata reaches the disk only at the flush that ends each
-   step's outputs: a kill at any other moment leaves the file as of that flush. */
+   passes a threshold (256 kB by default). With the threshold at its largest (32 MB) metadata
+   reaches the disk only in the flushes microheal makes (MHOutputFlushSafely), each guarded
+   against a kill in its middle; a sync point elsewhere would not be. */
 static PetscErrorCode MHH5FlushOnlyAtFlush(MPI_Comm comm, hid_t file)
 {
   H5AC_cache_config_t cfg;
