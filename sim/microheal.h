@@ -249,6 +249,7 @@ PETSC_EXTERN PetscErrorCode MHSimErrorNorms(MHSim, PetscReal, Vec, PetscReal[], 
 /* Options: fail on options nothing read, naming them. */
 PETSC_EXTERN PetscErrorCode MHOptionsCheckUnused(MPI_Comm);
 PETSC_EXTERN PetscErrorCode MHPrintVersion(MPI_Comm);
+PETSC_EXTERN PetscBool      MHVersionAsked(void);
 PETSC_EXTERN PetscErrorCode MHPushErrorHandler(char **);
 /* Whether an HDF5 write failed (a full disk): the open files cannot be closed cleanly then. */
 PETSC_EXTERN int            MHErrorIOFailed(void);

@@ -111,9 +111,25 @@ static int MHOptionsFileScan(const char *option, const char *path, int yaml, con
 }
 
 /* PetscInitialize, then the model registry and log events. */
+static PetscBool mh_version_asked = PETSC_FALSE;
+
+/* Whether -version was on the command line (taken out before PETSc, which would print its
+   9-line banner for it). */
+PetscBool MHVersionAsked(void)
+{
+  return mh_version_asked;
+}
+
 PetscErrorCode MHInitialize(int *argc, char ***argv, const char help[])
 {
   PetscFunctionBeginUser;
+  for (int i = 1; i < *argc; i++) {
+    if (strcmp((*argv)[i], "-version")) continue;
+    mh_version_asked = PETSC_TRUE;
+    for (int j = i; j + 1 < *argc; j++)
+      (*argv)[j] = (*argv)[j + 1];
+    (*argc)--, i--;
+  }
   for (int i = 1; i + 1 < *argc; i++) {
     const char *stack[16];
     char        why[2 * PETSC_MAX_PATH_LEN + 256];
@@ -146,6 +162,8 @@ PetscErrorCode MHPrintVersion(MPI_Comm comm)
 
   PetscFunctionBeginUser;
   PetscCall(PetscGetVersion(petsc, sizeof petsc));
+  for (size_t n = strlen(petsc); n && (petsc[n - 1] == ' ' || petsc[n - 1] == '\n'); n--)
+    petsc[n - 1] = 0;
   PetscCall(PetscPrintf(comm, "microheal %s (git %s), built on %s\n", MH_VERSION, MH_GIT_REVISION, petsc));
   PetscFunctionReturn(0);
 }

@@ -30,7 +30,7 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
 {
   char      name[MH_NAME_LEN] = "";
   PetscInt  jac               = 0;
-  PetscBool version           = PETSC_FALSE;
+  PetscBool version           = MHVersionAsked();
   MHModel   m;
 
   PetscFunctionBeginUser;

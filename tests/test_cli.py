@@ -19,9 +19,10 @@ rc, out = mhtest.run(["-help"], malloc_dump=False)
 for name in ["template", "fisher_kpp"]:
     mhtest.check(name in out, f"-help without -model does not list model {name}")
 
-# -version names the version and the git revision
+# -version names the version and the git revision, in one line (no PETSc banner)
 rc, out = mhtest.run(["-version"])
 mhtest.check("microheal" in out and "git" in out, f"-version printed: {out}")
+mhtest.check(len(out.strip().splitlines()) == 1 and out.startswith("microheal "), f"-version printed more than its one line:\n{out}")
 
 # no model: a clear error
 rc, out = mhtest.run([], expect_rc=1)
