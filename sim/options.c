@@ -171,11 +171,17 @@ PetscErrorCode MHPrintVersion(MPI_Comm comm)
 /* A typo in a config file must never pass silently: every option set but never read is an error. */
 PetscErrorCode MHOptionsCheckUnused(MPI_Comm comm)
 {
-  PetscInt n;
-  char   **names, **values;
-  char     list[2048] = "";
+  static const char *late[] = {"-options_left", "-options_view"};
+  PetscInt           n;
+  char             **names, **values;
+  char               list[2048] = "";
 
   PetscFunctionBeginUser;
+  /* PETSc's own options that only PetscFinalize reads: known, not typos */
+  for (size_t i = 0; i < sizeof late / sizeof late[0]; i++) {
+    PetscBool has;
+    PetscCall(PetscOptionsHasName(NULL, NULL, late[i], &has));
+  }
   PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
   for (PetscInt i = 0; i < n; i++) {
     MHStrlcat(list, i ? ", -" : "-", sizeof list);

@@ -24,6 +24,11 @@ rc, out = mhtest.run(["-version"])
 mhtest.check("microheal" in out and "git" in out, f"-version printed: {out}")
 mhtest.check(len(out.strip().splitlines()) == 1 and out.startswith("microheal "), f"-version printed more than its one line:\n{out}")
 
+# PETSc's own options that only its finalize reads are known options, and do their job
+for opt, shows in [("-options_left", "There are no unused options"), ("-options_view", "#End of PETSc Option Table entries")]:
+    rc, out = mhtest.run(["-options_file", "configs/fisher_kpp.yaml", "-output", "none", "-quiet", opt], malloc_dump=False)
+    mhtest.check("unknown option" not in out and shows in out, f"{opt}: printed\n{out[-2000:]}")
+
 # no model: a clear error
 rc, out = mhtest.run([], expect_rc=1)
 mhtest.check("no model chosen" in out, f"running without -model: {out}")
