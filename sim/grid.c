@@ -181,6 +181,44 @@ PetscErrorCode MHGridFaces(PetscReal L, PetscInt n, PetscReal r, PetscInt nb, co
   PetscFunctionReturn(0);
 }
 
+/* Ranks along each DMDA axis for `size` ranks: fixed[a] where given (not PETSC_DECIDE), at least
+   sw cells (the stencil width) per rank along a split axis, the split that cuts the least face
+   area. 0: none exists. */
+static int MHGridSplit(const MHGrid *g, PetscInt size, PetscInt sw, const PetscInt fixed[], PetscInt out[])
+{
+  PetscInt try[3] = {1, 1, 1};
+  double   best   = -1;
+
+  for (try[0] = 1; try[0] <= size; try[0]++) {
+    if (size % try[0] || (fixed[0] != PETSC_DECIDE && try[0] != fixed[0]) || try[0] > g->n[0]) continue;
+    for (try[1] = 1; try[1] <= (g->dim > 1 ? size / try[0] : 1); try[1]++) {
+      PetscInt rest = size / try[0];
+      if (g->dim > 1 && (rest % try[1] || (fixed[1] != PETSC_DECIDE && try[1] != fixed[1]) || try[1] > g->n[1])) continue;
+      try[2] = g->dim > 2 ? rest / try[1] : 1;
+      if (g->dim == 1 && rest != 1) continue;
+      if (g->dim == 2 && try[1] != rest) continue;
+      if (g->dim == 3 && ((fixed[2] != PETSC_DECIDE && try[2] != fixed[2]) || try[2] > g->n[2])) continue;
+      double cut  = 0;
+      int    thin = 0;
+      for (PetscInt a = 0; a < g->dim; a++)
+        thin |= try[a] > 1 && g->n[a] / try[a] < sw;
+      if (thin) continue;
+      for (PetscInt a = 0; a < g->dim; a++) {
+        double face = 1;
+        for (PetscInt b = 0; b < g->dim; b++)
+          if (b != a) face *= (double)g->n[b];
+        cut += (double)(try[a] - 1) * face;
+      }
+      if (best < 0 || cut < best) {
+        best = cut;
+        for (PetscInt a = 0; a < 3; a++)
+          out[a] = try[a];
+      }
+    }
+  }
+  return best >= 0;
+}
+
 PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
 {
   DMBoundaryType  bt[3];
@@ -193,6 +231,7 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   /* the ranks along each DMDA axis (PETSc's own option names; PETSC_DECIDE by default) */
+  np[0] = np[1] = np[2] = PETSC_DECIDE;
   PetscOptionsBegin(comm, NULL, "Domain decomposition", NULL);
   for (PetscInt a = 0; a < g->dim; a++) {
     char opt[64], help[160];
@@ -213,6 +252,39 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
         prod *= np[a];
     }
     PetscCheck(all ? prod == size : size % prod == 0, comm, PETSC_ERR_ARG_INCOMP, "-da_processors_*: %" PetscInt_FMT " ranks %s the %d ranks of the run", prod, all ? "in all, not" : "along the axes given do not divide", size);
+  }
+  {
+    PetscInt split[3] = {1, 1, 1}, fit = size;
+    char     grid[96] = "";
+    while (fit > 1 && !MHGridSplit(g, fit, sw, np, split))
+      fit--;
+    if (fit < size) {
+      for (PetscInt a = 0; a < g->dim; a++) {
+        char one[64];
+        PetscCall(PetscSNPrintf(one, sizeof one, "%s%" PetscInt_FMT " (%s)", a ? " x " : "", g->n[a], axis_name[g->phys[a]]));
+        PetscCall(PetscStrlcat(grid, one, sizeof grid));
+      }
+      PetscCheck(PETSC_FALSE, comm, PETSC_ERR_ARG_OUTOFRANGE, "%d ranks cannot share a grid of %s cells%s: every rank needs at least %" PetscInt_FMT " cell%s along each axis that is split, and at most %" PetscInt_FMT " rank%s can split it so. Run on fewer ranks or use more cells (-n%s ...)", size, grid, np[0] != PETSC_DECIDE || np[1] != PETSC_DECIDE || np[2] != PETSC_DECIDE ? " with the -da_processors_* given" : "", sw, sw > 1 ? "s" : "", fit, fit > 1 ? "s" : "", axis_name[g->phys[g->dim - 1]]);
+    }
+    /* PETSc's own choice of the split when it finds one (the run stays as it was); when it does
+       not ("More processes than data points", "Partition too fine") though one exists, ours */
+    {
+      PetscErrorCode ierr;
+      DM             probe = NULL;
+      PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+      if (g->dim == 1)
+        ierr = DMDACreate1d(comm, DM_BOUNDARY_NONE, g->n[0], 1, 1, NULL, &probe);
+      else if (g->dim == 2)
+        ierr = DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, g->n[0], g->n[1], np[0], np[1], 1, 1, NULL, NULL, &probe);
+      else
+        ierr = DMDACreate3d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, g->n[0], g->n[1], g->n[2], np[0], np[1], np[2], 1, 1, NULL, NULL, NULL, &probe);
+      if (!ierr) ierr = DMSetUp(probe);
+      PetscCall(PetscPopErrorHandler());
+      PetscCall(DMDestroy(&probe));
+      if (ierr)
+        for (PetscInt a = 0; a < g->dim; a++)
+          np[a] = split[a];
+    }
   }
   for (PetscInt a = 0; a < 3; a++) {
     bt[a] = g->bc[a][0].type == MH_BC_PERIODIC && a < g->dim ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;

@@ -29,6 +29,10 @@ for opt, shows in [("-options_left", "There are no unused options"), ("-options_
     rc, out = mhtest.run(["-options_file", "configs/fisher_kpp.yaml", "-output", "none", "-quiet", opt], malloc_dump=False)
     mhtest.check("unknown option" not in out and shows in out, f"{opt}: printed\n{out[-2000:]}")
 
+# more ranks than the grid can split: one line naming the grid and how many ranks fit
+rc, out = mhtest.run(["-options_file", "configs/demo.yaml", "-nx", "4", "-nz", "6", "-output", "none", "-quiet"], ranks=9, expect_rc=1, malloc_dump=False)
+mhtest.check("9 ranks cannot share a grid of 4 (x) x 6 (z) cells" in out and "at most 6 ranks" in out and "MPI_ABORT" not in out, f"9 ranks on 4 x 6 cells:\n{out[-2000:]}")
+
 # no model: a clear error
 rc, out = mhtest.run([], expect_rc=1)
 mhtest.check("no model chosen" in out, f"running without -model: {out}")
