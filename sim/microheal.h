@@ -250,6 +250,7 @@ PETSC_EXTERN PetscErrorCode MHSimErrorNorms(MHSim, PetscReal, Vec, PetscReal[], 
 PETSC_EXTERN PetscErrorCode MHOptionsCheckUnused(MPI_Comm);
 PETSC_EXTERN PetscErrorCode MHPrintVersion(MPI_Comm);
 PETSC_EXTERN PetscBool      MHVersionAsked(void);
+PETSC_EXTERN PetscBool      MHUnderLauncher(void);
 PETSC_EXTERN PetscErrorCode MHPushErrorHandler(char **);
 /* Whether an HDF5 write failed (a full disk): the open files cannot be closed cleanly then. */
 PETSC_EXTERN int            MHErrorIOFailed(void);

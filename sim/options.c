@@ -23,6 +23,14 @@ PetscErrorCode MHLogEventsRegister(void)
 }
 
 /* Whether this process is rank 0 of its job, before MPI starts (the launchers' variables). */
+/* Whether an MPI launcher started this process. Open MPI's mpiexec gives every rank a
+   pseudo-terminal whatever its own output is (a log file, a pipe), so a rank cannot tell a real
+   terminal from one there. */
+PetscBool MHUnderLauncher(void)
+{
+  return (PetscBool)(getenv("OMPI_COMM_WORLD_RANK") || getenv("PMI_RANK") || getenv("PMIX_RANK"));
+}
+
 static int MHLaunchRank0(void)
 {
   const char *vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID"};

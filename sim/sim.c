@@ -379,7 +379,9 @@ PetscErrorCode MHSimSolve(MHSim sim)
     PetscMPIInt rank;
     PetscCallMPI(MPI_Comm_rank(sim->comm, &rank));
     sim->rank0 = (PetscBool)!rank;
-    sim->tty   = (PetscBool)(!rank && isatty(fileno(PETSC_STDOUT)));
+    /* progress updated in place only on a terminal seen as one: under mpiexec plain lines, since
+       its pseudo-terminal may stand for a log file (which then filled with carriage returns) */
+    sim->tty = (PetscBool)(!rank && isatty(fileno(PETSC_STDOUT)) && !MHUnderLauncher());
   }
   PetscCall(TSSetSolution(sim->ts, sim->U));
   sim->chk.last_wall = sim->wall_start;
