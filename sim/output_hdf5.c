@@ -153,6 +153,21 @@ PetscErrorCode MHWriteRealAttr(MPI_Comm comm, hid_t obj, const char *name, Petsc
   PetscFunctionReturn(0);
 }
 
+/* An integer attribute (a count, a dimension): read back as an integer, not a float. */
+static PetscErrorCode MHWriteIntAttr(MPI_Comm comm, hid_t obj, const char *name, long long value)
+{
+  hid_t space = H5Screate(H5S_SCALAR), attr;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Bcast(&value, 1, MPI_LONG_LONG, 0, comm));
+  attr = H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCall(MHH5Check(comm, attr, name));
+  PetscCall(MHH5Check(comm, H5Awrite(attr, H5T_NATIVE_LLONG, &value), name));
+  H5Aclose(attr);
+  H5Sclose(space);
+  PetscFunctionReturn(0);
+}
+
 /* A small dataset written by rank 0 (creation is collective): n values (ncols = 0), or an
    n x ncols table. */
 PetscErrorCode MHWriteSmall(MPI_Comm comm, hid_t loc, const char *name, PetscInt n, PetscInt ncols, const PetscReal *data, hid_t *keep)
@@ -700,8 +715,8 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   PetscCall(MHWriteStringAttr(comm, o->file, "version", MH_VERSION));
   PetscCall(MHWriteStringAttr(comm, o->file, "git_revision", MH_GIT_REVISION));
   PetscCall(MHWriteStringAttr(comm, o->file, "petsc_version", version));
-  PetscCall(MHWriteRealAttr(comm, o->file, "mpi_ranks", (PetscReal)size));
-  PetscCall(MHWriteRealAttr(comm, o->file, "dim", (PetscReal)sim->grid.dim));
+  PetscCall(MHWriteIntAttr(comm, o->file, "mpi_ranks", size));
+  PetscCall(MHWriteIntAttr(comm, o->file, "dim", sim->grid.dim));
   PetscCall(MHWriteStringAttr(comm, o->file, "length_unit", m->length_unit));
   PetscCall(MHWriteStringAttr(comm, o->file, "time_unit", m->time_unit));
   PetscCall(MHWriteStringAttr(comm, o->file, "options", opts));
