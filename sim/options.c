@@ -23,12 +23,15 @@ PetscErrorCode MHLogEventsRegister(void)
 }
 
 /* Whether this process is rank 0 of its job, before MPI starts (the launchers' variables). */
-/* Whether an MPI launcher started this process. Open MPI's mpiexec gives every rank a
-   pseudo-terminal whatever its own output is (a log file, a pipe), so a rank cannot tell a real
-   terminal from one there. */
+/* Whether an MPI launcher started this process, as its environment said before MPI started (Open
+   MPI sets the same variables in a process started alone once MPI_Init has run). Open MPI's
+   mpiexec gives every rank a pseudo-terminal whatever its own output is (a log file, a pipe), so
+   a rank cannot tell a real terminal from one there. */
+static PetscBool mh_launched = PETSC_FALSE;
+
 PetscBool MHUnderLauncher(void)
 {
-  return (PetscBool)(getenv("OMPI_COMM_WORLD_RANK") || getenv("PMI_RANK") || getenv("PMIX_RANK"));
+  return mh_launched;
 }
 
 static int MHLaunchRank0(void)
@@ -156,6 +159,7 @@ PetscErrorCode MHInitialize(int *argc, char ***argv, const char help[])
      Set here, before MPI starts, so that every mpiexec and batch script gets it; a user's own
      OMPI_MCA_io wins. Other MPI implementations ignore the variable. */
   setenv("OMPI_MCA_io", "^ompio", 0);
+  mh_launched = (PetscBool)(getenv("OMPI_COMM_WORLD_RANK") || getenv("PMI_RANK") || getenv("PMIX_RANK"));
   PetscCall(PetscInitialize(argc, argv, NULL, help));
   /* HDF5 prints its own error stack to stderr; microheal reports every failure in one line */
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
