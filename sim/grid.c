@@ -258,17 +258,16 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
     char     grid[96] = "";
     while (fit > 1 && !MHGridSplit(g, fit, sw, np, split))
       fit--;
-    if (fit < size) {
-      for (PetscInt a = 0; a < g->dim; a++) {
-        char one[64];
-        PetscCall(PetscSNPrintf(one, sizeof one, "%s%" PetscInt_FMT " (%s)", a ? " x " : "", g->n[a], axis_name[g->phys[a]]));
-        PetscCall(PetscStrlcat(grid, one, sizeof grid));
-      }
-      PetscCheck(PETSC_FALSE, comm, PETSC_ERR_ARG_OUTOFRANGE, "%d ranks cannot share a grid of %s cells%s: every rank needs at least %" PetscInt_FMT " cell%s along each axis that is split, and at most %" PetscInt_FMT " rank%s can split it so. Run on fewer ranks or use more cells (-n%s ...)", size, grid, np[0] != PETSC_DECIDE || np[1] != PETSC_DECIDE || np[2] != PETSC_DECIDE ? " with the -da_processors_* given" : "", sw, sw > 1 ? "s" : "", fit, fit > 1 ? "s" : "", axis_name[g->phys[g->dim - 1]]);
+    for (PetscInt a = 0; a < g->dim; a++) {
+      char one[64];
+      PetscCall(PetscSNPrintf(one, sizeof one, "%s%" PetscInt_FMT " (%s)", a ? " x " : "", g->n[a], axis_name[g->phys[a]]));
+      PetscCall(PetscStrlcat(grid, one, sizeof grid));
     }
+    PetscCheck(fit == size, comm, PETSC_ERR_ARG_OUTOFRANGE, "%d ranks cannot share a grid of %s cells%s: every rank needs at least %" PetscInt_FMT " cell%s along each axis that is split, and at most %" PetscInt_FMT " rank%s can split it so. Run on fewer ranks or use more cells (-n%s ...)", size, grid, np[0] != PETSC_DECIDE || np[1] != PETSC_DECIDE || np[2] != PETSC_DECIDE ? " with the -da_processors_* given" : "", sw, sw > 1 ? "s" : "", fit, fit > 1 ? "s" : "", axis_name[g->phys[g->dim - 1]]);
     /* PETSc's own choice of the split when it finds one (the run stays as it was); when it does
-       not ("More processes than data points", "Partition too fine") though one exists, ours */
-    {
+       not ("More processes than data points", "Partition too fine") though one exists, ours.
+       Asked only where PETSc chooses: ranks given on every axis were checked above. */
+    if (size > 1 && (np[0] == PETSC_DECIDE || (g->dim > 1 && np[1] == PETSC_DECIDE) || (g->dim > 2 && np[2] == PETSC_DECIDE))) {
       PetscErrorCode ierr;
       DM             probe = NULL;
       PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));

@@ -22,11 +22,14 @@ PetscErrorCode MHLogEventsRegister(void)
   PetscFunctionReturn(0);
 }
 
-/* Whether this process is rank 0 of its job, before MPI starts (the launchers' variables). */
-/* Whether an MPI launcher started this process, as its environment said before MPI started (Open
-   MPI sets the same variables in a process started alone once MPI_Init has run). Open MPI's
-   mpiexec gives every rank a pseudo-terminal whatever its own output is (a log file, a pipe), so
-   a rank cannot tell a real terminal from one there. */
+/* The rank variables MPI launchers set: Open MPI's mpiexec, MPICH's / Intel's, PMIx, then srun's. */
+static const char *const mh_launcher_vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID"};
+
+/* Whether an MPI launcher (not srun, whose output is a real terminal only with --pty) started
+   this process, as its environment said before MPI started (Open MPI sets the same variables in
+   a process started alone once MPI_Init has run). Open MPI's mpiexec gives every rank a
+   pseudo-terminal whatever its own output is (a log file, a pipe), so a rank cannot tell a real
+   terminal from one there. */
 static PetscBool mh_launched = PETSC_FALSE;
 
 PetscBool MHUnderLauncher(void)
@@ -34,12 +37,11 @@ PetscBool MHUnderLauncher(void)
   return mh_launched;
 }
 
+/* Whether this process is rank 0 of its job, before MPI starts (the launchers' variables). */
 static int MHLaunchRank0(void)
 {
-  const char *vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID"};
-
-  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-    if (getenv(vars[i])) return atoi(getenv(vars[i])) == 0;
+  for (size_t i = 0; i < sizeof mh_launcher_vars / sizeof mh_launcher_vars[0]; i++)
+    if (getenv(mh_launcher_vars[i])) return atoi(getenv(mh_launcher_vars[i])) == 0;
   return 1;
 }
 
@@ -121,7 +123,6 @@ static int MHOptionsFileScan(const char *option, const char *path, int yaml, con
   return bad;
 }
 
-/* PetscInitialize, then the model registry and log events. */
 static PetscBool mh_version_asked = PETSC_FALSE;
 
 /* Whether -version was on the command line (taken out before PETSc, which would print its
@@ -131,6 +132,7 @@ PetscBool MHVersionAsked(void)
   return mh_version_asked;
 }
 
+/* PetscInitialize, then the model registry and log events. */
 PetscErrorCode MHInitialize(int *argc, char ***argv, const char help[])
 {
   PetscFunctionBeginUser;
@@ -159,7 +161,8 @@ PetscErrorCode MHInitialize(int *argc, char ***argv, const char help[])
      Set here, before MPI starts, so that every mpiexec and batch script gets it; a user's own
      OMPI_MCA_io wins. Other MPI implementations ignore the variable. */
   setenv("OMPI_MCA_io", "^ompio", 0);
-  mh_launched = (PetscBool)(getenv("OMPI_COMM_WORLD_RANK") || getenv("PMI_RANK") || getenv("PMIX_RANK"));
+  for (size_t i = 0; i < sizeof mh_launcher_vars / sizeof mh_launcher_vars[0] - 1; i++) /* all but srun's */
+    if (getenv(mh_launcher_vars[i])) mh_launched = PETSC_TRUE;
   PetscCall(PetscInitialize(argc, argv, NULL, help));
   /* HDF5 prints its own error stack to stderr; microheal reports every failure in one line */
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);

@@ -910,7 +910,7 @@ static int MHH5EndOfAllocationPut(int fd, off_t at, uint64_t eoa)
    place in the file, one write each) and the superblock last. A run killed between those writes
    left metadata that points past the end of allocation the old superblock records, and the file
    did not open ("addr overflow"; measured by killing a run before each of its writes in turn:
-   tests/fault_kill.py --writes). HDF5 does not tell the end of allocation it holds in memory under
+   tests/fault_kill.py 0 all). HDF5 does not tell the end of allocation it holds in memory under
    the MPI-IO driver, so before the flush rank 0 raises the one on disk to a bound of it: the end
    of the data written (fstat) plus as much again as the step wrote past the old end, and at least
    1 MiB, for the metadata the step allocated (a few kB a step; tens of kB for the first
@@ -969,7 +969,7 @@ PetscErrorCode MHOutputFlush(MHSim sim)
    ([snapshot, (z,) (y,) x], attribute timestepping, so that VecLoad reads it back:
    -initial_condition_file), but written here: PETSc flushes the file after every dataset it
    writes, an fsync each and each a moment where a kill left metadata the superblock did not yet
-   cover; here the step flushes once (MHOutputFlushSafely). One chunk a snapshot (per process
+   cover; here a snapshot flushes once (MHOutputFlushSafely). One chunk a snapshot (per process
    block when a snapshot is over 1 GiB: HDF5's chunks stop at 4 GiB). */
 static PetscErrorCode MHWriteFieldSnapshot(MHSim sim, hid_t grp, const char *name, const char *unit, Vec field, PetscInt k)
 {
