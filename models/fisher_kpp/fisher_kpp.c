@@ -4,7 +4,7 @@
    lag, x(t) = c* t - (3/2) sqrt(D/r) ln(r t) + const. The exact travelling wave of Ablowitz and
    Zeppetella (1979), u = (1 + exp(sqrt(r/(6D)) (x - x0 - c t)))^-2 with c = 5 sqrt(rD/6), serves as
    an exact solution for verification. Units: mm and days. */
-#include "microheal.h"
+#include "mhmodel.h"
 
 typedef enum { FISHER_STEP,
   FISHER_WAVE } FisherInitial;

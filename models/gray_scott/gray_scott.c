@@ -9,7 +9,7 @@
    M cells of width h = 2.5/M has exactly ex5's M points once every position is shifted by half a
    cell, so the initial condition is evaluated at each cell's lower corner (ex5's point (i h, j h)
    for cell (i, j)), and the five-point Laplacians coincide. Dimensionless. */
-#include "microheal.h"
+#include "mhmodel.h"
 
 typedef struct {
   PetscReal D1, D2, gamma, kappa;

@@ -24,7 +24,7 @@
    A treatment session is an event: every needle's channel (a cone frustum) is rasterised by
    volume fraction phi into d <- 1 - (1 - d)(1 - phi), with a damage-signal bolus and a platelet
    TGF-beta bolus in proportion to the newly opened volume (the latter in vascular layers only). */
-#include "microheal.h"
+#include "mhmodel.h"
 #include "needles.h"
 #include <math.h>
 

@@ -13,7 +13,7 @@
    the symmetry plane x = 0) or a disc/ball of radius R (a quarter of the x-z plane or an octant,
    zero flux on the symmetry planes), with n = c = 1 held on the far faces. Healed: n at the wound
    centre reaches heal_threshold (0.8 in the paper). Everything is dimensionless. */
-#include "microheal.h"
+#include "mhmodel.h"
 #include <math.h>
 
 typedef enum { SM_ACTIVATOR,

@@ -5,7 +5,7 @@
    Its exact solution for a cosine mode along x (zero flux at x = 0 and at multiples of half the
    wavelength) makes it a verification case too:
      u = s/k + A exp(-(D (2 pi / w)^2 + k) t) cos(2 pi x / w). */
-#include "microheal.h"
+#include "mhmodel.h"
 
 typedef struct {
   PetscReal D, k, s, A, w;

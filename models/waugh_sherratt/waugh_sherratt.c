@@ -9,7 +9,7 @@
    K(T) the macrophage influx. The paper's model is well mixed; optional diffusivities (default 0)
    make it a reaction-diffusion system. With alpha = 0.8 (diabetic) the inflammation persists, with
    alpha = 0.2 (normal) it resolves. */
-#include "microheal.h"
+#include "mhmodel.h"
 
 typedef enum { WS_UNIFORM,
   WS_BOLUS } WSInitial;

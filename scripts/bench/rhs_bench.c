@@ -2,12 +2,12 @@
    options, evaluates MHSimComputeRHS() on its initial state repeatedly, and reports the time per
    evaluation with the minimal memory traffic it implies: read the state (on one rank in place,
    the owned values; on several, the ghosted local copy), read the face coefficients the
-   operators store (MHOperatorsStorage: one value per layer face when they vary with depth only),
+   operators store (MHSimOperatorsStorage: one value per layer face when they vary with depth only),
    write the result, 8 bytes per value (what a perfectly cache-blocked kernel would move). On
    several ranks the time includes the ghost update, which this model does not count. Prints one
    line of "key value" pairs on rank 0.
    Usage: rhs_bench -model <name> [grid and model options] [-bench_seconds 2] [-bench_min_calls 5] */
-#include "mhimpl.h" /* MHOperatorsStorage */
+#include "microheal.h"
 
 static const char help[] = "Times microheal's RHS evaluation; options as for microheal plus -bench_seconds, -bench_min_calls.\n";
 
@@ -37,7 +37,7 @@ int main(int argc, char **argv)
   PetscCall(DMGetLocalVector(g->da, &Uloc));
   PetscCall(VecGetLocalSize(Uloc, &nloc));
   PetscCall(DMRestoreLocalVector(g->da, &Uloc));
-  PetscCall(MHOperatorsStorage(sim, &nface, &in_place));
+  PetscCall(MHSimOperatorsStorage(sim, &nface, &in_place));
   PetscCall(VecGetLocalSize(F, &nown));
   bytes[0] = 8.0 * ((in_place ? nown : nloc) + nface + nown);
   bytes[1] = nown / g->nf;

@@ -17,7 +17,7 @@
    or nonzero with what failed in why, so that the caller can broadcast the verdict and fail
    collectively with one line. */
 #define _GNU_SOURCE /* renameat2, mkostemp */
-#include "mhimpl.h"
+#include "mhsys.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -299,4 +299,13 @@ int MHRemoveOrphans(const char *dir, const char *stem, const char *middle)
     }
   closedir(d);
   return n;
+}
+
+PetscErrorCode MHCheckWhy(MPI_Comm comm, PetscErrorCode code, const char *option, const char *path, char *why, size_t len)
+{
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Bcast(why, (PetscMPIInt)len, MPI_CHAR, 0, comm));
+  why[len - 1] = 0;
+  PetscCheck(!why[0], comm, code, "%s %s: %s", option, path, why);
+  PetscFunctionReturn(0);
 }

@@ -1,10 +1,10 @@
 /* Per-step scalar monitors: time, step size, each field's integral, minimum and maximum, and the
    model's outcomes. One row per accepted step, stored in the output's monitor table. */
-#include "mhimpl.h"
+#include "mhrun.h"
 
 PetscErrorCode MHMonitorColumns(MHSim sim, PetscInt *ncols, char ***names)
 {
-  MHModel  m = sim->model;
+  MHModel  m = sim->d.model;
   PetscInt n = 2 + 3 * m->nf + m->noutcomes, k = 0;
   char   **c;
 
@@ -29,8 +29,8 @@ PetscErrorCode MHMonitorColumns(MHSim sim, PetscInt *ncols, char ***names)
 
 PetscErrorCode MHMonitorCompute(MHSim sim, PetscReal t, PetscReal dt, Vec U, PetscReal row[], PetscBool *stop)
 {
-  MHModel            m  = sim->model;
-  const MHGrid      *g  = &sim->grid;
+  MHModel            m  = sim->d.model;
+  const MHGrid      *g  = &sim->d.grid;
   PetscInt           nf = m->nf, k = 0;
   PetscReal          lmin[MH_MAX_FIELDS], lmax[MH_MAX_FIELDS], gmin[MH_MAX_FIELDS], gmax[MH_MAX_FIELDS], total[MH_MAX_FIELDS];
   const PetscScalar *u;

@@ -1,31 +1,10 @@
-/* microheal: the public interface of the framework and the model contract. */
+/* microheal: the model contract (layer core): the grid a model sees, its set-up, parameters,
+   tables and hooks. A model includes this header and no other of microheal. */
 #pragma once
 
 #include <petscts.h>
 #include <petscdmda.h>
-
-#define MH_MAX_FIELDS 32
-#define MH_MAX_TAXIS 16
-#define MH_MAX_OUTCOMES 128
-#define MH_NAME_LEN 64
-#define MH_MAX_PARAMS 256
-#define MH_MAX_BREAKS 16
-#define MH_MAX_EVENTS 64
-#define MH_MAX_TABLES 16
-
-extern const char MH_VERSION[];
-
-/* Appends t to the string s held in n bytes, truncating to fit. (PETSc 3.18's PetscStrlcat()
-   appends at most n - strlen(t) characters, which truncates silently when s is nearly full.) */
-static inline void MHStrlcat(char s[], const char t[], size_t n)
-{
-  size_t len = strlen(s), m = strlen(t);
-  if (len + 1 >= n) return;
-  if (m > n - len - 1) m = n - len - 1;
-  memcpy(s + len, t, m);
-  s[len + m] = 0;
-}
-extern const char MH_GIT_REVISION[];
+#include "mhbase.h"
 
 /* ---------------------------------------------------------------------------------------------
    Grid: a cell-centred rectilinear grid on a DMDA. Physical axes are x (0), y (1) and z (2, into
@@ -222,39 +201,3 @@ PETSC_EXTERN PetscReal      MHGridTotalVolume(const MHGrid *);
 PETSC_EXTERN void MHGridCellOf(const MHGrid *, const PetscInt[3], MHCell *);
 /* Faces of a graded axis (length, cells, grading, breaks) into faces[n+1]. */
 PETSC_EXTERN PetscErrorCode MHGridFaces(PetscReal, PetscInt, PetscReal, PetscInt, const PetscReal[], PetscReal[]);
-
-/* ---------------------------------------------------------------------------------------------
-   The simulation: a model on a grid, integrated by a TS, written to HDF5. */
-typedef struct _p_MHSim *MHSim;
-
-PETSC_EXTERN PetscErrorCode MHInitialize(int *, char ***, const char[]);
-PETSC_EXTERN PetscErrorCode MHSimCreate(MPI_Comm, MHSim *);
-PETSC_EXTERN PetscErrorCode MHSimSetFromOptions(MHSim);
-PETSC_EXTERN PetscErrorCode MHSimSetUp(MHSim);
-PETSC_EXTERN PetscErrorCode MHSimSolve(MHSim);
-PETSC_EXTERN PetscErrorCode MHSimDestroy(MHSim *);
-PETSC_EXTERN PetscErrorCode MHSimGetModel(MHSim, MHModel *);
-PETSC_EXTERN PetscErrorCode MHSimGetGrid(MHSim, const MHGrid **);
-PETSC_EXTERN PetscErrorCode MHSimGetSolution(MHSim, Vec *);
-PETSC_EXTERN PetscErrorCode MHSimGetTS(MHSim, TS *);
-PETSC_EXTERN PetscErrorCode MHSimHelpRequested(MHSim, PetscBool *);
-PETSC_EXTERN PetscErrorCode MHSimGetOutcomes(MHSim, PetscInt *, const PetscReal **);
-/* The semi-discrete right-hand side du/dt = R(t, u) and its Jacobian dR/du. */
-PETSC_EXTERN PetscErrorCode MHSimComputeRHS(MHSim, PetscReal, Vec, Vec);
-PETSC_EXTERN PetscErrorCode MHSimComputeRHSJacobian(MHSim, PetscReal, Vec, Mat);
-PETSC_EXTERN PetscErrorCode MHSimCreateJacobianMatrix(MHSim, Mat *);
-/* Errors against the model's exact solution at time t: per field, the volume-weighted L2 and max norms. */
-PETSC_EXTERN PetscErrorCode MHSimErrorNorms(MHSim, PetscReal, Vec, PetscReal[], PetscReal[]);
-
-/* Options: fail on options nothing read, naming them. */
-PETSC_EXTERN PetscErrorCode MHOptionsCheckUnused(MPI_Comm);
-PETSC_EXTERN PetscErrorCode MHPrintVersion(MPI_Comm);
-PETSC_EXTERN PetscBool      MHVersionAsked(void);
-PETSC_EXTERN PetscBool      MHUnderLauncher(void);
-PETSC_EXTERN PetscErrorCode MHPushErrorHandler(char **);
-/* Whether an HDF5 write failed (a full disk): the open files cannot be closed cleanly then. */
-PETSC_EXTERN int            MHErrorIOFailed(void);
-PETSC_EXTERN PetscErrorCode MHOptionsCheckChoice(MPI_Comm, const char[], const char *const[], PetscInt);
-/* The whole run of the microheal executable (after MHInitialize), collective. status: the exit
-   status to end with (0, or 75 when the run stopped early with a checkpoint to continue from). */
-PETSC_EXTERN PetscErrorCode MHRun(MPI_Comm, int *);

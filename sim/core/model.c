@@ -1,5 +1,5 @@
 /* The model registry and helpers every model uses. */
-#include "mhimpl.h"
+#include "mhcore.h"
 
 static PetscFunctionList MHModelFunctions = NULL;
 

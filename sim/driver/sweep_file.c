@@ -16,7 +16,7 @@
      output_dir: out/sweeps/depth_density
 
    Every problem is reported with the file's line. */
-#include "sweep.h"
+#include "mhdriver.h"
 #include <yaml.h>
 #include <errno.h>
 #include <unistd.h>

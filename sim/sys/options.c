@@ -1,5 +1,5 @@
 /* Start-up, version, log events and the check that every option was read. */
-#include "mhimpl.h"
+#include "mhsys.h"
 #include <yaml.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -132,10 +132,8 @@ PetscBool MHVersionAsked(void)
   return mh_version_asked;
 }
 
-/* PetscInitialize, then the model registry and log events. */
-PetscErrorCode MHInitialize(int *argc, char ***argv, const char help[])
+int MHStartUp(int *argc, char ***argv)
 {
-  PetscFunctionBeginUser;
   for (int i = 1; i < *argc; i++) {
     if (strcmp((*argv)[i], "-version")) continue;
     mh_version_asked = PETSC_TRUE;
@@ -163,12 +161,7 @@ PetscErrorCode MHInitialize(int *argc, char ***argv, const char help[])
   setenv("OMPI_MCA_io", "^ompio", 0);
   for (size_t i = 0; i < sizeof mh_launcher_vars / sizeof mh_launcher_vars[0] - 1; i++) /* all but srun's */
     if (getenv(mh_launcher_vars[i])) mh_launched = PETSC_TRUE;
-  PetscCall(PetscInitialize(argc, argv, NULL, help));
-  /* HDF5 prints its own error stack to stderr; microheal reports every failure in one line */
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  PetscCall(MHModelRegisterAll());
-  PetscCall(MHLogEventsRegister());
-  PetscFunctionReturn(0);
+  return 0;
 }
 
 PetscErrorCode MHPrintVersion(MPI_Comm comm)

@@ -10,7 +10,7 @@
 
    ParaView 5.11 reads it with its "XDMF Reader" (xdmf2; pvpython: XDMFReader); its Xdmf3 readers
    do not read hyperslabs of rectilinear attributes. VisIt's Xdmf plugin reads it too. */
-#include "mhimpl.h"
+#include "mhrun.h"
 
 static const char *const axis_name[3] = {"x", "y", "z"};
 
@@ -42,8 +42,8 @@ static void MHXDMFDims(FILE *fp, PetscInt n, const PetscInt d[])
    and a 1-D attribute is read as one value). */
 static void MHXDMFWrite(FILE *fp, MHSim sim, const char *h5, PetscInt nt, const PetscReal *times)
 {
-  const MHGrid *g   = &sim->grid;
-  MHModel       m   = sim->model;
+  const MHGrid *g   = &sim->d.grid;
+  MHModel       m   = sim->d.model;
   PetscInt      dim = g->dim, axis[3] = {-1, -1, -1}, node[3], cell[3], hdims[3];
   PetscReal     w = g->length[0] / g->n[0];
 

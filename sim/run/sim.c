@@ -1,6 +1,6 @@
 /* The simulation object: options, set-up, the time loop's monitor (outputs, progress, outcomes),
    and the summary at the end. */
-#include "mhimpl.h"
+#include "mhrun.h"
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -18,6 +18,7 @@ PetscErrorCode MHSimCreate(MPI_Comm comm, MHSim *sim)
   PetscFunctionBeginUser;
   PetscCall(PetscNew(sim));
   (*sim)->comm         = comm;
+  (*sim)->d.comm       = comm;
   (*sim)->negative_tol = -1;   /* the step's absolute tolerance, -ts_atol */
   (*sim)->newton_wtol  = 0.05; /* SUNDIALS CVODE and SciPy BDF use 0.03 to 0.1 */
   (*sim)->out.lock.fd  = -1;
@@ -59,8 +60,8 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
     sim->help = PETSC_TRUE; /* nothing to run */
     PetscFunctionReturn(0);
   }
-  PetscCall(MHModelCreate(sim->comm, name, &sim->model));
-  m                      = sim->model;
+  PetscCall(MHModelCreate(sim->comm, name, &sim->d.model));
+  m                      = sim->d.model;
   sim->analytic_jacobian = (PetscBool)(jac == 0);
   if (!m->ops.reaction_jacobian) sim->analytic_jacobian = PETSC_FALSE;
 
@@ -73,7 +74,7 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
     PetscOptionsEnd();
   }
   PetscOptionsBegin(sim->comm, NULL, "Grid, time span and output", NULL);
-  PetscCall(MHGridSetFromOptions(PetscOptionsObject, &sim->grid, m, &sim->setup));
+  PetscCall(MHGridSetFromOptions(PetscOptionsObject, &sim->d.grid, m, &sim->setup));
   {
     char help[128];
     PetscCall(PetscSNPrintf(help, sizeof help, "End time [%s]", m->time_unit));
@@ -112,7 +113,7 @@ static PetscErrorCode MHProgress(MHSim sim, PetscReal t, PetscReal dt, PetscInt 
   PetscReal      frac = sim->t_end > 0 ? t / sim->t_end : 1;
   PetscBool      line;
   char           msg[256], left[64] = "";
-  const char    *unit = MHUnit(sim->model->time_unit);
+  const char    *unit = MHUnit(sim->d.model->time_unit);
 
   PetscFunctionBeginUser;
   if (sim->quiet) PetscFunctionReturn(0);
@@ -167,7 +168,7 @@ static PetscErrorCode MHAfterStep(MHSim sim, PetscBool stepped)
   while (o->next < o->ntimes && o->times[o->next] <= t + 1e-12 * PetscMax(1.0, PetscAbsReal(t))) {
     PetscReal to = o->times[o->next];
     /* an output at the time of a pending event shows the state after it */
-    if (sim->event_next < sim->model->nevents && PetscAbsReal(to - sim->model->event_time[sim->event_next]) <= 1e-12 * PetscMax(1.0, sim->t_end)) break;
+    if (sim->event_next < sim->d.model->nevents && PetscAbsReal(to - sim->d.model->event_time[sim->event_next]) <= 1e-12 * PetscMax(1.0, sim->t_end)) break;
     if (PetscAbsReal(to - t) <= 1e-12 * PetscMax(1.0, PetscAbsReal(t)))
       PetscCall(MHOutputWriteFields(sim, to, U));
     else {
@@ -212,12 +213,12 @@ static PetscErrorCode MHAfterStep(MHSim sim, PetscBool stepped)
 /* The model's next event, applied to the state in place. */
 static PetscErrorCode MHApplyEvent(MHSim sim)
 {
-  MHModel   m = sim->model;
+  MHModel   m = sim->d.model;
   PetscInt  k = sim->event_next;
   PetscReal t = m->event_time[k];
 
   PetscFunctionBeginUser;
-  PetscCall(m->ops.event(m, &sim->grid, k, t, sim->U));
+  PetscCall(m->ops.event(m, &sim->d.grid, k, t, sim->U));
   sim->event_next++;
   PetscCall(MHProgressClear(sim));
   if (!sim->quiet) PetscCall(PetscPrintf(sim->comm, "[microheal] event %" PetscInt_FMT " of %" PetscInt_FMT " at t = %.6g %s\n", k + 1, m->nevents, (double)t, MHUnit(m->time_unit)));
@@ -261,8 +262,8 @@ static double MHNodeMemAvailable(void)
    against its address-space limit), with what to change when not. */
 static PetscErrorCode MHResourcesCheck(MHSim sim)
 {
-  const MHGrid *g     = &sim->grid;
-  PetscInt      nf    = sim->model->nf;
+  const MHGrid *g     = &sim->d.grid;
+  PetscInt      nf    = sim->d.model->nf;
   double        cells = (double)g->n[0] * g->n[1] * g->n[2], unknowns = cells * nf, nnz = unknowns * (nf + 2 * g->dim);
   double        need = cells * MHBytesPerCell(nf, g->dim), share, avail, worst[2] = {0, 0}, all[2];
   char          a[32], b[32];
@@ -292,22 +293,22 @@ static PetscErrorCode MHResourcesCheck(MHSim sim)
 PetscErrorCode MHSimSetUp(MHSim sim)
 {
   MHModel      m;
-  MHGrid      *g = &sim->grid;
+  MHGrid      *g = &sim->d.grid;
   PetscScalar *u;
   PetscInt     k = 0;
   MHCell       cell;
 
   PetscFunctionBeginUser;
-  if (!sim->model) PetscFunctionReturn(0);
-  m = sim->model;
+  if (!sim->d.model) PetscFunctionReturn(0);
+  m = sim->d.model;
   PetscCall(MHResourcesCheck(sim));
   PetscCall(MHGridCreate(sim->comm, g, m));
   if (m->ops.setup) PetscCall(m->ops.setup(m, g));
   PetscCall(DMCreateGlobalVector(g->da, &sim->U));
   PetscCall(PetscObjectSetName((PetscObject)sim->U, "u"));
-  PetscCall(DMCreateLocalVector(g->da, &sim->Ulocal));
-  PetscCall(DMCreateLocalVector(g->dacoef, &sim->coef));
-  PetscCall(MHGridFillCoefficients(g, m, sim->coef));
+  PetscCall(DMCreateLocalVector(g->da, &sim->d.Ulocal));
+  PetscCall(DMCreateLocalVector(g->dacoef, &sim->d.coef));
+  PetscCall(MHGridFillCoefficients(g, m, sim->d.coef));
   PetscCall(VecGetArray(sim->U, &u));
   MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, k) {
     PetscInt idx[3] = {i, j, kk};
@@ -327,7 +328,7 @@ PetscErrorCode MHSimSetUp(MHSim sim)
 /* The summary at the end of a run: time, steps, outcomes, and the files written. */
 static PetscErrorCode MHSimSummary(MHSim sim, PetscLogDouble wall)
 {
-  MHModel     m = sim->model;
+  MHModel     m = sim->d.model;
   MHOutput   *o = &sim->out;
   PetscInt    steps, rejects, width = 8;
   PetscReal   t;
@@ -360,16 +361,20 @@ PetscErrorCode MHSimSolve(MHSim sim)
   TSConvergedReason reason;
   PetscReal         t;
   PetscLogDouble    now;
-  MHModel           m = sim->model;
+  MHModel           m = sim->d.model;
 
   PetscFunctionBeginUser;
   PetscCheck(sim->setup_called, sim->comm, PETSC_ERR_ORDER, "call MHSimSetUp() first");
   if (!sim->quiet) {
     PetscCall(MHModelView(m, PETSC_VIEWER_STDOUT_(sim->comm)));
-    PetscCall(PetscPrintf(sim->comm, "Grid: %" PetscInt_FMT "-D, %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells; end time %g %s; output %s\n", sim->grid.dim, sim->grid.n[0], sim->grid.n[1], sim->grid.n[2], (double)sim->t_end, MHUnit(m->time_unit), sim->out.enabled ? sim->out.path : "none"));
+    PetscCall(PetscPrintf(sim->comm, "Grid: %" PetscInt_FMT "-D, %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells; end time %g %s; output %s\n", sim->d.grid.dim, sim->d.grid.n[0], sim->d.grid.n[1], sim->d.grid.n[2], (double)sim->t_end, MHUnit(m->time_unit), sim->out.enabled ? sim->out.path : "none"));
     {
       char solver[512];
-      PetscCall(MHSolverDescribe(sim, solver, sizeof solver));
+      SNES snes;
+      KSP  ksp;
+      PetscCall(TSGetSNES(sim->ts, &snes));
+      PetscCall(SNESGetKSP(snes, &ksp));
+      PetscCall(MHMultigridDescribe(sim->d.mg, ksp, solver, sizeof solver));
       PetscCall(PetscPrintf(sim->comm, "Linear solver: %s\n", solver));
     }
   }
@@ -438,12 +443,12 @@ PetscErrorCode MHSimDestroy(MHSim *sim)
   PetscCall(MHOutputClose(s));
   PetscCall(TSDestroy(&s->ts));
   PetscCall(MatDestroy(&s->J));
-  PetscCall(MHMultigridDestroy(&s->mg));
+  PetscCall(MHMultigridDestroy(&s->d.mg));
   PetscCall(VecDestroy(&s->U));
-  PetscCall(VecDestroy(&s->Ulocal));
-  PetscCall(VecDestroy(&s->coef));
-  if (s->model) PetscCall(MHGridDestroy(&s->grid));
-  PetscCall(MHModelDestroy(&s->model));
+  PetscCall(VecDestroy(&s->d.Ulocal));
+  PetscCall(VecDestroy(&s->d.coef));
+  if (s->d.model) PetscCall(MHGridDestroy(&s->d.grid));
+  PetscCall(MHModelDestroy(&s->d.model));
   PetscCall(PetscFree(*sim));
   PetscFunctionReturn(0);
 }
@@ -458,14 +463,14 @@ PetscErrorCode MHSimHelpRequested(MHSim sim, PetscBool *help)
 PetscErrorCode MHSimGetModel(MHSim sim, MHModel *m)
 {
   PetscFunctionBeginUser;
-  *m = sim->model;
+  *m = sim->d.model;
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode MHSimGetGrid(MHSim sim, const MHGrid **g)
 {
   PetscFunctionBeginUser;
-  *g = &sim->grid;
+  *g = &sim->d.grid;
   PetscFunctionReturn(0);
 }
 
@@ -486,7 +491,7 @@ PetscErrorCode MHSimGetTS(MHSim sim, TS *ts)
 PetscErrorCode MHSimGetOutcomes(MHSim sim, PetscInt *n, const PetscReal **values)
 {
   PetscFunctionBeginUser;
-  *n      = sim->model->noutcomes;
+  *n      = sim->d.model->noutcomes;
   *values = sim->outcomes;
   PetscFunctionReturn(0);
 }
@@ -494,21 +499,28 @@ PetscErrorCode MHSimGetOutcomes(MHSim sim, PetscInt *n, const PetscReal **values
 PetscErrorCode MHSimComputeRHS(MHSim sim, PetscReal t, Vec U, Vec F)
 {
   PetscFunctionBeginUser;
-  PetscCall(MHOperatorsRHS(sim, t, U, F));
+  PetscCall(MHOperatorsRHS(&sim->d, t, U, F));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHSimOperatorsStorage(MHSim sim, PetscInt *nface_values, PetscBool *in_place)
+{
+  PetscFunctionBeginUser;
+  PetscCall(MHOperatorsStorage(&sim->d, nface_values, in_place));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode MHSimComputeRHSJacobian(MHSim sim, PetscReal t, Vec U, Mat J)
 {
   PetscFunctionBeginUser;
-  PetscCall(MHOperatorsJacobian(sim, t, U, 0.0, 1.0, J));
+  PetscCall(MHOperatorsJacobian(&sim->d, t, U, 0.0, 1.0, J));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode MHSimErrorNorms(MHSim sim, PetscReal t, Vec U, PetscReal l2[], PetscReal linf[])
 {
-  MHModel            m  = sim->model;
-  const MHGrid      *g  = &sim->grid;
+  MHModel            m  = sim->d.model;
+  const MHGrid      *g  = &sim->d.grid;
   PetscInt           nf = m->nf, k = 0;
   PetscReal          lsum[MH_MAX_FIELDS] = {0}, lmax[MH_MAX_FIELDS] = {0}, vol = MHGridTotalVolume(g);
   PetscScalar        ex[MH_MAX_FIELDS];
@@ -533,46 +545,5 @@ PetscErrorCode MHSimErrorNorms(MHSim sim, PetscReal t, Vec U, PetscReal l2[], Pe
   PetscCall(MPIU_Allreduce(lmax, linf, (PetscMPIInt)nf, MPIU_REAL, MPIU_MAX, sim->comm));
   for (PetscInt f = 0; f < nf; f++)
     l2[f] = PetscSqrtReal(l2[f] / vol);
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode MHRunOne(MPI_Comm comm, int *status, char checkpoint[], size_t len)
-{
-  MHSim     sim;
-  PetscBool help;
-
-  PetscErrorCode ierr;
-
-  PetscFunctionBeginUser;
-  PetscCall(MHSimCreate(comm, &sim));
-  ierr = MHSimSetFromOptions(sim);
-  if (!ierr) ierr = MHSimSetUp(sim);
-  if (!ierr) ierr = MHSimHelpRequested(sim, &help);
-  if (!ierr && !help) ierr = MHSimSolve(sim);
-  if (ierr) { /* the message is out; a sweep goes on to its next point: the run's files are free */
-    MHLockRelease(&sim->out.lock);
-    MHLockRelease(&sim->chk.lock);
-    if (sim->out.open_fd >= 0) close(sim->out.open_fd);
-    sim->out.open_fd = -1;
-    PetscFunctionReturn(ierr);
-  }
-  *status       = sim->exit_status;
-  checkpoint[0] = 0;
-  if (sim->chk.why) PetscCall(PetscSNPrintf(checkpoint, len, "%s-%06" PetscInt_FMT ".h5", sim->chk.prefix, sim->chk.number));
-  PetscCall(MHSimDestroy(&sim));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode MHRun(MPI_Comm comm, int *status)
-{
-  PetscBool sweep;
-  char      checkpoint[PETSC_MAX_PATH_LEN];
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-sweep", &sweep));
-  if (sweep)
-    PetscCall(MHSweepRun(comm, status));
-  else
-    PetscCall(MHRunOne(comm, status, checkpoint, sizeof checkpoint));
   PetscFunctionReturn(0);
 }

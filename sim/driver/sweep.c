@@ -9,7 +9,7 @@
    A point is done when its status says so, its signature (a hash of all its options) matches and
    its output exists; rerunning the sweep runs every other point, continuing stopped ones from
    their checkpoint. */
-#include "sweep.h"
+#include "mhdriver.h"
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -157,27 +157,27 @@ static PetscErrorCode MHSweepCheck(MHSweepCtx *c)
     PetscCall(PetscOptionsPush(o));
     PetscCall(MHSimCreate(PETSC_COMM_SELF, &sim));
     PetscCall(MHSimSetFromOptions(sim));
-    PetscCheck(sim->model, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no model: give model: in the base file (base:) or in options:");
+    PetscCheck(sim->d.model, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no model: give model: in the base file (base:) or in options:");
     if (!p) {
-      PetscCall(PetscStrncpy(s->model, sim->model->name, sizeof s->model));
+      PetscCall(PetscStrncpy(s->model, sim->d.model->name, sizeof s->model));
       if (!s->noutcomes) {
-        s->noutcomes = sim->model->noutcomes;
+        s->noutcomes = sim->d.model->noutcomes;
         for (PetscInt q = 0; q < s->noutcomes; q++)
-          PetscCall(PetscStrncpy(s->outcome[q], sim->model->outcome_name[q], MH_NAME_LEN));
+          PetscCall(PetscStrncpy(s->outcome[q], sim->d.model->outcome_name[q], MH_NAME_LEN));
       }
       for (PetscInt q = 0; q < s->noutcomes; q++) {
         PetscInt found       = -1;
         char     known[2048] = "";
-        for (PetscInt r = 0; r < sim->model->noutcomes; r++) {
-          if (!strcmp(s->outcome[q], sim->model->outcome_name[r])) found = r;
+        for (PetscInt r = 0; r < sim->d.model->noutcomes; r++) {
+          if (!strcmp(s->outcome[q], sim->d.model->outcome_name[r])) found = r;
           MHStrlcat(known, r ? ", " : "", sizeof known);
-          MHStrlcat(known, sim->model->outcome_name[r], sizeof known);
+          MHStrlcat(known, sim->d.model->outcome_name[r], sizeof known);
         }
         PetscCheck(found >= 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "line %d: outcomes: %s is not an outcome of model %s; its outcomes: %s", s->outcome_line[q], s->outcome[q], s->model, known);
-        PetscCall(PetscStrncpy(s->outcome_unit[q], sim->model->outcome_unit[found], MH_NAME_LEN));
+        PetscCall(PetscStrncpy(s->outcome_unit[q], sim->d.model->outcome_unit[found], MH_NAME_LEN));
       }
     }
-    PetscCheck(!strcmp(s->model, sim->model->name), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "runs model %s but point 0 runs %s; a sweep runs one model", sim->model->name, s->model);
+    PetscCheck(!strcmp(s->model, sim->d.model->name), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "runs model %s but point 0 runs %s; a sweep runs one model", sim->d.model->name, s->model);
     for (PetscInt k = 0; k < s->nparams; k++) {
       char     *end;
       PetscBool used;

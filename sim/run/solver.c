@@ -1,7 +1,7 @@
 /* Time stepping: a TS over the whole semi-discrete system, written as F(t, u, u') = u' - R(t, u)
    so every implicit or IMEX integrator of PETSc applies. The default is the L-stable, stiffly
    accurate ARK IMEX 3 scheme used fully implicitly, with error-controlled adaptive steps. */
-#include "mhimpl.h"
+#include "mhrun.h"
 
 /* Bounds of the default Krylov solve: iterations before it counts as failed, GMRES restart. */
 #define MH_KSP_MAX_IT 40
@@ -12,7 +12,7 @@ static PetscErrorCode MHIFunction(TS ts, PetscReal t, Vec U, Vec Udot, Vec F, vo
   MHSim sim = (MHSim)ctx;
 
   PetscFunctionBeginUser;
-  PetscCall(MHOperatorsRHS(sim, t, U, F));
+  PetscCall(MHOperatorsRHS(&sim->d, t, U, F));
   PetscCall(VecAYPX(F, -1.0, Udot));
   PetscFunctionReturn(0);
 }
@@ -22,8 +22,8 @@ static PetscErrorCode MHIJacobian(TS ts, PetscReal t, Vec U, Vec Udot, PetscReal
   MHSim sim = (MHSim)ctx;
 
   PetscFunctionBeginUser;
-  PetscCall(MHOperatorsJacobian(sim, t, U, shift, -1.0, P));
-  PetscCall(MHMultigridUpdate(sim->mg, P));
+  PetscCall(MHOperatorsJacobian(&sim->d, t, U, shift, -1.0, P));
+  PetscCall(MHMultigridUpdate(sim->d.mg, P));
   if (A != P) {
     PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
     PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
@@ -53,7 +53,7 @@ static PetscErrorCode MHDomainCheck(TS ts, PetscReal t, Vec Y, PetscBool *accept
   PetscCall(TSGetTime(ts, &t0));
   PetscCall(TSGetTimeStep(ts, &dt));
   if (PetscAbsReal(t - (t0 + dt)) > 1e-10 * PetscAbsReal(dt)) PetscFunctionReturn(0); /* an inner stage */
-  m  = sim->model;
+  m  = sim->d.model;
   nf = m->nf;
   PetscCall(TSGetTolerances(ts, &atol, &vatol, NULL, NULL));
   tol = sim->negative_tol >= 0 ? sim->negative_tol : atol;
@@ -124,19 +124,19 @@ static PetscErrorCode MHNewtonConverged(SNES snes, PetscInt it, PetscReal xnorm,
    where it diffuses or moves by taxis, and to its attractant. */
 static PetscErrorCode MHSetBlockFills(MHSim sim)
 {
-  MHModel            m  = sim->model;
+  MHModel            m  = sim->d.model;
   PetscInt           nf = m->nf, nc = nf + m->ntaxis, n;
   PetscInt          *dfill, *ofill;
   PetscReal          lmax[MH_MAX_FIELDS] = {0}, gmax[MH_MAX_FIELDS];
   const PetscScalar *c;
 
   PetscFunctionBeginUser;
-  PetscCall(VecGetLocalSize(sim->coef, &n));
-  PetscCall(VecGetArrayRead(sim->coef, &c));
+  PetscCall(VecGetLocalSize(sim->d.coef, &n));
+  PetscCall(VecGetArrayRead(sim->d.coef, &c));
   for (PetscInt k = 0; k < n; k += nc)
     for (PetscInt f = 0; f < nf; f++)
       lmax[f] = PetscMax(lmax[f], PetscRealPart(c[k + f]));
-  PetscCall(VecRestoreArrayRead(sim->coef, &c));
+  PetscCall(VecRestoreArrayRead(sim->d.coef, &c));
   PetscCall(MPIU_Allreduce(lmax, gmax, (PetscMPIInt)nf, MPIU_REAL, MPIU_MAX, sim->comm));
   PetscCall(PetscCalloc2(nf * nf, &dfill, nf * nf, &ofill));
   for (PetscInt i = 0; i < nf; i++) {
@@ -151,8 +151,8 @@ static PetscErrorCode MHSetBlockFills(MHSim sim)
     dfill[q * nf + a] = 1;
   }
   for (PetscInt k = 0; k < nf * nf; k++) {
-    sim->dfill[k] = (PetscBool)dfill[k];
-    sim->ofill[k] = (PetscBool)ofill[k];
+    sim->d.dfill[k] = (PetscBool)dfill[k];
+    sim->d.ofill[k] = (PetscBool)ofill[k];
   }
   PetscCall(PetscFree2(dfill, ofill));
   PetscFunctionReturn(0);
@@ -163,7 +163,7 @@ static PetscErrorCode MHSetBlockFills(MHSim sim)
    multiple of three cells). */
 static PetscErrorCode MHJacobianMatrix(MHSim sim, Mat *J)
 {
-  const MHGrid          *g    = &sim->grid;
+  const MHGrid          *g    = &sim->d.grid;
   PetscInt               nloc = g->xm[0] * g->xm[1] * g->xm[2] * g->nf;
   ISLocalToGlobalMapping ltog;
   Mat                    A;
@@ -175,7 +175,7 @@ static PetscErrorCode MHJacobianMatrix(MHSim sim, Mat *J)
   PetscCall(MatSetBlockSize(A, g->nf));
   PetscCall(DMGetLocalToGlobalMapping(g->daJ, &ltog));
   PetscCall(MatSetLocalToGlobalMapping(A, ltog, ltog));
-  PetscCall(MHOperatorsJacobianPattern(sim, A));
+  PetscCall(MHOperatorsJacobianPattern(&sim->d, A));
   *J = A;
   PetscFunctionReturn(0);
 }
@@ -191,7 +191,7 @@ PetscErrorCode MHSimCreateJacobianMatrix(MHSim sim, Mat *J)
 static PetscErrorCode MHRHSFunction(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
 {
   PetscFunctionBeginUser;
-  PetscCall(MHOperatorsRHS((MHSim)ctx, t, U, F));
+  PetscCall(MHOperatorsRHS(&((MHSim)ctx)->d, t, U, F));
   PetscFunctionReturn(0);
 }
 
@@ -202,7 +202,7 @@ static PetscErrorCode MHIJacobianColor(TS ts, PetscReal t, Vec U, Vec Udot, Pets
 
   PetscFunctionBeginUser;
   PetscCall(TSComputeIJacobianDefaultColor(ts, t, U, Udot, shift, A, P, NULL));
-  PetscCall(MHMultigridUpdate(sim->mg, P));
+  PetscCall(MHMultigridUpdate(sim->d.mg, P));
   PetscFunctionReturn(0);
 }
 
@@ -275,7 +275,7 @@ static PetscErrorCode MHLinearSolverDefaults(MHSim sim, SNES snes)
   PetscCall(PetscOptionsGetString(NULL, prefix, "-pc_type", pctype, sizeof pctype, &set));
   PetscCall(PetscStrcmp(pctype, PCMG, &mg));
   PetscCall(KSPSetTolerances(ksp, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, MH_KSP_MAX_IT));
-  if (sim->grid.dim == 1) {
+  if (sim->d.grid.dim == 1) {
     if (set) PetscFunctionReturn(0);
     /* GMRES around the exact factorisation (one iteration) rather than KSPPREONLY, so that the
        -ksp_* tolerances still apply and are read */
@@ -306,8 +306,8 @@ static PetscErrorCode MHLinearSolverDefaults(MHSim sim, SNES snes)
     PetscInt levels = PETSC_MAX_INT, n;
     PetscCall(PetscOptionsGetInt(NULL, prefix, "-pc_mg_levels", &levels, NULL));
     PetscCheck(levels >= 1, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-pc_mg_levels %" PetscInt_FMT ": must be at least 1", levels);
-    PetscCall(MHMultigridCreate(sim, levels, &sim->mg));
-    PetscCall(MHMultigridSetPC(sim->mg, pc));
+    PetscCall(MHMultigridCreate(&sim->d, levels, &sim->d.mg));
+    PetscCall(MHMultigridSetPC(sim->d.mg, pc));
     PetscCall(PCMGGetLevels(pc, &n));
     PetscCall(KSPSetType(ksp, KSPGMRES));
     PetscCall(KSPGMRESSetRestart(ksp, MH_KSP_RESTART));
@@ -330,11 +330,11 @@ PetscErrorCode MHSolverSetUp(MHSim sim)
   SNES snes;
 
   PetscFunctionBeginUser;
-  PetscCall(MHOperatorsSetUp(sim));
+  PetscCall(MHOperatorsSetUp(&sim->d));
   PetscCall(MHSetBlockFills(sim));
   PetscCall(TSCreate(sim->comm, &ts));
   sim->ts = ts;
-  PetscCall(TSSetDM(ts, sim->grid.da));
+  PetscCall(TSSetDM(ts, sim->d.grid.da));
   PetscCall(TSSetApplicationContext(ts, sim));
   PetscCall(TSSetProblemType(ts, TS_NONLINEAR));
   PetscCall(TSSetType(ts, TSARKIMEX));

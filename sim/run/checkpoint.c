@@ -13,7 +13,7 @@
    SIGTERM and SIGUSR1 (what SLURM sends before a job's time limit) set a flag; after the next
    step every rank learns of it (one reduction per step), writes a checkpoint and stops with
    status MH_EXIT_CHECKPOINTED. -max_wall_time does the same from inside. */
-#include "mhimpl.h"
+#include "mhrun.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -82,12 +82,12 @@ PetscErrorCode MHCheckpointSetFromOptions(MHSim sim, PetscOptionItems *PetscOpti
     PetscCall(MHOutputXDMFPath(o->path, c->prefix, sizeof c->prefix));
     c->prefix[strlen(c->prefix) - 4] = 0;
   } else
-    PetscCall(PetscSNPrintf(c->prefix, sizeof c->prefix, "out/%s", sim->model->name));
+    PetscCall(PetscSNPrintf(c->prefix, sizeof c->prefix, "out/%s", sim->d.model->name));
   MHStrlcat(c->prefix, ".checkpoint", sizeof c->prefix);
   PetscCall(PetscOptionsString("-checkpoint_prefix", "Checkpoints are <prefix>-<number>.h5 (default: the output's name + .checkpoint)", "", c->prefix, c->prefix, sizeof c->prefix, &c->asked));
-  PetscCall(PetscSNPrintf(help, sizeof help, "Simulated time between checkpoints (0: none) [%s]", sim->model->time_unit));
+  PetscCall(PetscSNPrintf(help, sizeof help, "Simulated time between checkpoints (0: none) [%s]", sim->d.model->time_unit));
   PetscCall(PetscOptionsReal("-checkpoint_interval", help, "", c->interval, &c->interval, NULL));
-  PetscCheck(c->interval >= 0 && !PetscIsInfOrNanReal(c->interval), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-checkpoint_interval %g: must be >= 0 [%s]", (double)c->interval, sim->model->time_unit);
+  PetscCheck(c->interval >= 0 && !PetscIsInfOrNanReal(c->interval), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-checkpoint_interval %g: must be >= 0 [%s]", (double)c->interval, sim->d.model->time_unit);
   PetscCall(PetscOptionsReal("-checkpoint_wall_interval", "Wall time between checkpoints (0: none) [s]", "", c->wall_interval, &c->wall_interval, NULL));
   PetscCheck(c->wall_interval >= 0 && !PetscIsInfOrNanReal(c->wall_interval), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-checkpoint_wall_interval %g: must be >= 0 [s]", (double)c->wall_interval);
   c->keep = 2;
@@ -145,7 +145,7 @@ static const char *MHRealText(PetscReal v, char buf[32])
    Solver options are not part of it: a restart may change how accurately it goes on. */
 static PetscErrorCode MHRunDefinition(MHSim sim, char **text)
 {
-  MHModel     m     = sim->model;
+  MHModel     m     = sim->d.model;
   MHSetup    *s     = &sim->setup;
   MHOutput   *o     = &sim->out;
   const char *ax[3] = {"x", "y", "z"};
@@ -158,8 +158,8 @@ static PetscErrorCode MHRunDefinition(MHSim sim, char **text)
   MH_DEF("-model %s\n-dim %" PetscInt_FMT "\n", m->name, s->dim);
   for (PetscInt p = 0; p < 3; p++) {
     PetscBool used = PETSC_FALSE;
-    for (PetscInt a = 0; a < sim->grid.dim; a++)
-      used = (PetscBool)(used || sim->grid.phys[a] == p);
+    for (PetscInt a = 0; a < sim->d.grid.dim; a++)
+      used = (PetscBool)(used || sim->d.grid.phys[a] == p);
     if (!used) continue;
     MH_DEF("-n%s %" PetscInt_FMT "\n-length_%s %s\n-grading_%s %s\n", ax[p], s->cells[p], ax[p], MHRealText(s->length[p], r1), ax[p], MHRealText(s->grading[p], r2));
     MH_DEF("-bc_%s_min %s\n-bc_%s_max %s\n", ax[p], MHBCTypes[s->bc[p][0].type], ax[p], MHBCTypes[s->bc[p][1].type]);
@@ -269,7 +269,7 @@ PetscErrorCode MHCheckpointCheckPaths(MHSim sim, PetscBool lazy)
   }
   if (!rank && c->lock.fd >= 0) {
     int    fd   = MHFileTemp(c->prefix, tmp, sizeof tmp, why, sizeof why);
-    double need = (c->keep + 1) * (8.0 * sim->model->nf * sim->grid.n[0] * sim->grid.n[1] * sim->grid.n[2] + 32768), avail = MHFreeBytes(c->prefix);
+    double need = (c->keep + 1) * (8.0 * sim->d.model->nf * sim->d.grid.n[0] * sim->d.grid.n[1] * sim->d.grid.n[2] + 32768), avail = MHFreeBytes(c->prefix);
     if (fd >= 0) {
       close(fd);
       unlink(tmp);
@@ -306,61 +306,11 @@ PetscErrorCode MHCheckpointRemoveStale(MHSim sim)
   PetscFunctionReturn(0);
 }
 
-/* A small 1-D dataset of n reals, read by every rank; its length must be n. */
-static PetscErrorCode MHReadSmall(MPI_Comm comm, hid_t file, const char *what, const char *name, PetscInt n, PetscReal *data)
-{
-  hid_t   dset, space;
-  hsize_t dims[1] = {0};
-
-  PetscFunctionBeginUser;
-  PetscCheck(H5Lexists(file, name, H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: no dataset %s; not a microheal checkpoint", what, name);
-  dset  = H5Dopen2(file, name, H5P_DEFAULT);
-  space = H5Dget_space(dset);
-  if (H5Sget_simple_extent_ndims(space) == 1) H5Sget_simple_extent_dims(space, dims, NULL);
-  H5Sclose(space);
-  if ((PetscInt)dims[0] != n) H5Dclose(dset);
-  PetscCheck((PetscInt)dims[0] == n, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s holds %d values, this run has %" PetscInt_FMT " (a checkpoint of another model or version?)", what, name, (int)dims[0], n);
-  if (n) PetscCall(MHH5Check(comm, H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name));
-  H5Dclose(dset);
-  PetscFunctionReturn(0);
-}
-
-/* A variable-length string attribute (as MHWriteStringAttr writes them) into buf. */
-static PetscErrorCode MHReadStringAttr(MPI_Comm comm, hid_t obj, const char *what, const char *name, char *buf, size_t len)
-{
-  hid_t attr, type;
-  char *value = NULL;
-
-  PetscFunctionBeginUser;
-  PetscCheck(H5Aexists(obj, name) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: no attribute %s; not a microheal checkpoint", what, name);
-  attr = H5Aopen(obj, name, H5P_DEFAULT);
-  type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  PetscCall(MHH5Check(comm, H5Aread(attr, type, &value), name));
-  PetscCall(PetscStrncpy(buf, value ? value : "", len));
-  H5free_memory(value);
-  H5Tclose(type);
-  H5Aclose(attr);
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode MHReadRealAttr(PetscViewer v, const char *what, const char *name, PetscReal *value)
-{
-  PetscBool has;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscViewerHDF5HasAttribute(v, "/", name, &has));
-  PetscCheck(has, PetscObjectComm((PetscObject)v), PETSC_ERR_FILE_UNEXPECTED, "%s: no attribute %s; not a microheal checkpoint", what, name);
-  PetscCall(PetscViewerHDF5ReadAttribute(v, "/", name, PETSC_REAL, NULL, value));
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode MHCheckpointWrite(MHSim sim)
 {
   MHCheckpoint *c    = &sim->chk;
   MHOutput     *o    = &sim->out;
-  MHModel       m    = sim->model;
+  MHModel       m    = sim->d.model;
   MPI_Comm      comm = sim->comm;
   PetscViewer   v;
   hid_t         file;
@@ -402,7 +352,7 @@ PetscErrorCode MHCheckpointWrite(MHSim sim)
   PetscCall(PetscFree(def));
   {
     const char *names[] = {"t", "dt", "step", "event_next", "output_next", "output_snapshots", "output_rows", "number", "ranks", "nf", "n0", "n1", "n2", "steps_rejected_negative"};
-    PetscReal   vals[]  = {t, dt, (PetscReal)step, (PetscReal)sim->event_next, (PetscReal)o->next, (PetscReal)o->nwritten, (PetscReal)o->nrows, (PetscReal)c->number, (PetscReal)size, (PetscReal)m->nf, (PetscReal)sim->grid.n[0], (PetscReal)sim->grid.n[1], (PetscReal)sim->grid.n[2], (PetscReal)sim->steps_rejected_negative};
+    PetscReal   vals[]  = {t, dt, (PetscReal)step, (PetscReal)sim->event_next, (PetscReal)o->next, (PetscReal)o->nwritten, (PetscReal)o->nrows, (PetscReal)c->number, (PetscReal)size, (PetscReal)m->nf, (PetscReal)sim->d.grid.n[0], (PetscReal)sim->d.grid.n[1], (PetscReal)sim->d.grid.n[2], (PetscReal)sim->steps_rejected_negative};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
       PetscCall(MHWriteRealAttr(comm, file, names[i], vals[i]));
   }
@@ -474,7 +424,7 @@ PetscErrorCode MHCheckpointLoad(MHSim sim)
 {
   MHCheckpoint *c    = &sim->chk;
   MHOutput     *o    = &sim->out;
-  MHModel       m    = sim->model;
+  MHModel       m    = sim->d.model;
   MPI_Comm      comm = sim->comm;
   const char   *what = c->restart;
   PetscViewer   v;
@@ -508,8 +458,8 @@ PetscErrorCode MHCheckpointLoad(MHSim sim)
   PetscCall(MHReadRealAttr(v, what, "n1", &n[1]));
   PetscCall(MHReadRealAttr(v, what, "n2", &n[2]));
   PetscCheck((PetscInt)nf == m->nf, comm, PETSC_ERR_ARG_INCOMP, "-restart %s: %d fields, the model has %" PetscInt_FMT, what, (int)nf, m->nf);
-  PetscCheck((PetscInt)n[0] == sim->grid.n[0] && (PetscInt)n[1] == sim->grid.n[1] && (PetscInt)n[2] == sim->grid.n[2], comm, PETSC_ERR_ARG_INCOMP, "-restart %s: a grid of %d x %d x %d cells, this run has %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " (restart with the options of the run that wrote it)", what, (int)n[0], (int)n[1], (int)n[2], sim->grid.n[0],
-      sim->grid.n[1], sim->grid.n[2]);
+  PetscCheck((PetscInt)n[0] == sim->d.grid.n[0] && (PetscInt)n[1] == sim->d.grid.n[1] && (PetscInt)n[2] == sim->d.grid.n[2], comm, PETSC_ERR_ARG_INCOMP, "-restart %s: a grid of %d x %d x %d cells, this run has %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " (restart with the options of the run that wrote it)", what, (int)n[0], (int)n[1], (int)n[2], sim->d.grid.n[0],
+      sim->d.grid.n[1], sim->d.grid.n[2]);
   PetscCall(MHReadRealAttr(v, what, "t", &t));
   PetscCall(MHReadRealAttr(v, what, "dt", &dt));
   PetscCall(MHReadRealAttr(v, what, "step", &step));
@@ -558,8 +508,8 @@ PetscErrorCode MHCheckpointLoad(MHSim sim)
 PetscErrorCode MHInitialConditionLoad(MHSim sim)
 {
   MHCheckpoint *c    = &sim->chk;
-  MHModel       m    = sim->model;
-  MHGrid       *g    = &sim->grid;
+  MHModel       m    = sim->d.model;
+  MHGrid       *g    = &sim->d.grid;
   MPI_Comm      comm = sim->comm;
   const char   *what = c->initial;
   PetscViewer   v;

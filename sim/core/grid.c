@@ -1,5 +1,5 @@
 /* The grid: options, DMDAs, rectilinear coordinates, per-cell coefficients and reductions. */
-#include "mhimpl.h"
+#include "mhcore.h"
 
 const char *const MHBCTypes[] = {"zero_flux", "periodic", "dirichlet", "MHBCType", "MH_BC_", NULL};
 

@@ -21,7 +21,7 @@
    The coarse operators are summed entry by entry from the next finer one (no product matrices, so
    no memory beyond the coarse matrices themselves), each time the Jacobian is assembled
    (MHMultigridUpdate), so PCMG is told they are external (PC_MG_GALERKIN_EXTERNAL). */
-#include "mhimpl.h"
+#include "mhcore.h"
 
 typedef struct {
   PetscInt   n[3], np[3];  /* cells and ranks per DMDA axis */
@@ -224,7 +224,7 @@ static PetscInt LevelCount(const MHGrid *g, PetscInt max_levels)
   return l;
 }
 
-PetscErrorCode MHMultigridCreate(MHSim sim, PetscInt max_levels, MHHierarchy **hp)
+PetscErrorCode MHMultigridCreate(MHDisc *sim, PetscInt max_levels, MHHierarchy **hp)
 {
   const MHGrid   *g = &sim->grid;
   MHHierarchy    *h;
@@ -501,20 +501,15 @@ PetscErrorCode MHMultigridUpdate(MHHierarchy *h, Mat J)
   PetscFunctionReturn(0);
 }
 
-/* One line for the run's header: the linear solver, and the levels when the multigrid is ours. */
-PetscErrorCode MHSolverDescribe(MHSim sim, char buf[], size_t len)
+/* One line for the run's header: the linear solver ksp, and the levels when its multigrid is h's. */
+PetscErrorCode MHMultigridDescribe(MHHierarchy *h, KSP ksp, char buf[], size_t len)
 {
-  SNES         snes;
-  KSP          ksp;
   PC           pc;
   KSPType      kt;
   PCType       pt;
   PetscBool    ours = PETSC_FALSE;
-  MHHierarchy *h    = sim->mg;
 
   PetscFunctionBeginUser;
-  PetscCall(TSGetSNES(sim->ts, &snes));
-  PetscCall(SNESGetKSP(snes, &ksp));
   PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(KSPGetType(ksp, &kt));
   PetscCall(PCGetType(pc, &pt));

@@ -11,7 +11,7 @@
      /monitors/table      (nsteps, ncols) one row per accepted step; attribute columns
      /parameters          one attribute per model parameter; attribute units
      /outcomes            final outcomes as attributes (written at the end) */
-#include "mhimpl.h"
+#include "mhrun.h"
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +29,7 @@ PetscErrorCode MHOutputSetFromOptions(MHSim sim, PetscOptionItems *PetscOptionsO
   PetscInt  spacing = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscSNPrintf(o->path, sizeof o->path, "out/%s.h5", sim->model->name));
+  PetscCall(PetscSNPrintf(o->path, sizeof o->path, "out/%s.h5", sim->d.model->name));
   PetscCall(PetscOptionsString("-output", "HDF5 output file ('none': no output)", "", o->path, o->path, sizeof o->path, NULL));
   PetscCall(PetscStrcasecmp(o->path, "none", &o->enabled));
   o->enabled = (PetscBool)!o->enabled;
@@ -74,8 +74,8 @@ static PetscErrorCode MHOutputTimes(MHSim sim)
   }
   o->times[o->count] = T;
   /* a snapshot just after every event inside the run */
-  for (PetscInt e = 0; e < sim->model->nevents; e++) {
-    PetscReal te = sim->model->event_time[e], tol = 1e-12 * PetscMax(1.0, T);
+  for (PetscInt e = 0; e < sim->d.model->nevents; e++) {
+    PetscReal te = sim->d.model->event_time[e], tol = 1e-12 * PetscMax(1.0, T);
     PetscInt  at   = 0;
     PetscBool have = PETSC_FALSE;
     if (te <= 0 || te >= T) continue;
@@ -98,235 +98,10 @@ static PetscErrorCode MHOutputTimes(MHSim sim)
 
 static PetscErrorCode MHOutputWriteOutcomes(MHSim, const PetscReal *);
 
-PetscErrorCode MHH5Check(MPI_Comm comm, herr_t rc, const char *what)
-{
-  PetscFunctionBeginUser;
-  PetscCheck(rc >= 0, comm, PETSC_ERR_FILE_WRITE, "HDF5 failed: %s", what);
-  PetscFunctionReturn(0);
-}
-
-/* Attributes are metadata, which parallel HDF5 needs identical on every rank: rank 0's value is
-   written (a host name, a clock or a file read by rank 0 may differ elsewhere). */
-PetscErrorCode MHWriteStringAttr(MPI_Comm comm, hid_t obj, const char *name, const char *value0)
-{
-  hid_t       type, space, attr;
-  PetscMPIInt rank;
-  int         len = 0;
-  char       *value;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) len = (int)strlen(value0);
-  PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
-  PetscCall(PetscMalloc1(len + 1, &value));
-  if (!rank) PetscCall(PetscArraycpy(value, value0, len));
-  PetscCallMPI(MPI_Bcast(value, len, MPI_CHAR, 0, comm));
-  value[len] = 0;
-  type       = H5Tcopy(H5T_C_S1);
-  PetscCall(MHH5Check(comm, H5Tset_size(type, H5T_VARIABLE), "string type"));
-  PetscCall(MHH5Check(comm, H5Tset_cset(type, H5T_CSET_UTF8), "string type"));
-  space = H5Screate(H5S_SCALAR);
-  attr  = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(MHH5Check(comm, attr, name));
-  PetscCall(MHH5Check(comm, H5Awrite(attr, type, &value), name));
-  H5Aclose(attr);
-  H5Sclose(space);
-  H5Tclose(type);
-  PetscCall(PetscFree(value));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode MHWriteRealAttr(MPI_Comm comm, hid_t obj, const char *name, PetscReal value)
-{
-  hid_t  space, attr;
-  double v = (double)value;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Bcast(&v, 1, MPI_DOUBLE, 0, comm)); /* identical on every rank: see above */
-  space = H5Screate(H5S_SCALAR);
-  /* an existing one is written over where it is: no change to the file's structure */
-  attr = H5Aexists(obj, name) > 0 ? H5Aopen(obj, name, H5P_DEFAULT) : H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(MHH5Check(comm, attr, name));
-  PetscCall(MHH5Check(comm, H5Awrite(attr, H5T_NATIVE_DOUBLE, &v), name));
-  H5Aclose(attr);
-  H5Sclose(space);
-  PetscFunctionReturn(0);
-}
-
-/* An integer attribute (a count, a dimension): read back as an integer, not a float. */
-static PetscErrorCode MHWriteIntAttr(MPI_Comm comm, hid_t obj, const char *name, long long value)
-{
-  hid_t space = H5Screate(H5S_SCALAR), attr;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Bcast(&value, 1, MPI_LONG_LONG, 0, comm));
-  attr = H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(MHH5Check(comm, attr, name));
-  PetscCall(MHH5Check(comm, H5Awrite(attr, H5T_NATIVE_LLONG, &value), name));
-  H5Aclose(attr);
-  H5Sclose(space);
-  PetscFunctionReturn(0);
-}
-
-/* A small dataset written by rank 0 (creation is collective): n values (ncols = 0), or an
-   n x ncols table. */
-PetscErrorCode MHWriteSmall(MPI_Comm comm, hid_t loc, const char *name, PetscInt n, PetscInt ncols, const PetscReal *data, hid_t *keep)
-{
-  hsize_t     dims[2] = {(hsize_t)n, (hsize_t)ncols};
-  hid_t       space   = H5Screate_simple(ncols ? 2 : 1, dims, NULL), dset;
-  PetscMPIInt rank;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  dset = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCall(MHH5Check(comm, dset, name));
-  if (rank || !n) H5Sselect_none(space);
-  PetscCall(MHH5Check(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, data), name));
-  if (keep)
-    *keep = dset;
-  else
-    H5Dclose(dset);
-  H5Sclose(space);
-  PetscFunctionReturn(0);
-}
-
-/* Access to a series the output keeps open: no chunk cache, so that its rows reach the file (and
-   their chunks get their addresses) when written, not in the middle of a flush
-   (MHOutputFlushSafely). */
-static hid_t MHSeriesAccess(void)
-{
-  hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
-  H5Pset_chunk_cache(dapl, 0, 0, 1.0);
-  return dapl;
-}
-
-/* An extendible table of ncols columns (ncols = 0: a 1-D series). */
-static PetscErrorCode MHCreateSeries(MPI_Comm comm, hid_t loc, const char *name, PetscInt ncols, hid_t *dset)
-{
-  int     rank    = ncols ? 2 : 1;
-  hsize_t dims[2] = {0, (hsize_t)ncols}, maxd[2] = {H5S_UNLIMITED, (hsize_t)ncols}, chunk[2] = {256, (hsize_t)ncols};
-  hid_t   space = H5Screate_simple(rank, dims, maxd), plist = H5Pcreate(H5P_DATASET_CREATE), dapl = MHSeriesAccess();
-
-  PetscFunctionBeginUser;
-  PetscCall(MHH5Check(comm, H5Pset_chunk(plist, rank, chunk), name));
-  *dset = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, plist, dapl);
-  PetscCall(MHH5Check(comm, *dset, name));
-  H5Pclose(dapl);
-  H5Pclose(plist);
-  H5Sclose(space);
-  PetscFunctionReturn(0);
-}
-
-/* Appends nrows rows (rank 0's data) to a series that holds `have` rows. */
-static PetscErrorCode MHAppendSeries(MPI_Comm comm, hid_t dset, PetscInt ncols, PetscInt have, PetscInt nrows, const PetscReal *data)
-{
-  int         rk      = ncols ? 2 : 1;
-  hsize_t     size[2] = {(hsize_t)(have + nrows), (hsize_t)ncols}, start[2] = {(hsize_t)have, 0}, count[2] = {(hsize_t)nrows, (hsize_t)ncols};
-  hid_t       fspace, mspace;
-  PetscMPIInt rank;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(MHH5Check(comm, H5Dset_extent(dset, size), "extend series"));
-  fspace = H5Dget_space(dset);
-  mspace = H5Screate_simple(rk, count, NULL);
-  if (rank) {
-    H5Sselect_none(fspace);
-    H5Sselect_none(mspace);
-  } else
-    PetscCall(MHH5Check(comm, H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), "select"));
-  PetscCall(MHH5Check(comm, H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, data), "write series"));
-  H5Sclose(mspace);
-  H5Sclose(fspace);
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode MHCheckWhy(MPI_Comm comm, PetscErrorCode code, const char *option, const char *path, char *why, size_t len)
-{
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Bcast(why, (PetscMPIInt)len, MPI_CHAR, 0, comm));
-  why[len - 1] = 0;
-  PetscCheck(!why[0], comm, code, "%s %s: %s", option, path, why);
-  PetscFunctionReturn(0);
-}
-
-/* Whether path is a readable HDF5 file, tried by one rank with HDF5's own messages off. */
-static void MHH5Probe(const char *path, char *why, size_t len)
-{
-  struct stat   st;
-  hid_t         file;
-  unsigned char sig[8] = {0};
-  FILE         *fp;
-
-  why[0] = 0;
-  if (stat(path, &st)) {
-    snprintf(why, len, "%s", errno == ENOENT ? "no such file" : strerror(errno));
-    return;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    snprintf(why, len, "is a folder, not a file");
-    return;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    snprintf(why, len, "is not a regular file");
-    return;
-  }
-  if (!st.st_size) {
-    snprintf(why, len, "is empty (0 bytes)");
-    return;
-  }
-  if (!(fp = fopen(path, "rb"))) {
-    snprintf(why, len, "cannot be read: %s", strerror(errno));
-    return;
-  }
-  if (fread(sig, 1, sizeof sig, fp) != sizeof sig) sig[0] = 0;
-  fclose(fp);
-  if (memcmp(sig, "\211HDF\r\n\032\n", 8)) {
-    snprintf(why, len, "is not an HDF5 file");
-    return;
-  }
-  file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0) {
-    snprintf(why, len, "is a damaged or truncated HDF5 file (%.0f bytes; HDF5 cannot open it)", (double)st.st_size);
-    return;
-  }
-  H5Fclose(file);
-}
-
-/* Parallel HDF5 writes metadata only at sync points: at a flush, and whenever the dirty metadata
-   passes a threshold (256 kB by default). With the threshold at its largest (32 MB) metadata
-   reaches the disk only in the flushes microheal makes (MHOutputFlushSafely), each guarded
-   against a kill in its middle; a sync point elsewhere would not be. */
-static PetscErrorCode MHH5FlushOnlyAtFlush(MPI_Comm comm, hid_t file)
-{
-  H5AC_cache_config_t cfg;
-
-  PetscFunctionBeginUser;
-  cfg.version = H5AC__CURR_CACHE_CONFIG_VERSION;
-  PetscCall(MHH5Check(comm, H5Fget_mdc_config(file, &cfg), "metadata cache"));
-  cfg.dirty_bytes_threshold = 32 * 1024 * 1024;
-  if (cfg.max_size < (size_t)cfg.dirty_bytes_threshold) cfg.max_size = (size_t)cfg.dirty_bytes_threshold;
-  if (cfg.initial_size > cfg.max_size) cfg.initial_size = cfg.max_size;
-  PetscCall(MHH5Check(comm, H5Fset_mdc_config(file, &cfg), "metadata cache"));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode MHH5CheckReadable(MPI_Comm comm, const char *option, const char *path)
-{
-  char        why[256] = "";
-  PetscMPIInt rank;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) MHH5Probe(path, why, sizeof why);
-  PetscCall(MHCheckWhy(comm, PETSC_ERR_FILE_OPEN, option, path, why, sizeof why));
-  PetscFunctionReturn(0);
-}
-
 /* Bytes a snapshot of the fields takes. */
 static double MHSnapshotBytes(MHSim sim)
 {
-  return 8.0 * (double)sim->model->nf * (double)sim->grid.n[0] * (double)sim->grid.n[1] * (double)sim->grid.n[2];
+  return 8.0 * (double)sim->d.model->nf * (double)sim->d.grid.n[0] * (double)sim->d.grid.n[1] * (double)sim->d.grid.n[2];
 }
 
 /* Rank 0 alone, before any HDF5 call: whether the run may write its output file and sidecar.
@@ -376,7 +151,7 @@ static void MHOutputCheckPaths(MHSim sim, char *why, size_t len, int *exists)
     MHRemoveOrphans(dir, base, "");
   }
   /* the whole output on its disk; what it replaces is freed */
-  need = (double)(o->count + 1 + sim->model->nevents) * (MHSnapshotBytes(sim) + (o->xdmf ? 800.0 + 300.0 * sim->model->nf : 0)) + 65536; /* + the sidecar's grid */
+  need = (double)(o->count + 1 + sim->d.model->nevents) * (MHSnapshotBytes(sim) + (o->xdmf ? 800.0 + 300.0 * sim->d.model->nf : 0)) + 65536; /* + the sidecar's grid */
   if (*exists && !lstat(o->path, &st) && S_ISREG(st.st_mode)) old = (double)st.st_size;
   avail = MHFreeBytes(o->path);
   if (avail >= 0 && need > avail + old) {
@@ -471,7 +246,7 @@ static PetscErrorCode MHWriteProvenance(MHSim sim, hid_t file)
 static PetscErrorCode MHWriteModelTables(MHSim sim)
 {
   MHOutput *o    = &sim->out;
-  MHModel   m    = sim->model;
+  MHModel   m    = sim->d.model;
   MPI_Comm  comm = sim->comm;
   hid_t     grp, dset;
 
@@ -492,50 +267,6 @@ static PetscErrorCode MHWriteModelTables(MHSim sim)
   PetscCall(MHWriteStringAttr(comm, dset, "units", m->time_unit));
   H5Dclose(dset);
   PetscFunctionReturn(0);
-}
-
-/* A string attribute of obj into buf ("" when it is missing or not a string). */
-static void MHH5StringAttr(hid_t obj, const char *name, char *buf, size_t len)
-{
-  hid_t attr, type;
-  char *value = NULL;
-
-  buf[0] = 0;
-  if (H5Aexists(obj, name) <= 0) return;
-  attr = H5Aopen(obj, name, H5P_DEFAULT);
-  type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  if (attr >= 0 && H5Aread(attr, type, &value) >= 0 && value) snprintf(buf, len, "%s", value);
-  if (value) H5free_memory(value);
-  H5Tclose(type);
-  if (attr >= 0) H5Aclose(attr);
-}
-
-/* The rank of dataset name (-1: there is none) and its extent in dims (up to 8 axes). */
-int MHH5Shape(hid_t file, const char *name, hsize_t dims[8])
-{
-  hid_t dset, space;
-  int   nd;
-
-  if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return -1;
-  dset  = H5Dopen2(file, name, H5P_DEFAULT);
-  space = H5Dget_space(dset);
-  nd    = H5Sget_simple_extent_ndims(space);
-  if (nd >= 1 && nd <= 8) H5Sget_simple_extent_dims(space, dims, NULL);
-  H5Sclose(space);
-  H5Dclose(dset);
-  return nd;
-}
-
-/* The length of the first axis of dataset name (-1: there is none), and of its second in ncols. */
-static long MHH5Rows(hid_t file, const char *name, long *ncols)
-{
-  hsize_t dims[8] = {0};
-  int     nd      = MHH5Shape(file, name, dims);
-
-  if (ncols) *ncols = nd >= 2 ? (long)dims[1] : 0;
-  return nd >= 1 ? (long)dims[0] : -1;
 }
 
 /* Rank 0 alone, before a restart touches its output: the output exists as the regular file the
@@ -575,12 +306,12 @@ static void MHOutputCheckReopen(MHSim sim, char *why, size_t len)
     snprintf(why, len, "the output %s is not the one this checkpoint continues: it was written by run %s, the checkpoint by run %s (was the output replaced by another run's?)", o->path, id[0] ? id : "(none recorded)", sim->run_id);
   else if (nt < o->nwritten || nr < o->nrows || nc != o->ncols)
     snprintf(why, len, "its output %s holds %ld snapshots and %ld monitor rows of %ld columns; the checkpoint counts %" PetscInt_FMT ", %" PetscInt_FMT " and %" PetscInt_FMT " (was it cut, or replaced?)", o->path, nt, nr, nc, o->nwritten, o->nrows, o->ncols);
-  for (PetscInt f = 0; !why[0] && f < sim->model->nf; f++) {
+  for (PetscInt f = 0; !why[0] && f < sim->d.model->nf; f++) {
     char name[MH_NAME_LEN + 16];
     long n;
-    snprintf(name, sizeof name, "fields/%s", sim->model->field_name[f]);
+    snprintf(name, sizeof name, "fields/%s", sim->d.model->field_name[f]);
     n = H5Lexists(file, "fields", H5P_DEFAULT) > 0 ? MHH5Rows(file, name, NULL) : -1;
-    if ((n < 0 && o->nwritten) || n < o->nwritten) snprintf(why, len, "its output %s holds %ld snapshots of field %s; the checkpoint counts %" PetscInt_FMT, o->path, PetscMax(n, 0), sim->model->field_name[f], o->nwritten);
+    if ((n < 0 && o->nwritten) || n < o->nwritten) snprintf(why, len, "its output %s holds %ld snapshots of field %s; the checkpoint counts %" PetscInt_FMT, o->path, PetscMax(n, 0), sim->d.model->field_name[f], o->nwritten);
   }
   H5Fclose(file);
 }
@@ -590,7 +321,7 @@ static void MHOutputCheckReopen(MHSim sim, char *why, size_t len)
 static PetscErrorCode MHOutputReopen(MHSim sim)
 {
   MHOutput   *o    = &sim->out;
-  MHModel     m    = sim->model;
+  MHModel     m    = sim->d.model;
   MPI_Comm    comm = sim->comm;
   PetscMPIInt rank;
   char        why[PETSC_MAX_PATH_LEN + 512] = "";
@@ -656,7 +387,7 @@ static PetscErrorCode MHOutputReopen(MHSim sim)
   }
   o->xdmf_steps = -1;
   PetscCall(MHOutputWriteXDMF(sim, PETSC_TRUE));
-  PetscCall(DMCreateGlobalVector(sim->grid.da1, &o->field));
+  PetscCall(DMCreateGlobalVector(sim->d.grid.da1, &o->field));
   PetscCall(MHH5Check(comm, H5Fflush(o->file, H5F_SCOPE_GLOBAL), "flush"));
   PetscFunctionReturn(0);
 }
@@ -664,7 +395,7 @@ static PetscErrorCode MHOutputReopen(MHSim sim)
 PetscErrorCode MHOutputOpen(MHSim sim)
 {
   MHOutput   *o    = &sim->out;
-  MHModel     m    = sim->model;
+  MHModel     m    = sim->d.model;
   MPI_Comm    comm = sim->comm;
   PetscMPIInt rank, size;
   int         exists                      = 0;
@@ -716,7 +447,7 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   PetscCall(MHWriteStringAttr(comm, o->file, "git_revision", MH_GIT_REVISION));
   PetscCall(MHWriteStringAttr(comm, o->file, "petsc_version", version));
   PetscCall(MHWriteIntAttr(comm, o->file, "mpi_ranks", size));
-  PetscCall(MHWriteIntAttr(comm, o->file, "dim", sim->grid.dim));
+  PetscCall(MHWriteIntAttr(comm, o->file, "dim", sim->d.grid.dim));
   PetscCall(MHWriteStringAttr(comm, o->file, "length_unit", m->length_unit));
   PetscCall(MHWriteStringAttr(comm, o->file, "time_unit", m->time_unit));
   PetscCall(MHWriteStringAttr(comm, o->file, "options", opts));
@@ -767,18 +498,18 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   /* grid */
   grp = H5Gcreate2(o->file, "grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   PetscCall(MHH5Check(comm, grp, "/grid"));
-  for (PetscInt a = 0; a < sim->grid.dim; a++) {
+  for (PetscInt a = 0; a < sim->d.grid.dim; a++) {
     char name[32];
-    PetscCall(MHWriteSmall(comm, grp, axis_name[sim->grid.phys[a]], sim->grid.n[a], 0, sim->grid.centres[a], NULL));
-    PetscCall(PetscSNPrintf(name, sizeof name, "%s_faces", axis_name[sim->grid.phys[a]]));
-    PetscCall(MHWriteSmall(comm, grp, name, sim->grid.n[a] + 1, 0, sim->grid.faces[a], NULL));
+    PetscCall(MHWriteSmall(comm, grp, axis_name[sim->d.grid.phys[a]], sim->d.grid.n[a], 0, sim->d.grid.centres[a], NULL));
+    PetscCall(PetscSNPrintf(name, sizeof name, "%s_faces", axis_name[sim->d.grid.phys[a]]));
+    PetscCall(MHWriteSmall(comm, grp, name, sim->d.grid.n[a] + 1, 0, sim->d.grid.faces[a], NULL));
   }
   PetscCall(MHWriteStringAttr(comm, grp, "units", m->length_unit));
-  for (PetscInt a = 0; a < sim->grid.dim; a++)
+  for (PetscInt a = 0; a < sim->d.grid.dim; a++)
     for (PetscInt side = 0; side < 2; side++) {
       char name[32];
-      PetscCall(PetscSNPrintf(name, sizeof name, "bc_%s_%s", axis_name[sim->grid.phys[a]], side ? "max" : "min"));
-      PetscCall(MHWriteStringAttr(comm, grp, name, MHBCTypes[sim->grid.bc[a][side].type]));
+      PetscCall(PetscSNPrintf(name, sizeof name, "bc_%s_%s", axis_name[sim->d.grid.phys[a]], side ? "max" : "min"));
+      PetscCall(MHWriteStringAttr(comm, grp, name, MHBCTypes[sim->d.grid.bc[a][side].type]));
     }
   H5Gclose(grp);
 
@@ -806,7 +537,7 @@ PetscErrorCode MHOutputOpen(MHSim sim)
     PetscCall(PetscFree(all));
   }
   H5Gclose(grp);
-  PetscCall(DMCreateGlobalVector(sim->grid.da1, &o->field));
+  PetscCall(DMCreateGlobalVector(sim->d.grid.da1, &o->field));
   MHErrorIOSet(NULL);
   PetscCall(PetscLogEventEnd(MH_EVENT_OUTPUT, 0, 0, 0, 0));
   if (!o->replacing) PetscCall(MHOutputCommit(sim, PETSC_FALSE)); /* a new file: at its name from the first snapshot on */
@@ -872,38 +603,6 @@ PetscErrorCode MHOutputStepDone(MHSim sim)
   PetscCall(MHOutputWriteXDMF(sim, PETSC_FALSE));
   MHErrorIOSet(NULL);
   PetscFunctionReturn(0);
-}
-
-/* Where the superblock on disk records the end of allocation: format 0 or 1 (what HDF5 writes by
-   default; later formats carry a checksum and are left alone), 8-byte addresses, at byte 40
-   (format 1: 44), relative to the base address (0: microheal writes no user block). 0: none. */
-static off_t MHH5EndOfAllocationAt(int fd)
-{
-  static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-  unsigned char              sb[16];
-
-  if (pread(fd, sb, sizeof sb, 0) != (ssize_t)sizeof sb || memcmp(sb, sig, sizeof sig) || sb[8] > 1 || sb[13] != 8) return 0;
-  return sb[8] ? 44 : 40;
-}
-
-static int MHH5EndOfAllocationGet(int fd, off_t at, uint64_t *eoa)
-{
-  unsigned char le[8];
-
-  if (pread(fd, le, sizeof le, at) != (ssize_t)sizeof le) return -1;
-  *eoa = 0;
-  for (int b = 7; b >= 0; b--)
-    *eoa = (*eoa << 8) | le[b];
-  return 0;
-}
-
-static int MHH5EndOfAllocationPut(int fd, off_t at, uint64_t eoa)
-{
-  unsigned char le[8];
-
-  for (int b = 0; b < 8; b++)
-    le[b] = (unsigned char)(eoa >> (8 * b));
-  return pwrite(fd, le, sizeof le, at) == (ssize_t)sizeof le ? 0 : -1;
 }
 
 /* A flush writes the metadata of what the step added (B-tree nodes, object headers, each at its
@@ -974,7 +673,7 @@ PetscErrorCode MHOutputFlush(MHSim sim)
 static PetscErrorCode MHWriteFieldSnapshot(MHSim sim, hid_t grp, const char *name, const char *unit, Vec field, PetscInt k)
 {
   MHOutput          *o  = &sim->out;
-  DM                 da = sim->grid.da1;
+  DM                 da = sim->d.grid.da1;
   PetscInt           dim, M, N, P, pm, pn, pp, xs, ys, zs, xm, ym, zm, r = 0;
   hsize_t            dims[4], maxd[4], chunk[4], start[4], count[4];
   hid_t              dset, fspace, mspace, dapl = MHSeriesAccess();
@@ -1027,7 +726,7 @@ static PetscErrorCode MHWriteFieldSnapshot(MHSim sim, hid_t grp, const char *nam
 PetscErrorCode MHOutputWriteFields(MHSim sim, PetscReal t, Vec U)
 {
   MHOutput *o = &sim->out;
-  MHModel   m = sim->model;
+  MHModel   m = sim->d.model;
   hid_t     grp;
 
   PetscFunctionBeginUser;
@@ -1066,7 +765,7 @@ PetscErrorCode MHOutputWriteFields(MHSim sim, PetscReal t, Vec U)
 static PetscErrorCode MHOutputWriteOutcomes(MHSim sim, const PetscReal *values)
 {
   MHOutput *o = &sim->out;
-  MHModel   m = sim->model;
+  MHModel   m = sim->d.model;
   hid_t     grp;
 
   PetscFunctionBeginUser;

@@ -10,7 +10,7 @@
    two cells (computed once, or twice from the same operands in the same order), so the sum over
    cells telescopes (conservation to round-off). The face coefficients are computed once
    (MHOperatorsSetUp) and the residual runs line by line (MHOperatorsRHS). */
-#include "mhimpl.h"
+#include "mhcore.h"
 
 typedef struct {
   const MHGrid *g;
@@ -149,7 +149,7 @@ static void Compress(const PetscReal *v, const PetscInt m[3], PetscInt bs, const
 
 /* Builds sim->faces from the ghosted cell coefficients (once, after MHGridFillCoefficients);
    they live as long as sim->coef does. */
-PetscErrorCode MHOperatorsSetUp(MHSim sim)
+PetscErrorCode MHOperatorsSetUp(MHDisc *sim)
 {
   const MHGrid      *g = &sim->grid;
   MHModel            m = sim->model;
@@ -261,7 +261,7 @@ PetscErrorCode MHOperatorsSetUp(MHSim sim)
 
 /* What the residual reads besides the state, for the roofline benchmark's traffic model: the face
    coefficient values stored (T and X), and whether it reads the state in place (one rank). */
-PetscErrorCode MHOperatorsStorage(MHSim sim, PetscInt *nface_values, PetscBool *in_place)
+PetscErrorCode MHOperatorsStorage(MHDisc *sim, PetscInt *nface_values, PetscBool *in_place)
 {
   PetscFunctionBeginUser;
   PetscCheck(sim->faces, sim->comm, PETSC_ERR_ARG_WRONGSTATE, "call MHSimSetUp() first");
@@ -428,7 +428,7 @@ static void TaxisLine(const MHFaces *F, MHModel m, PetscInt tx, const MHGrid *g,
 /* Line by line along the first axis: the reactions, the diffusion, the taxis, and the Dirichlet
    faces of the domain. With one rank the state is read in place (neighbours across a periodic
    axis wrap around); otherwise from the ghosted local vector. */
-PetscErrorCode MHOperatorsRHS(MHSim sim, PetscReal t, Vec U, Vec Fv)
+PetscErrorCode MHOperatorsRHS(MHDisc *sim, PetscReal t, Vec U, Vec Fv)
 {
   const MHGrid      *g = &sim->grid;
   MHModel            m = sim->model;
@@ -578,7 +578,7 @@ static PetscInt CellBlocks(const MHGrid *g, const PetscInt gs[3], const PetscInt
    face neighbour (ofill). Every allowed entry is inserted as zero, so the structure is complete
    from the start (entries that are zero at first keep their place, and colouring sees every
    coupling), and each row's columns are those MHOperatorsJacobian writes, in the same order. */
-PetscErrorCode MHOperatorsJacobianPattern(MHSim sim, Mat A)
+PetscErrorCode MHOperatorsJacobianPattern(MHDisc *sim, Mat A)
 {
   const MHGrid          *g  = &sim->grid;
   const PetscInt         nf = g->nf, ncells = g->xm[0] * g->xm[1] * g->xm[2];
@@ -631,7 +631,7 @@ PetscErrorCode MHOperatorsJacobianPattern(MHSim sim, Mat A)
 /* A = shift I + sign dR/du, assembled cell by cell: one block row per cell, with its diagonal
    block (reaction and transport) and one block per face neighbour. The taxis part differentiates
    the limited face density as if it were first-order upwind (an inexact Newton direction). */
-PetscErrorCode MHOperatorsJacobian(MHSim sim, PetscReal t, Vec U, PetscReal shift, PetscReal sign, Mat A)
+PetscErrorCode MHOperatorsJacobian(MHDisc *sim, PetscReal t, Vec U, PetscReal shift, PetscReal sign, Mat A)
 {
   const MHGrid          *g = &sim->grid;
   MHModel                m = sim->model;

@@ -1,8 +1,15 @@
-/* Parameter sweeps: shared by sim/sweep_file.c (the file and its points) and sim/sweep.c (running,
-   resuming, gathering, SLURM). */
+/* microheal, layer driver: what the executable does with the options - one run (run.c) or a
+   parameter sweep: the sweep file and its points (sweep_file.c), running, resuming, gathering and
+   SLURM (sweep.c). Private to sim/. */
 #pragma once
 
-#include "mhimpl.h"
+#include "mhrun.h"
+
+/* One run (MHRun's work) on comm with the current options; checkpoint: the file to continue from
+   when it stopped early (status MH_EXIT_CHECKPOINTED), else "". */
+PETSC_INTERN PetscErrorCode MHRunOne(MPI_Comm, int *, char[], size_t);
+/* A parameter sweep (-sweep FILE). */
+PETSC_INTERN PetscErrorCode MHSweepRun(MPI_Comm, int *);
 
 #define MH_SWEEP_MAX_PARAMS 32
 #define MH_SWEEP_MAX_VALUES 1024
