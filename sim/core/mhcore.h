@@ -14,10 +14,10 @@ typedef struct {
   MPI_Comm     comm;
   MHModel      model;
   MHGrid       grid;
-  Vec          Ulocal, coef; /* ghosted state; local (ghosted) per-cell coefficients on grid.dacoef */
+  Vec          Ulocal, coef;                                                               /* ghosted state; local (ghosted) per-cell coefficients on grid.dacoef */
   PetscBool    dfill[MH_MAX_FIELDS * MH_MAX_FIELDS], ofill[MH_MAX_FIELDS * MH_MAX_FIELDS]; /* Jacobian block pattern */
-  MHFaces     *faces; /* owned by coef (composed on it) */
-  MHHierarchy *mg;    /* the default preconditioner's levels in 2-D and 3-D; NULL otherwise */
+  MHFaces     *faces;                                                                      /* owned by coef (composed on it) */
+  MHHierarchy *mg;                                                                         /* the default preconditioner's levels in 2-D and 3-D; NULL otherwise */
 } MHDisc;
 
 PETSC_INTERN PetscErrorCode MHSetupDefaults(MHSetup *);

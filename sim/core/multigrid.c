@@ -504,10 +504,10 @@ PetscErrorCode MHMultigridUpdate(MHHierarchy *h, Mat J)
 /* One line for the run's header: the linear solver ksp, and the levels when its multigrid is h's. */
 PetscErrorCode MHMultigridDescribe(MHHierarchy *h, KSP ksp, char buf[], size_t len)
 {
-  PC           pc;
-  KSPType      kt;
-  PCType       pt;
-  PetscBool    ours = PETSC_FALSE;
+  PC        pc;
+  KSPType   kt;
+  PCType    pt;
+  PetscBool ours = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(KSPGetPC(ksp, &pc));

@@ -18,7 +18,7 @@ PETSC_INTERN hid_t          MHSeriesAccess(void);
 PETSC_INTERN PetscErrorCode MHCreateSeries(MPI_Comm, hid_t, const char *, PetscInt, hid_t *);
 PETSC_INTERN PetscErrorCode MHAppendSeries(MPI_Comm, hid_t, PetscInt, PetscInt, PetscInt, const PetscReal *);
 /* Whether path is a readable HDF5 file, tried by one rank (why: "" or the reason). */
-PETSC_INTERN void           MHH5Probe(const char *, char *, size_t);
+PETSC_INTERN void MHH5Probe(const char *, char *, size_t);
 /* Collective: path (given to option) is a readable HDF5 file (rank 0 opens it alone first). */
 PETSC_INTERN PetscErrorCode MHH5CheckReadable(MPI_Comm, const char *, const char *);
 /* The file's metadata reaches the disk only at H5Fflush (no evictions between). */
@@ -27,9 +27,9 @@ PETSC_INTERN void           MHH5StringAttr(hid_t, const char *, char *, size_t);
 PETSC_INTERN int            MHH5Shape(hid_t, const char *, hsize_t[8]);
 PETSC_INTERN long           MHH5Rows(hid_t, const char *, long *);
 /* The superblock's end-of-allocation field: its offset (0: not a v0/v1 superblock), read, write. */
-PETSC_INTERN off_t          MHH5EndOfAllocationAt(int);
-PETSC_INTERN int            MHH5EndOfAllocationGet(int, off_t, uint64_t *);
-PETSC_INTERN int            MHH5EndOfAllocationPut(int, off_t, uint64_t);
+PETSC_INTERN off_t MHH5EndOfAllocationAt(int);
+PETSC_INTERN int   MHH5EndOfAllocationGet(int, off_t, uint64_t *);
+PETSC_INTERN int   MHH5EndOfAllocationPut(int, off_t, uint64_t);
 /* Collective reads with one-line errors naming what is read (a checkpoint, an initial condition). */
 PETSC_INTERN PetscErrorCode MHReadSmall(MPI_Comm, hid_t, const char *, const char *, PetscInt, PetscReal *);
 PETSC_INTERN PetscErrorCode MHReadStringAttr(MPI_Comm, hid_t, const char *, const char *, char *, size_t);
