@@ -70,3 +70,37 @@ typedef struct {
 
 PETSC_INTERN PetscErrorCode MHSweepRead(MHSweep *, const char *);
 PETSC_INTERN PetscErrorCode MHSweepDestroy(MHSweep *);
+
+/* A sweep being run: the file, the communicator, how points map onto ranks, what was asked. */
+typedef struct {
+  MHSweep  *s;
+  MPI_Comm  comm;
+  PetscInt  ranks_per_run, index, batch, width;
+  PetscBool list, gather, force;
+  char      slurm[PETSC_MAX_PATH_LEN], slurm_time[64], slurm_partition[128], slurm_account[128], slurm_launcher[256];
+  PetscInt  slurm_batch, slurm_throttle, slurm_grace;
+  uint64_t *signature; /* per point: a hash of its options */
+} MHSweepCtx;
+
+/* A point's status file. */
+typedef struct {
+  char      status[16]; /* "" when there is no file */
+  uint64_t  signature;
+  char      checkpoint[PETSC_MAX_PATH_LEN];
+  char      message[1024];
+  PetscReal wall;
+} MHPointStatus;
+
+/* Helpers of sweep.c shared with sweep_gather.c and sweep_slurm.c. */
+PETSC_INTERN void           MHPointId(const MHSweepCtx *, PetscInt, char *, size_t);
+PETSC_INTERN void           MHPointPath(const MHSweepCtx *, PetscInt, const char *, char *, size_t);
+PETSC_INTERN void           MHStatusRead(const MHSweepCtx *, PetscInt, MHPointStatus *);
+PETSC_INTERN PetscInt       MHPointTodo(const MHSweepCtx *, PetscInt, MHPointStatus *);
+PETSC_INTERN FILE          *MHOpenTmp(const char *, char *, size_t);
+PETSC_INTERN PetscErrorCode MHCloseTmp(FILE *, const char *, const char *);
+PETSC_INTERN PetscErrorCode MHMakeFolder(MPI_Comm, const char *);
+/* The table of every point's values and outcomes (sweep_gather.c), the point list (-sweep_list). */
+PETSC_INTERN PetscErrorCode MHSweepGather(MHSweepCtx *, PetscBool, PetscInt[5]);
+PETSC_INTERN PetscErrorCode MHSweepListPoints(MHSweepCtx *);
+/* The SLURM array script (sweep_slurm.c). */
+PETSC_INTERN PetscErrorCode MHSweepSlurm(MHSweepCtx *);
