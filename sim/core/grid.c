@@ -3,7 +3,7 @@
 
 const char *const MHBCTypes[] = {"zero_flux", "periodic", "dirichlet", "MHBCType", "MH_BC_", NULL};
 
-static const char *const axis_name[3] = {"x", "y", "z"};
+const char *const MHAxisNames[3] = {"x", "y", "z"};
 
 PetscErrorCode MHSetupDefaults(MHSetup *s)
 {
@@ -95,32 +95,32 @@ PetscErrorCode MHGridSetFromOptions(PetscOptionItems *PetscOptionsObject, MHGrid
       g->length[a] = 1;
       continue;
     }
-    PetscCall(PetscSNPrintf(opt, sizeof opt, "-n%s", axis_name[p]));
-    PetscCall(PetscSNPrintf(help, sizeof help, "Cells along %s", axis_name[p]));
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-n%s", MHAxisNames[p]));
+    PetscCall(PetscSNPrintf(help, sizeof help, "Cells along %s", MHAxisNames[p]));
     PetscCall(PetscOptionsInt(opt, help, "", s->cells[p], &s->cells[p], NULL));
     PetscCheck(s->cells[p] >= 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": must be >= 1", opt, s->cells[p]);
-    PetscCall(PetscSNPrintf(opt, sizeof opt, "-length_%s", axis_name[p]));
-    PetscCall(PetscSNPrintf(help, sizeof help, "Domain length along %s [%s]", axis_name[p], m->length_unit));
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-length_%s", MHAxisNames[p]));
+    PetscCall(PetscSNPrintf(help, sizeof help, "Domain length along %s [%s]", MHAxisNames[p], m->length_unit));
     PetscCall(PetscOptionsReal(opt, help, "", s->length[p], &s->length[p], NULL));
     PetscCheck(s->length[p] > 0 && !PetscIsInfOrNanReal(s->length[p]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: must be > 0", opt, (double)s->length[p]);
-    PetscCall(PetscSNPrintf(opt, sizeof opt, "-grading_%s", axis_name[p]));
-    PetscCall(PetscSNPrintf(help, sizeof help, "Grading along %s: width of the last cell over the first (1 uniform, > 1 fine near %s = 0)", axis_name[p], axis_name[p]));
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-grading_%s", MHAxisNames[p]));
+    PetscCall(PetscSNPrintf(help, sizeof help, "Grading along %s: width of the last cell over the first (1 uniform, > 1 fine near %s = 0)", MHAxisNames[p], MHAxisNames[p]));
     PetscCall(PetscOptionsReal(opt, help, "", s->grading[p], &s->grading[p], NULL));
     PetscCheck(s->grading[p] > 0 && s->grading[p] <= 1e4, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: must lie in (0, 1e4]", opt, (double)s->grading[p]);
-    PetscCheck(s->cells[p] >= s->nbreaks[p] + 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-n%s %" PetscInt_FMT ": too coarse to put a face on each of the %" PetscInt_FMT " layer interfaces along %s; use at least %" PetscInt_FMT " cells", axis_name[p], s->cells[p], s->nbreaks[p], axis_name[p], s->nbreaks[p] + 1);
+    PetscCheck(s->cells[p] >= s->nbreaks[p] + 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-n%s %" PetscInt_FMT ": too coarse to put a face on each of the %" PetscInt_FMT " layer interfaces along %s; use at least %" PetscInt_FMT " cells", MHAxisNames[p], s->cells[p], s->nbreaks[p], MHAxisNames[p], s->nbreaks[p] + 1);
     for (PetscInt b = 0; b < s->nbreaks[p]; b++)
       PetscCheck(s->breaks[p][b] > 0 && s->breaks[p][b] < s->length[p] && (b == 0 || s->breaks[p][b] > s->breaks[p][b - 1]), m->comm, PETSC_ERR_ARG_OUTOFRANGE,
-          "-length_%s %g: the layer interfaces along %s (deepest at %g) must lie strictly inside the domain, in increasing order", axis_name[p], (double)s->length[p], axis_name[p], (double)s->breaks[p][s->nbreaks[p] - 1]);
+          "-length_%s %g: the layer interfaces along %s (deepest at %g) must lie strictly inside the domain, in increasing order", MHAxisNames[p], (double)s->length[p], MHAxisNames[p], (double)s->breaks[p][s->nbreaks[p] - 1]);
     g->n[a]       = s->cells[p];
     g->length[a]  = s->length[p];
     g->grading[a] = s->grading[p];
     g->nbreaks[a] = s->nbreaks[p];
     for (PetscInt b = 0; b < s->nbreaks[p]; b++)
       g->breaks[a][b] = s->breaks[p][b];
-    PetscCall(MHBoundaryFromOptions(PetscOptionsObject, m, axis_name[p], "min", &s->bc[p][0]));
-    PetscCall(MHBoundaryFromOptions(PetscOptionsObject, m, axis_name[p], "max", &s->bc[p][1]));
+    PetscCall(MHBoundaryFromOptions(PetscOptionsObject, m, MHAxisNames[p], "min", &s->bc[p][0]));
+    PetscCall(MHBoundaryFromOptions(PetscOptionsObject, m, MHAxisNames[p], "max", &s->bc[p][1]));
     PetscCheck((s->bc[p][0].type == MH_BC_PERIODIC) == (s->bc[p][1].type == MH_BC_PERIODIC), m->comm, PETSC_ERR_ARG_INCOMP,
-        "-bc_%s_min %s and -bc_%s_max %s: periodic must be set on both faces of an axis", axis_name[p], MHBCTypes[s->bc[p][0].type], axis_name[p], MHBCTypes[s->bc[p][1].type]);
+        "-bc_%s_min %s and -bc_%s_max %s: periodic must be set on both faces of an axis", MHAxisNames[p], MHBCTypes[s->bc[p][0].type], MHAxisNames[p], MHBCTypes[s->bc[p][1].type]);
     g->bc[a][0] = s->bc[p][0];
     g->bc[a][1] = s->bc[p][1];
   }
@@ -236,8 +236,8 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
   for (PetscInt a = 0; a < g->dim; a++) {
     char opt[64], help[160];
     np[a] = PETSC_DECIDE;
-    PetscCall(PetscSNPrintf(opt, sizeof opt, "-da_processors_%s", axis_name[a]));
-    PetscCall(PetscSNPrintf(help, sizeof help, "Ranks along the grid's axis %" PetscInt_FMT " (physical %s; default: PETSc's choice); their product over the axes is the number of ranks", a + 1, axis_name[g->phys[a]]));
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-da_processors_%s", MHAxisNames[a]));
+    PetscCall(PetscSNPrintf(help, sizeof help, "Ranks along the grid's axis %" PetscInt_FMT " (physical %s; default: PETSc's choice); their product over the axes is the number of ranks", a + 1, MHAxisNames[g->phys[a]]));
     PetscCall(PetscOptionsInt(opt, help, "", np[a], &np[a], NULL));
     PetscCheck(np[a] == PETSC_DECIDE || (np[a] >= 1 && np[a] <= g->n[a]), comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": must lie in [1, %" PetscInt_FMT "] (the cells along that axis)", opt, np[a], g->n[a]);
   }
@@ -260,10 +260,10 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
       fit--;
     for (PetscInt a = 0; a < g->dim; a++) {
       char one[64];
-      PetscCall(PetscSNPrintf(one, sizeof one, "%s%" PetscInt_FMT " (%s)", a ? " x " : "", g->n[a], axis_name[g->phys[a]]));
+      PetscCall(PetscSNPrintf(one, sizeof one, "%s%" PetscInt_FMT " (%s)", a ? " x " : "", g->n[a], MHAxisNames[g->phys[a]]));
       PetscCall(PetscStrlcat(grid, one, sizeof grid));
     }
-    PetscCheck(fit == size, comm, PETSC_ERR_ARG_OUTOFRANGE, "%d ranks cannot share a grid of %s cells%s: every rank needs at least %" PetscInt_FMT " cell%s along each axis that is split, and at most %" PetscInt_FMT " rank%s can split it so. Run on fewer ranks or use more cells (-n%s ...)", size, grid, np[0] != PETSC_DECIDE || np[1] != PETSC_DECIDE || np[2] != PETSC_DECIDE ? " with the -da_processors_* given" : "", sw, sw > 1 ? "s" : "", fit, fit > 1 ? "s" : "", axis_name[g->phys[g->dim - 1]]);
+    PetscCheck(fit == size, comm, PETSC_ERR_ARG_OUTOFRANGE, "%d ranks cannot share a grid of %s cells%s: every rank needs at least %" PetscInt_FMT " cell%s along each axis that is split, and at most %" PetscInt_FMT " rank%s can split it so. Run on fewer ranks or use more cells (-n%s ...)", size, grid, np[0] != PETSC_DECIDE || np[1] != PETSC_DECIDE || np[2] != PETSC_DECIDE ? " with the -da_processors_* given" : "", sw, sw > 1 ? "s" : "", fit, fit > 1 ? "s" : "", MHAxisNames[g->phys[g->dim - 1]]);
     /* PETSc's own choice of the split when it finds one (the run stays as it was); when it does
        not ("More processes than data points", "Partition too fine") though one exists, ours.
        Asked only where PETSc chooses: ranks given on every axis were checked above. */
@@ -288,7 +288,7 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
   for (PetscInt a = 0; a < 3; a++) {
     bt[a] = g->bc[a][0].type == MH_BC_PERIODIC && a < g->dim ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
     if (a < g->dim && bt[a] == DM_BOUNDARY_PERIODIC)
-      PetscCheck(g->n[a] >= 2 * sw, comm, PETSC_ERR_ARG_OUTOFRANGE, "a periodic %s axis needs at least %" PetscInt_FMT " cells, not %" PetscInt_FMT, axis_name[g->phys[a]], 2 * sw, g->n[a]);
+      PetscCheck(g->n[a] >= 2 * sw, comm, PETSC_ERR_ARG_OUTOFRANGE, "a periodic %s axis needs at least %" PetscInt_FMT " cells, not %" PetscInt_FMT, MHAxisNames[g->phys[a]], 2 * sw, g->n[a]);
   }
   if (g->dim == 1)
     PetscCall(DMDACreate1d(comm, bt[0], g->n[0], m->nf, sw, NULL, &g->da));

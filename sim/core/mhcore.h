@@ -20,6 +20,9 @@ typedef struct {
   MHHierarchy *mg;                                                                         /* the default preconditioner's levels in 2-D and 3-D; NULL otherwise */
 } MHDisc;
 
+/* The physical axes' names, x, y and z, as options, outputs and checkpoints spell them. */
+PETSC_INTERN const char *const MHAxisNames[3];
+
 PETSC_INTERN PetscErrorCode MHSetupDefaults(MHSetup *);
 PETSC_INTERN PetscErrorCode MHGridSetFromOptions(PetscOptionItems *, MHGrid *, MHModel, MHSetup *);
 PETSC_INTERN PetscErrorCode MHGridCreate(MPI_Comm, MHGrid *, MHModel);

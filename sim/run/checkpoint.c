@@ -145,12 +145,11 @@ static const char *MHRealText(PetscReal v, char buf[32])
    Solver options are not part of it: a restart may change how accurately it goes on. */
 static PetscErrorCode MHRunDefinition(MHSim sim, char **text)
 {
-  MHModel     m     = sim->d.model;
-  MHSetup    *s     = &sim->setup;
-  MHOutput   *o     = &sim->out;
-  const char *ax[3] = {"x", "y", "z"};
-  size_t      len = 4096 + (size_t)m->nparams * (2 * MH_NAME_LEN + 48), at = 0;
-  char       *t, r1[32], r2[32], r3[32];
+  MHModel   m   = sim->d.model;
+  MHSetup  *s   = &sim->setup;
+  MHOutput *o   = &sim->out;
+  size_t    len = 4096 + (size_t)m->nparams * (2 * MH_NAME_LEN + 48), at = 0;
+  char     *t, r1[32], r2[32], r3[32];
 
   PetscFunctionBeginUser;
   PetscCall(PetscCalloc1(len, &t));
@@ -161,8 +160,8 @@ static PetscErrorCode MHRunDefinition(MHSim sim, char **text)
     for (PetscInt a = 0; a < sim->d.grid.dim; a++)
       used = (PetscBool)(used || sim->d.grid.phys[a] == p);
     if (!used) continue;
-    MH_DEF("-n%s %" PetscInt_FMT "\n-length_%s %s\n-grading_%s %s\n", ax[p], s->cells[p], ax[p], MHRealText(s->length[p], r1), ax[p], MHRealText(s->grading[p], r2));
-    MH_DEF("-bc_%s_min %s\n-bc_%s_max %s\n", ax[p], MHBCTypes[s->bc[p][0].type], ax[p], MHBCTypes[s->bc[p][1].type]);
+    MH_DEF("-n%s %" PetscInt_FMT "\n-length_%s %s\n-grading_%s %s\n", MHAxisNames[p], s->cells[p], MHAxisNames[p], MHRealText(s->length[p], r1), MHAxisNames[p], MHRealText(s->grading[p], r2));
+    MH_DEF("-bc_%s_min %s\n-bc_%s_max %s\n", MHAxisNames[p], MHBCTypes[s->bc[p][0].type], MHAxisNames[p], MHBCTypes[s->bc[p][1].type]);
   }
   MH_DEF("-t_end %s\n-output_count %" PetscInt_FMT "\n-output_spacing %s\n-output_log_first %s\n", MHRealText(sim->t_end, r1), o->count, o->log_spacing ? "log" : "linear", MHRealText(o->t_first, r3));
   for (PetscInt i = 0; i < m->nparams; i++) {
@@ -523,10 +522,9 @@ PetscErrorCode MHInitialConditionLoad(MHSim sim)
   PetscCall(PetscViewerHDF5GetFileId(v, &file));
   /* the grid: the same cells, faces where ours are */
   for (PetscInt a = 0; a < g->dim; a++) {
-    const char *axes[] = {"x", "y", "z"};
-    char        name[32];
-    PetscReal  *faces;
-    PetscCall(PetscSNPrintf(name, sizeof name, "/grid/%s_faces", axes[g->phys[a]]));
+    char       name[32];
+    PetscReal *faces;
+    PetscCall(PetscSNPrintf(name, sizeof name, "/grid/%s_faces", MHAxisNames[g->phys[a]]));
     PetscCall(PetscMalloc1(g->n[a] + 1, &faces));
     if (H5Lexists(file, "/grid", H5P_DEFAULT) <= 0 || H5Lexists(file, name, H5P_DEFAULT) <= 0) PetscCall(PetscFree(faces));
     PetscCheck(H5Lexists(file, "/grid", H5P_DEFAULT) > 0 && H5Lexists(file, name, H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-initial_condition_file %s: no %s; not a %" PetscInt_FMT "-D microheal output", what, name, g->dim);
@@ -537,14 +535,14 @@ PetscErrorCode MHInitialConditionLoad(MHSim sim)
       H5Sclose(space);
       H5Dclose(dset);
       if ((PetscInt)len != g->n[a] + 1) PetscCall(PetscFree(faces));
-      PetscCheck((PetscInt)len == g->n[a] + 1, comm, PETSC_ERR_ARG_INCOMP, "-initial_condition_file %s: %d cells along %s, this run has %" PetscInt_FMT "; use the grid options of the run that wrote it", what, (int)len - 1, axes[g->phys[a]], g->n[a]);
+      PetscCheck((PetscInt)len == g->n[a] + 1, comm, PETSC_ERR_ARG_INCOMP, "-initial_condition_file %s: %d cells along %s, this run has %" PetscInt_FMT "; use the grid options of the run that wrote it", what, (int)len - 1, MHAxisNames[g->phys[a]], g->n[a]);
     }
     PetscCall(MHReadSmall(comm, file, what, name, g->n[a] + 1, faces));
     for (PetscInt i = 0; i <= g->n[a]; i++)
       if (PetscAbsReal(faces[i] - g->faces[a][i]) > 1e-9 * g->length[a]) {
         PetscReal fi = faces[i], gi = g->faces[a][i];
         PetscCall(PetscFree(faces));
-        SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "-initial_condition_file %s: its %s-faces differ from this run's (face %" PetscInt_FMT " at %g, here %g); use the grid options of the run that wrote it", what, axes[g->phys[a]], i, (double)fi, (double)gi);
+        SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "-initial_condition_file %s: its %s-faces differ from this run's (face %" PetscInt_FMT " at %g, here %g); use the grid options of the run that wrote it", what, MHAxisNames[g->phys[a]], i, (double)fi, (double)gi);
       }
     PetscCall(PetscFree(faces));
   }

@@ -102,6 +102,10 @@ PETSC_INTERN PetscErrorCode MHOutputFlush(MHSim);
 PETSC_INTERN PetscErrorCode MHOutputStepDone(MHSim);
 PETSC_INTERN PetscErrorCode MHOutputClose(MHSim);
 PETSC_INTERN PetscErrorCode MHOutputCommit(MHSim, PetscBool);
+/* Shared by output.c and output_open.c: the output times from the options and t_end; the outcomes
+   (NULL: NaN, not reached yet). */
+PETSC_INTERN PetscErrorCode MHOutputTimes(MHSim);
+PETSC_INTERN PetscErrorCode MHOutputWriteOutcomes(MHSim, const PetscReal *);
 PETSC_INTERN PetscErrorCode MHOutputXDMFPath(const char *, char *, size_t);
 PETSC_INTERN PetscErrorCode MHOutputWriteXDMF(MHSim, PetscBool);
 

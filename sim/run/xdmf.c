@@ -12,8 +12,6 @@
    do not read hyperslabs of rectilinear attributes. VisIt's Xdmf plugin reads it too. */
 #include "mhrun.h"
 
-static const char *const axis_name[3] = {"x", "y", "z"};
-
 /* The sidecar's name: the output's with its .h5/.hdf5 extension replaced by .xmf. */
 PetscErrorCode MHOutputXDMFPath(const char *h5, char *xmf, size_t len)
 {
@@ -70,7 +68,7 @@ static void MHXDMFWrite(FILE *fp, MHSim sim, const char *h5, PetscInt nt, const 
       if (axis[p] < 0)
         fprintf(fp, "     <DataItem Dimensions=\"2\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">0 %.17g</DataItem>\n", (double)w);
       else
-        fprintf(fp, "     <DataItem Dimensions=\"%" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/grid/%s_faces</DataItem>\n", node[2 - p], h5, axis_name[p]);
+        fprintf(fp, "     <DataItem Dimensions=\"%" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/grid/%s_faces</DataItem>\n", node[2 - p], h5, MHAxisNames[p]);
     }
     fprintf(fp, "    </Geometry>\n");
     for (PetscInt f = 0; f < m->nf; f++) {
