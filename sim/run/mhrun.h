@@ -115,9 +115,6 @@ PETSC_INTERN PetscErrorCode MHCheckpointAfterStep(MHSim);
 PETSC_INTERN PetscErrorCode MHCheckpointWrite(MHSim);
 PETSC_INTERN PetscErrorCode MHCheckpointCheckPaths(MHSim, PetscBool);
 PETSC_INTERN PetscErrorCode MHCheckpointRemoveStale(MHSim);
-PETSC_INTERN PetscErrorCode MHSignalsInstall(void);
-PETSC_INTERN PetscErrorCode MHSignalsRestore(void);
-PETSC_INTERN int            MHSignalsPending(void);
 PETSC_INTERN PetscErrorCode MHInitialConditionLoad(MHSim);
 PETSC_INTERN PetscErrorCode MHProgressClear(MHSim);
 

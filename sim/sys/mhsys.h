@@ -43,3 +43,9 @@ PETSC_INTERN void        MHLockRelease(MHLock *);
 PETSC_INTERN int         MHRemoveOrphans(const char *, const char *, const char *);
 /* Collective: fails with one line unless rank 0 found why empty. */
 PETSC_INTERN PetscErrorCode MHCheckWhy(MPI_Comm, PetscErrorCode, const char *, const char *, char *, size_t);
+
+/* SIGTERM and SIGUSR1 set a flag (signals.c): install (nested: a sweep around its runs), restore,
+   the signal received since (0: none). */
+PETSC_INTERN PetscErrorCode MHSignalsInstall(void);
+PETSC_INTERN PetscErrorCode MHSignalsRestore(void);
+PETSC_INTERN int            MHSignalsPending(void);
