@@ -1,4 +1,4 @@
-/* fisher_kpp: u_t = D lap(u) + r u (1 - u)  (SCIENCE.md section 4).
+/* fisher_kpp: u_t = D lap(u) + r u (1 - u)  (models/fisher_kpp/README.md).
 
    From a step the front is pulled: its speed tends to c* = 2 sqrt(D r) with Bramson's logarithmic
    lag, x(t) = c* t - (3/2) sqrt(D/r) ln(r t) + const. The exact travelling wave of Ablowitz and
@@ -74,7 +74,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   Fisher *p = (Fisher *)m->data;
 
   PetscFunctionBeginUser;
-  /* 2e-9 cm^2/s and 8e-6 /s (SCIENCE.md section 4): a front speed of 9.1 um/h */
+  /* 2e-9 cm^2/s and 8e-6 /s (models/fisher_kpp/README.md): a front speed of 9.1 um/h */
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "diffusivity_mm2_per_day", "mm^2/day", "Diffusivity D (2e-9 cm^2/s)", 0.01728, MH_POSITIVE, &p->D));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "growth_rate_per_day", "1/day", "Logistic growth rate r (8e-6 /s)", 0.6912, MH_POSITIVE, &p->r));
   PetscCall(MHModelParamEnum(m, PetscOptionsObject, "initial", "Initial condition: u = 1 left of x0 (step) or the exact travelling wave", FisherInitials, FISHER_STEP, &p->initial));

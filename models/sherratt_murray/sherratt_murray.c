@@ -1,4 +1,4 @@
-/* sherratt_murray: epidermal wound healing with a mitosis-regulating chemical (SCIENCE.md section 4;
+/* sherratt_murray: epidermal wound healing with a mitosis-regulating chemical (SherrattMurray1990 in references.bib;
    Sherratt & Murray 1990, Proc R Soc Lond B 241:29).
 
      n_t = D lap(n) + s(c) n (2 - n) - n

@@ -1,5 +1,5 @@
 /* waugh_sherratt: macrophage phenotypes and TGF-beta in a wound (Waugh & Sherratt 2006, Bull Math
-   Biol 68:197; BioModels BIOMD0000000680/681; SCIENCE.md section 4). Time in days.
+   Biol 68:197; BioModels BIOMD0000000680/681). Time in days.
 
      phi_I' = alpha K(T)       + k1 k2 phi_I (1 - k3 (phi_I + phi_R)) - d1 phi_I
      phi_R' = (1 - alpha) K(T) + k1 k2 phi_R (1 - k3 (phi_I + phi_R)) - d1 phi_R
@@ -112,7 +112,7 @@ static PetscErrorCode SetFromOptions(MHModel m, PetscOptionItems *PetscOptionsOb
   WaughSherratt *p = (WaughSherratt *)m->data;
 
   PetscFunctionBeginUser;
-  /* Waugh & Sherratt 2006, as given in SCIENCE.md section 4 */
+  /* Waugh & Sherratt 2006, WaughSherratt2006 in references.bib */
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "alpha", "1", "Fraction alpha of the influx that is inflammatory (0.8 diabetic, 0.2 normal)", 0.8, MH_CLOSED(0, 1), &p->alpha));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "tau1", "cells/mm^3/day/(ng/mL)^3", "Influx K(T): coefficient tau1 of T^3", -2.47, MH_ANY, &p->tau[0]));
   PetscCall(MHModelParamReal(m, PetscOptionsObject, "tau2", "cells/mm^3/day/(ng/mL)^2", "Influx K(T): coefficient tau2 of T^2", 21.94, MH_ANY, &p->tau[1]));
