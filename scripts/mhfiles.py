@@ -1,4 +1,4 @@
-"""How microheal's scripts write files: like the simulator (sim/files.c), never through a link.
+"""How microheal's scripts write files: like the simulator (sim/sys/files.c), never through a link.
 
     with replacing(out) as tmp:
         fig.savefig(tmp)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The default linear solver (sim/multigrid.c, sim/solver.c):
+"""The default linear solver (sim/core/multigrid.c, sim/run/solver.c):
   - the levels the framework chooses, as the run's header states them: every axis halved while it
     has an even count of at least four (odd counts keep their axis: semi-coarsening),
     -pc_mg_levels caps them; 1-D runs take LU; -pc_type replaces the default, -pc_mg_galerkin

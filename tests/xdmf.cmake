@@ -1,4 +1,4 @@
-# The XDMF sidecar (sim/output_xdmf.c): every reference checked against its HDF5 file, the name
+# The XDMF sidecar (sim/run/xdmf.c): every reference checked against its HDF5 file, the name
 # rule; and ParaView reading it (scripts/render_paraview), skipped where pvpython or xvfb-run is missing.
 mh_python_test(xdmf LABELS regression SCRIPT tests/test_xdmf.py PROCESSORS 2)
 mh_python_test(paraview_render LABELS regression SCRIPT tests/test_paraview.py)
