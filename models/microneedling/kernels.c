@@ -33,12 +33,33 @@ static inline PetscReal Hill(const Microneedling *p, PetscScalar T, PetscReal *d
   return Tp / (p->K_T + Tp);
 }
 
+/* The per-layer set-up shared by the reaction and its Jacobian, at a point and state. */
+typedef struct {
+  PetscInt  L;                    /* layer */
+  PetscReal h, dh;                /* h(T) and h'(T) */
+  PetscReal fbar, K, rf, w, phi1; /* fibroblast baseline and capacity, proliferation, dermal weight, collagen I share */
+} LayerSetUp;
+
+static inline LayerSetUp LayerSetUpAt(const Microneedling *p, const PetscReal x[3], const PetscScalar u[])
+{
+  LayerSetUp c;
+
+  c.L    = Layer(p, x[2]);
+  c.h    = Hill(p, u[T], &c.dh);
+  c.fbar = Baseline(c.L);
+  c.K    = dermal[c.L] ? p->f_max / p->f0[c.L] : 1;
+  c.rf   = dermal[c.L] ? p->r_f : 0;
+  c.w    = dermal[c.L] ? 1 : 0;
+  c.phi1 = 1 - p->phi3;
+  return c;
+}
+
 void MNReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar r[])
 {
   const Microneedling *p = (const Microneedling *)ctx;
-  PetscInt             L = Layer(p, x[2]);
-  PetscReal            dh, h = Hill(p, u[T], &dh), fbar = Baseline(L), K = dermal[L] ? p->f_max / p->f0[L] : 1;
-  PetscReal            rf = dermal[L] ? p->r_f : 0, w = dermal[L] ? 1 : 0, phi1 = 1 - p->phi3;
+  LayerSetUp           c = LayerSetUpAt(p, x, u);
+  PetscInt             L = c.L;
+  PetscReal            h = c.h, fbar = c.fbar, K = c.K, rf = c.rf, w = c.w, phi1 = c.phi1;
   PetscScalar          A = PetscMax(PetscRealPart(u[F]) - fbar, 0.0), g = p->k_mmp * (u[N] + u[M1]) / p->N_ref;
   PetscScalar          J = p->kappa * (phi1 * u[C3] - p->phi3 * u[C1]);
 
@@ -56,10 +77,10 @@ void MNReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscS
 
 void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar Jm[])
 {
-  const Microneedling *p = (const Microneedling *)ctx;
-  PetscInt             L = Layer(p, x[2]);
-  PetscReal            dh, h = Hill(p, u[T], &dh), fbar = Baseline(L), K = dermal[L] ? p->f_max / p->f0[L] : 1;
-  PetscReal            rf = dermal[L] ? p->r_f : 0, w = dermal[L] ? 1 : 0, phi1 = 1 - p->phi3;
+  const Microneedling *p  = (const Microneedling *)ctx;
+  LayerSetUp           c  = LayerSetUpAt(p, x, u);
+  PetscInt             L  = c.L;
+  PetscReal            dh = c.dh, h = c.h, fbar = c.fbar, K = c.K, rf = c.rf, w = c.w, phi1 = c.phi1;
   PetscReal            dA = PetscRealPart(u[F]) > fbar ? 1 : 0, dg = p->k_mmp / p->N_ref;
   PetscScalar          g = p->k_mmp * (u[N] + u[M1]) / p->N_ref;
 #define JAC(i, j) Jm[(i)*NF + (j)]
