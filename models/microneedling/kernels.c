@@ -1,0 +1,151 @@
+/* microneedling: channel closure, inflammation and collagen/elastin remodelling across skin layers
+   after a course of microneedling (SCIENCE.md sections 1, 2, 3 and 5; equations, parameters and
+   sources in models/microneedling/README.md). Length in mm, time in days.
+
+     d'   = -k_L d                                             open channel (needle volume fraction)
+     s'   = div(D_s grad s) + rho_L d + sigma_n n/N_ref - k_s s  damage signal (erythema proxy)
+     n'   = div(D_n grad n) + a_n v_L s - k_n n                neutrophils
+     m1'  = div(D_m grad m1) + k_mn n - (k_sw + d_m) m1        inflammatory macrophages
+     m2'  = div(D_m grad m2) + k_sw m1 - d_m m2                repair macrophages
+     T'   = div(D_T grad T) + k_T1 m1 + k_T2 m2 - k_T T        active TGF-beta (excess)
+     f'   = div(D_f grad f) - div(chi f grad T)
+            + r_f h(T) f (1 - f/K_L) - delta_f (f - fbar_L)    fibroblasts / layer baseline
+     c3'  = [delta_c phi3 f + alpha_c q3 A] - (delta_c + g) c3 - J
+     c1'  = [delta_c phi1 f + alpha_c (1 - q3) A] - (delta_c + g) c1 + J
+     e'   = [delta_e f + alpha_e A] - delta_e e - k_el (n / N_ref) e
+
+   with h(T) = T/(K_T + T), A = max(f - fbar_L, 0) the fibroblast excess, g = k_mmp (n + m1)/N_ref
+   the inflammatory (MMP) degradation and J = kappa (phi1 c3 - phi3 c1) the maturation of
+   collagen III into I toward the baseline type ratio; the bracketed production exists in the
+   dermal layers only. Collagen is a fraction of the layer's baseline total collagen, fibroblasts
+   and elastin are relative to the layer's baseline, so the untreated skin (d = s = n = m1 = m2 = T
+   = 0, f = c1 + c3 = e = 1 in the dermis, 0 in the epidermis) is an exact steady state.
+
+   A treatment session is an event: every needle's channel (a cone frustum) is rasterised by
+   volume fraction phi into d <- 1 - (1 - d)(1 - phi), with a damage-signal bolus and a platelet
+   TGF-beta bolus in proportion to the newly opened volume (the latter in vascular layers only). */
+#include "microneedling_impl.h"
+
+static inline PetscReal Hill(const Microneedling *p, PetscScalar T, PetscReal *dh)
+{
+  PetscReal Tp = PetscMax(PetscRealPart(T), 0.0);
+  *dh          = PetscRealPart(T) > 0 ? p->K_T / ((p->K_T + Tp) * (p->K_T + Tp)) : 0;
+  return Tp / (p->K_T + Tp);
+}
+
+/* The per-layer set-up shared by the reaction and its Jacobian, at a point and state. */
+typedef struct {
+  PetscInt  L;                    /* layer */
+  PetscReal h, dh;                /* h(T) and h'(T) */
+  PetscReal fbar, K, rf, w, phi1; /* fibroblast baseline and capacity, proliferation, dermal weight, collagen I share */
+} LayerSetUp;
+
+static inline LayerSetUp LayerSetUpAt(const Microneedling *p, const PetscReal x[3], const PetscScalar u[])
+{
+  LayerSetUp c;
+
+  c.L    = Layer(p, x[2]);
+  c.h    = Hill(p, u[T], &c.dh);
+  c.fbar = Baseline(c.L);
+  c.K    = dermal[c.L] ? p->f_max / p->f0[c.L] : 1;
+  c.rf   = dermal[c.L] ? p->r_f : 0;
+  c.w    = dermal[c.L] ? 1 : 0;
+  c.phi1 = 1 - p->phi3;
+  return c;
+}
+
+void MNReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar r[])
+{
+  const Microneedling *p = (const Microneedling *)ctx;
+  LayerSetUp           c = LayerSetUpAt(p, x, u);
+  PetscInt             L = c.L;
+  PetscReal            h = c.h, fbar = c.fbar, K = c.K, rf = c.rf, w = c.w, phi1 = c.phi1;
+  PetscScalar          A = PetscMax(PetscRealPart(u[F]) - fbar, 0.0), g = p->k_mmp * (u[N] + u[M1]) / p->N_ref;
+  PetscScalar          J = p->kappa * (phi1 * u[C3] - p->phi3 * u[C1]);
+
+  r[D]  = -p->k_close[L] * u[D];
+  r[S]  = p->rho_s[L] * u[D] + p->sigma_n * u[N] / p->N_ref - p->k_s * u[S];
+  r[N]  = p->a_n * p->vascular[L] * u[S] - p->k_n * u[N];
+  r[M1] = p->k_mn * u[N] - (p->k_sw + p->d_m) * u[M1];
+  r[M2] = p->k_sw * u[M1] - p->d_m * u[M2];
+  r[T]  = p->k_T1 * u[M1] + p->k_T2 * u[M2] - p->k_T * u[T];
+  r[F]  = rf * h * u[F] * (1 - u[F] / K) - p->delta_f * (u[F] - fbar);
+  r[C3] = w * (p->delta_c * p->phi3 * u[F] + p->alpha_c * p->q3 * A) - (p->delta_c + g) * u[C3] - J;
+  r[C1] = w * (p->delta_c * phi1 * u[F] + p->alpha_c * (1 - p->q3) * A) - (p->delta_c + g) * u[C1] + J;
+  r[E]  = w * (p->delta_e * u[F] + p->alpha_e * A) - p->delta_e * u[E] - p->k_el * u[N] / p->N_ref * u[E];
+}
+
+void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar Jm[])
+{
+  const Microneedling *p  = (const Microneedling *)ctx;
+  LayerSetUp           c  = LayerSetUpAt(p, x, u);
+  PetscInt             L  = c.L;
+  PetscReal            dh = c.dh, h = c.h, fbar = c.fbar, K = c.K, rf = c.rf, w = c.w, phi1 = c.phi1;
+  PetscReal            dA = PetscRealPart(u[F]) > fbar ? 1 : 0, dg = p->k_mmp / p->N_ref;
+  PetscScalar          g = p->k_mmp * (u[N] + u[M1]) / p->N_ref;
+#define JAC(i, j) Jm[(i)*NF + (j)]
+
+  for (PetscInt i = 0; i < NF * NF; i++)
+    Jm[i] = 0;
+  JAC(D, D)   = -p->k_close[L];
+  JAC(S, D)   = p->rho_s[L];
+  JAC(S, S)   = -p->k_s;
+  JAC(S, N)   = p->sigma_n / p->N_ref;
+  JAC(N, S)   = p->a_n * p->vascular[L];
+  JAC(N, N)   = -p->k_n;
+  JAC(M1, N)  = p->k_mn;
+  JAC(M1, M1) = -(p->k_sw + p->d_m);
+  JAC(M2, M1) = p->k_sw;
+  JAC(M2, M2) = -p->d_m;
+  JAC(T, M1)  = p->k_T1;
+  JAC(T, M2)  = p->k_T2;
+  JAC(T, T)   = -p->k_T;
+  JAC(F, T)   = rf * dh * u[F] * (1 - u[F] / K);
+  JAC(F, F)   = rf * h * (1 - 2 * u[F] / K) - p->delta_f;
+  JAC(C3, F)  = w * (p->delta_c * p->phi3 + p->alpha_c * p->q3 * dA);
+  JAC(C3, N)  = -dg * u[C3];
+  JAC(C3, M1) = -dg * u[C3];
+  JAC(C3, C3) = -(p->delta_c + g) - p->kappa * phi1;
+  JAC(C3, C1) = p->kappa * p->phi3;
+  JAC(C1, F)  = w * (p->delta_c * phi1 + p->alpha_c * (1 - p->q3) * dA);
+  JAC(C1, N)  = -dg * u[C1];
+  JAC(C1, M1) = -dg * u[C1];
+  JAC(C1, C1) = -(p->delta_c + g) - p->kappa * p->phi3;
+  JAC(C1, C3) = p->kappa * phi1;
+  JAC(E, F)   = w * (p->delta_e + p->alpha_e * dA);
+  JAC(E, N)   = -p->k_el / p->N_ref * u[E];
+  JAC(E, E)   = -p->delta_e - p->k_el * u[N] / p->N_ref;
+#undef JAC
+}
+
+void MNDiffusivity(const void *ctx, const PetscReal x[3], PetscReal Dv[])
+{
+  const Microneedling *p = (const Microneedling *)ctx;
+  PetscInt             L = Layer(p, x[2]);
+
+  for (PetscInt f = 0; f < NF; f++)
+    Dv[f] = 0;
+  for (PetscInt q = 0; q < NMOVING; q++)
+    Dv[moving[q]] = p->Dl[q][L];
+}
+
+void MNTaxis(const void *ctx, const PetscReal x[3], PetscReal chi[])
+{
+  const Microneedling *p = (const Microneedling *)ctx;
+  chi[0]                 = p->chi[Layer(p, x[2])];
+}
+
+PetscErrorCode MNInitial(MHModel m, const MHCell *c, PetscScalar u[])
+{
+  const Microneedling *p = (const Microneedling *)m->data;
+  PetscInt             L = Layer(p, c->x[2]);
+
+  PetscFunctionBeginUser;
+  for (PetscInt f = 0; f < NF; f++)
+    u[f] = 0;
+  u[F]  = Baseline(L);
+  u[C3] = Baseline(L) * p->phi3;
+  u[C1] = Baseline(L) * (1 - p->phi3);
+  u[E]  = Baseline(L);
+  PetscFunctionReturn(0);
+}
