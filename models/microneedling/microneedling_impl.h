@@ -50,7 +50,13 @@ enum { OUT_BARRIER,
   OUT_INFLAMMATION,
   OUT_SERIES_PER_LAYER };
 #define PER_LAYER 5 /* collagen gain, I, III, I fraction, elastin */
-#define PER_SESSION 5
+/* Each session's outcomes, in the order of their names (outcomes.c) */
+enum { SESSION_BARRIER_H,
+  SESSION_DYE_TIGHT_H,
+  SESSION_PEAK,
+  SESSION_PEAK_H,
+  SESSION_RESOLUTION_H,
+  PER_SESSION };
 
 /* The outcomes' running state: reals only, so that checkpoints save and restore it whole
    (MHModelSetState). */

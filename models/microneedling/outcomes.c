@@ -9,11 +9,20 @@ static PetscReal Crossing(PetscReal t0, PetscReal v0, PetscReal t1, PetscReal v1
   return t0 + (t1 - t0) * PetscClipInterval((v0 - level) / (v0 - v1), 0, 1);
 }
 
+/* What the outcomes integrate over the cells (each times the cell volume), summed over the ranks
+   in one reduction: reals only, in this order. */
+typedef struct {
+  PetscReal epi_deficit, epi_volume; /* barrier deficit D in the epidermis, and its volume */
+  PetscReal deficit;                 /* D over the whole domain (dye-tight closure) */
+  PetscReal signal, volume;          /* the inflammatory signal S, and the domain's volume */
+  PetscReal c1[NL], c3[NL], elastin[NL], layer_volume[NL];
+} Integrals;
+
 PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscReal out[], PetscBool *stop)
 {
   Microneedling     *p = (Microneedling *)m->data;
   const PetscScalar *u;
-  PetscReal          loc[6 + 4 * NL] = {0}, sum[6 + 4 * NL], vol[NL] = {0};
+  Integrals          loc = {0}, sum;
   PetscInt           n = 0, o = 0;
   PetscReal          B, V, Sm, hours = 24;
 
@@ -24,26 +33,24 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     PetscReal          dv = MHGridCellVolume(g, idx), z = g->dim == 1 ? 0 : g->centres[g->dim - 1][idx[g->dim - 1]];
     PetscInt           L = Layer(p, z);
     const PetscScalar *v = &u[n * NF];
-    if (L <= EPI) loc[0] += PetscRealPart(v[D]) * dv, loc[1] += dv;
-    loc[2] += PetscRealPart(v[D]) * dv;
-    loc[3] += PetscRealPart(v[S]) * dv;
-    loc[4] += dv;
-    loc[6 + L] += PetscRealPart(v[C1]) * dv;
-    loc[6 + NL + L] += PetscRealPart(v[C3]) * dv;
-    loc[6 + 2 * NL + L] += PetscRealPart(v[E]) * dv;
-    loc[6 + 3 * NL + L] += dv;
+    if (L <= EPI) loc.epi_deficit += PetscRealPart(v[D]) * dv, loc.epi_volume += dv;
+    loc.deficit += PetscRealPart(v[D]) * dv;
+    loc.signal += PetscRealPart(v[S]) * dv;
+    loc.volume += dv;
+    loc.c1[L] += PetscRealPart(v[C1]) * dv;
+    loc.c3[L] += PetscRealPart(v[C3]) * dv;
+    loc.elastin[L] += PetscRealPart(v[E]) * dv;
+    loc.layer_volume[L] += dv;
   }
   PetscCall(VecRestoreArrayRead(U, &u));
-  PetscCall(MPIU_Allreduce(loc, sum, 6 + 4 * NL, MPIU_REAL, MPIU_SUM, m->comm));
-  for (PetscInt L = 0; L < NL; L++)
-    vol[L] = sum[6 + 3 * NL + L];
-  B        = sum[1] > 0 ? sum[0] / sum[1] : 0;
-  V        = sum[2];
-  Sm       = sum[3] / sum[4];
+  PetscCall(MPIU_Allreduce(&loc, &sum, (PetscMPIInt)(sizeof loc / sizeof(PetscReal)), MPIU_REAL, MPIU_SUM, m->comm));
+  B        = sum.epi_volume > 0 ? sum.epi_deficit / sum.epi_volume : 0;
+  V        = sum.deficit;
+  Sm       = sum.signal / sum.volume;
   out[o++] = B;
   out[o++] = Sm;
   for (PetscInt L = PAP; L <= RET; L++) {
-    PetscReal c1 = sum[6 + L] / vol[L], c3 = sum[6 + NL + L] / vol[L], e = sum[6 + 2 * NL + L] / vol[L];
+    PetscReal c1 = sum.c1[L] / sum.layer_volume[L], c3 = sum.c3[L] / sum.layer_volume[L], e = sum.elastin[L] / sum.layer_volume[L];
     out[o++] = c1 + c3 - 1;
     out[o++] = c1 / (1 - p->phi3);
     out[o++] = c3 / p->phi3;
@@ -59,16 +66,16 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
         r[q] = (PetscReal)NAN;
       p->acc.fresh = 0;
     } else {
-      if (PetscIsNanReal(r[0]) && B <= p->barrier_frac * p->acc.B0) r[0] = (Crossing(p->acc.t_prev, p->acc.B_prev, t, B, p->barrier_frac * p->acc.B0) - t0) * hours;
-      if (PetscIsNanReal(r[1]) && V <= p->dye_frac * p->acc.V0) r[1] = (Crossing(p->acc.t_prev, p->acc.V_prev, t, V, p->dye_frac * p->acc.V0) - t0) * hours;
+      if (PetscIsNanReal(r[SESSION_BARRIER_H]) && B <= p->barrier_frac * p->acc.B0) r[SESSION_BARRIER_H] = (Crossing(p->acc.t_prev, p->acc.B_prev, t, B, p->barrier_frac * p->acc.B0) - t0) * hours;
+      if (PetscIsNanReal(r[SESSION_DYE_TIGHT_H]) && V <= p->dye_frac * p->acc.V0) r[SESSION_DYE_TIGHT_H] = (Crossing(p->acc.t_prev, p->acc.V_prev, t, V, p->dye_frac * p->acc.V0) - t0) * hours;
       if (Sm > p->acc.peak) {
         p->acc.peak = Sm, p->acc.peak_t = t;
-        r[4] = (PetscReal)NAN;
+        r[SESSION_RESOLUTION_H] = (PetscReal)NAN;
       }
-      if (PetscIsNanReal(r[4]) && Sm <= p->resolve_frac * p->acc.peak) r[4] = (Crossing(p->acc.t_prev, p->acc.S_prev, t, Sm, p->resolve_frac * p->acc.peak) - t0) * hours;
+      if (PetscIsNanReal(r[SESSION_RESOLUTION_H]) && Sm <= p->resolve_frac * p->acc.peak) r[SESSION_RESOLUTION_H] = (Crossing(p->acc.t_prev, p->acc.S_prev, t, Sm, p->resolve_frac * p->acc.peak) - t0) * hours;
     }
-    r[2]          = p->acc.peak;
-    r[3]          = (p->acc.peak_t - t0) * hours;
+    r[SESSION_PEAK]   = p->acc.peak;
+    r[SESSION_PEAK_H] = (p->acc.peak_t - t0) * hours;
     p->acc.t_prev = t, p->acc.B_prev = B, p->acc.V_prev = V, p->acc.S_prev = Sm;
   }
   for (PetscInt k = 0; k < p->nsessions; k++)
@@ -101,7 +108,7 @@ PetscErrorCode MNAddOutcomes(MHModel m)
     PetscCall(MHModelAddOutcome(m, name, "1"));
   }
   for (PetscInt k = 0; k < p->nsessions; k++) {
-    const char *what[PER_SESSION] = {"barrier_recovery_h", "dye_tight_h", "inflammation_peak", "inflammation_peak_h", "inflammation_resolution_h"};
+    const char *what[PER_SESSION] = {"barrier_recovery_h", /* in the order of SESSION_* */ "dye_tight_h", "inflammation_peak", "inflammation_peak_h", "inflammation_resolution_h"};
     const char *unit[PER_SESSION] = {"h", "h", "1", "h", "h"};
     for (PetscInt q = 0; q < PER_SESSION; q++) {
       char name[MH_NAME_LEN];
