@@ -30,10 +30,8 @@ drawn grey. Runs on Debian's /usr/bin/python3 (h5py, numpy, matplotlib, Pillow),
 Importable: Run(path), then timeseries(), sections(), animation()."""
 import argparse
 import os
-import re
 import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
@@ -43,6 +41,8 @@ import matplotlib.ticker as mticker  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 from mhfiles import replacing  # noqa: E402 (scripts/mhfiles.py, this folder)
+from mhread import Output, OutputError  # noqa: E402 (scripts/mhread/, this folder)
+from mhread.text import with_unit as _with_unit  # noqa: E402
 
 WHAT = ("timeseries", "sections", "animation")
 SECTION_FIELDS = ("damage", "neutrophils", "tgfb", "collagen_I")  # microneedling's defaults
@@ -52,98 +52,20 @@ HALO = [pe.withStroke(linewidth=2.0, foreground="black", alpha=0.6)]
 CBAR_FORMAT = mticker.FuncFormatter(lambda v, _: f"{v:.3g}")  # no offset text over the panels
 
 
-class FigureError(Exception):
+class FigureError(OutputError):
     """A user mistake or an unreadable file: reported as one line, exit status 1."""
 
 
-def _text(v):
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def _tex_unit(u):
-    """'cells/mm^3' -> 'cells/mm$^{3}$' for matplotlib's mathtext."""
-    return re.sub(r"\^(-?\d+)", r"$^{\1}$", u)
-
-
-def _with_unit(name, unit):
-    return f"{name} [{_tex_unit(unit)}]"
-
-
-class Run:
-    """What the figures need from one output file (read once; fields read on demand). A context
-    manager: the file is closed on leaving it."""
-
-    def __init__(self, path):
-        if not os.path.exists(path):
-            raise FigureError(f"{path}: no such file")
-        if os.path.isdir(path):
-            raise FigureError(f"{path} is a folder; give the run's .h5 file")
-        try:
-            self.h5 = h5py.File(path, "r")
-        except OSError as e:
-            raise FigureError(f"{path}: not a readable HDF5 file ({str(e).splitlines()[0]})") from None
-        self.path = path
-        self.stem = os.path.splitext(os.path.basename(path))[0]
-        try:
-            self._read()
-        except FigureError:
-            self.h5.close()
-            raise
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.h5.close()
+class Run(Output):
+    """What the figures need from one output file (scripts/mhread: read once, fields on demand),
+    plus the microneedling tables /model/layers, needles and sessions. A context manager: the file
+    is closed on leaving it."""
 
     def _read(self):
-        f, path = self.h5, self.path
-        for need in ("time", "fields", "grid", "monitors/table"):
-            if need not in f:
-                raise FigureError(f"{path}: no /{need}: not a microheal output file")
-        a = f.attrs
-        self.model = _text(a.get("model", "?"))
-        self.dim = int(a.get("dim", 1))
-        self.lunit = _text(a.get("length_unit", "1"))
-        self.tunit = _text(a.get("time_unit", "1"))
-        self.fields = [n for n in _text(a.get("field_names", "")).split(",") if n in f["fields"]]
-        if not self.fields:
-            raise FigureError(f"{path}: no fields in /fields")
-        self.units = {n: _text(f["fields"][n].attrs.get("units", "1")) for n in self.fields}
-        self.time = f["time"][:]
-        self.events = f["events"][:] if "events" in f else np.zeros(0)
-        g = f["grid"]
-        self.axes = [ax for ax in ("x", "y", "z") if f"{ax}_faces" in g]
-        self.faces = {ax: g[f"{ax}_faces"][:] for ax in self.axes}
-        self.centres = {ax: g[ax][:] for ax in self.axes}
-        self.periodic = {ax: _text(g.attrs.get(f"bc_{ax}_min", "")) == "periodic" for ax in self.axes}
-        nt = f["fields"][self.fields[0]].shape[0]
-        if nt != len(self.time):
-            raise FigureError(f"{path}: /time has {len(self.time)} entries but the fields {nt}")
-        self.layers = self._table("layers")
-        self.needles = self._table("needles")
-        self.sessions = self._table("sessions")
-
-    def _table(self, name):
-        """/model/<name> as {"data": {column: array}, "rows": row labels, "n": rows}, or None."""
-        if f"model/{name}" not in self.h5:
-            return None
-        d = self.h5[f"model/{name}"]
-        cols = _text(d.attrs.get("columns", "")).split(",")
-        data = d[:]
-        if data.ndim != 2 or data.shape[1] != len(cols):
-            return None
-        rows = [r for r in _text(d.attrs.get("rows", "")).split(",") if r]
-        return {"data": {c: data[:, i] for i, c in enumerate(cols)}, "rows": rows, "n": data.shape[0]}
-
-    def table(self):
-        """/monitors/table as {column: array}."""
-        d = self.h5["monitors/table"]
-        cols = _text(d.attrs.get("columns", "")).split(",")
-        data = d[:]
-        if data.ndim != 2 or data.shape[0] == 0 or data.shape[1] != len(cols):
-            raise FigureError(f"{self.path}: /monitors/table is empty or does not match its columns attribute")
-        return {c: data[:, i] for i, c in enumerate(cols)}
+        super()._read()
+        self.layers = self.model_table("layers")
+        self.needles = self.model_table("needles")
+        self.sessions = self.model_table("sessions")
 
     def check_field(self, name):
         if name not in self.fields:
@@ -834,7 +756,7 @@ def main(argv=None):
     try:
         with Run(a.file) as run:
             _make(run, a)
-    except FigureError as e:
+    except OutputError as e:
         sys.stderr.write(f"figures.py: error: {e}\n")
         return 1
     return 0

@@ -57,7 +57,7 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.tri import Triangulation  # noqa: E402
 
-from figures import _tex_unit, _text, _with_unit  # noqa: E402 (scripts/figures.py, this folder)
+from mhread.text import tex_unit as _tex_unit, text as _text, with_unit as _with_unit  # noqa: E402 (scripts/mhread/)
 from mhfiles import replacing  # noqa: E402
 
 PROG = "sweep_plot.py"

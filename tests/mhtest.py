@@ -9,10 +9,11 @@ import subprocess
 import sys
 import tempfile
 
-import h5py
 import numpy as np
 
 SOURCE = os.environ.get("MH_SOURCE", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+import mhread  # noqa: E402 (scripts/mhread/)
 EXE = os.environ.get("MH_EXE", os.path.join(SOURCE, "build", "microheal"))
 MPIEXEC = os.environ.get("MH_MPIEXEC", "mpiexec")
 
@@ -42,20 +43,10 @@ def tmpdir():
 
 def read(path):
     """The output file as a dict: time, fields {name: array}, grid {axis: centres}, table
-    {column: array}, attrs, outcomes."""
-    with h5py.File(path, "r") as f:
-        d = {
-            "time": f["time"][:],
-            "fields": {k: f["fields"][k][:] for k in f["fields"]},
-            "grid": {k: f["grid"][k][:] for k in f["grid"]},
-            "attrs": dict(f.attrs),
-            "parameters": dict(f["parameters"].attrs),
-        }
-        cols = f["monitors/table"].attrs["columns"].split(",")
-        tab = f["monitors/table"][:]
-        d["table"] = {c: tab[:, i] for i, c in enumerate(cols)}
-        d["outcomes"] = dict(f["outcomes"].attrs) if "outcomes" in f else {}
-    return d
+    {column: array}, attrs, outcomes (read through scripts/mhread)."""
+    with mhread.Output(path) as o:
+        return {"time": o.time, "fields": o.all_fields(), "grid": o.grid(), "attrs": dict(o.h5.attrs),
+                "parameters": o.parameters(), "table": o.table(strict=False), "outcomes": o.outcomes()}
 
 
 def fail(msg):
