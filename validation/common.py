@@ -8,10 +8,10 @@ import os
 import subprocess
 import sys
 
-import h5py
-import numpy as np
-
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import mhread  # noqa: E402 (scripts/mhread: the one reader of a microheal output)
+
 EXE = os.environ.get("MH_EXE", os.path.join(ROOT, "build", "microheal"))
 MPIEXEC = os.environ.get("MH_MPIEXEC", "mpiexec")
 
@@ -41,17 +41,15 @@ def run(case, tag, config=None, args=(), ranks=1):
 
 
 def outcomes(path):
-    with h5py.File(path, "r") as f:
-        return {k: float(v) for k, v in f["outcomes"].attrs.items()}
+    """/outcomes as {name: float} (NaN where a run did not reach one)."""
+    with mhread.Output(path) as o:
+        return o.outcomes()
 
 
 def table(path):
     """Monitor time series: dict column -> array (t, dt, <field>_integral/_min/_max, outcomes)."""
-    with h5py.File(path, "r") as f:
-        cols = f["monitors/table"].attrs["columns"]
-        cols = cols.decode() if isinstance(cols, bytes) else str(cols)
-        data = f["monitors/table"][:]
-    return {c: data[:, i] for i, c in enumerate(cols.split(","))}
+    with mhread.Output(path) as o:
+        return o.table()
 
 
 def report(case, ok, summary):
