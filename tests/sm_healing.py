@@ -1,4 +1,4 @@
-"""Sherratt-Murray epidermal healing (SCIENCE.md section 4), 1-D slab wounds of half-width
+"""Sherratt-Murray epidermal healing (models/sherratt_murray/README.md), 1-D slab wounds of half-width
 R = 0.5, 1, 1.5, 2, both mechanisms, cells of 0.005, margin 2, max-norm error control
 (-ts_adapt_wnormtype infinity; with the default RMS norm the inhibitor's healing time came out
 6 % long at R = 1 and grew with the domain length, README). Checks, with the measured values in brackets:

@@ -1,4 +1,4 @@
-"""Fisher-KPP (SCIENCE.md section 6 item 4): the mean front speed from a step, over the window
+"""Fisher-KPP (models/fisher_kpp/README.md, Verification): the mean front speed from a step, over the window
 t r in [50, 200], within 0.5 % of c* = 2 sqrt(D r) with Bramson's finite-time correction,
     v = c* - (3/2) sqrt(D/r) ln(t2/t1) / (t2 - t1).
 (The next term of the expansion, -3 sqrt(pi) (D/r)^... / sqrt(t), adds +0.13 % over this window.)

@@ -1,11 +1,11 @@
-"""waugh_sherratt regression: the well-mixed states of SCIENCE.md section 4, and an independent
+"""waugh_sherratt regression: the well-mixed states published for the model (models/waugh_sherratt/README.md, Verification), and an independent
 reference computed with scipy (solve_ivp, Radau, rtol 1e-10, atol 1e-12; see
 models/waugh_sherratt/README.md), from phi_I = phi_R = 200 cells/mm^3, T = 6 ng/mL.
 
   alpha = 0.8: persistent inflammation, the steady state (905.8, 226.4, 6.968) by day 200;
   alpha = 0.2: resolution, (2.25, 8.99, 0.0173) by day 80 and at day 200.
 
-Tolerances: 0.5 % against SCIENCE.md (its stated accuracy); 1e-5 relative against scipy (the
+Tolerances: 0.5 % against the published states (their stated accuracy); 1e-5 relative against scipy (the
 run's -ts_rtol/-ts_atol are 1e-8)."""
 import os
 import sys
@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mhtest  # noqa: E402
 
 FIELDS = ("mean_phi_I", "mean_phi_R", "mean_T")
-SCIENCE = {"0.8": (905.8, 226.4, 6.968), "0.2": (2.25, 8.99, 0.0173)}
+PUBLISHED = {"0.8": (905.8, 226.4, 6.968), "0.2": (2.25, 8.99, 0.0173)}
 SCIPY = {
     ("0.8", 200): (905.7730407, 226.4432602, 6.967484928),
     ("0.2", 80): (2.249009960, 8.995250400, 0.01730019354),
@@ -36,7 +36,7 @@ def main():
     tmp = mhtest.tmpdir()
     for (alpha, t_end), ref in SCIPY.items():
         d, got = run(tmp, alpha, t_end)
-        mhtest.check_close(got, SCIENCE[alpha], 5e-3, f"alpha {alpha}, day {t_end}: (phi_I, phi_R, T) against SCIENCE.md")
+        mhtest.check_close(got, PUBLISHED[alpha], 5e-3, f"alpha {alpha}, day {t_end}: (phi_I, phi_R, T) against the published states")
         mhtest.check_close(got, ref, 1e-5, f"alpha {alpha}, day {t_end}: (phi_I, phi_R, T) against scipy Radau")
         if alpha == "0.2" and t_end == 200:
             o = d["outcomes"]

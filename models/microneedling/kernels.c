@@ -1,5 +1,5 @@
 /* microneedling: channel closure, inflammation and collagen/elastin remodelling across skin layers
-   after a course of microneedling (SCIENCE.md sections 1, 2, 3 and 5; equations, parameters and
+   after a course of microneedling (models/microneedling/README.md: fields, equations, parameters and their sources; equations, parameters and
    sources in models/microneedling/README.md). Length in mm, time in days.
 
      d'   = -k_L d                                             open channel (needle volume fraction)

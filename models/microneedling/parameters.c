@@ -28,7 +28,7 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
 
   PetscFunctionBeginUser;
   /* skin */
-  PetscCall(MHModelParamEnum(m, PetscOptionsObject, "skin", "Skin preset for the layer thicknesses (face or body, SCIENCE.md section 2)", skins, SKIN_FACE, &p->skin));
+  PetscCall(MHModelParamEnum(m, PetscOptionsObject, "skin", "Skin preset for the layer thicknesses (face or body; the README's Parameters table gives both)", skins, SKIN_FACE, &p->skin));
   n = NL;
   PetscCall(MHModelParamRealArray(m, PetscOptionsObject, "layer_thickness_mm", "mm", "Layer thicknesses", NL, layer_name, p->skin == SKIN_FACE ? face : body, MH_POSITIVE, &n, p->thickness));
   p->top[0] = 0;

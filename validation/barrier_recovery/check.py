@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Barrier deficit after 0.2, 0.5 and 0.8 mm needles at 250/cm^2, unoccluded: back to <= 10 % of
-its post-session value within 2-5 h (SCIENCE.md section 6, item 9; Gupta et al. 2011 ~2 h in
+its post-session value within 2-5 h (validation/barrier_recovery/README.md; Gupta et al. 2011 ~2 h in
 humans, Kalluri et al. 2011 4-5 h in rats). The barrier proxy is the open-channel fraction of the
 stratum corneum and epidermis, which close at the calibrated rate k (0.8/h), so the expected time
 is ln(10)/k = 2.88 h for every needle that crosses the epidermis."""

@@ -2,7 +2,7 @@
 """Steady diffusion-decay of TGF-beta from a surface source through the five skin layers, against
 the exact layered solution (piecewise constant D, continuity of c and D c' at the interfaces,
 c = c0 at the surface, zero flux at the bottom), on three grids; and the single-layer profile
-c0 exp(-z / sqrt(D/k)) of SCIENCE.md section 6 item 2 with one D everywhere."""
+c0 exp(-z / sqrt(D/k)) (validation/diffusion_decay/README.md) with one D everywhere."""
 import os
 import sys
 
@@ -82,7 +82,7 @@ for n in GRIDS:
     rows.append((n, err[layer == 2].max(), err[layer == 3].max(), errs[-1], abs(cu - cd) / cx[0], abs(fu - fd) / abs(fx[0]), fu, fd, face, fx[0], r["drift"]))
 orders = [np.log2(errs[i] / errs[i + 1]) for i in range(len(errs) - 1)]
 
-# the single-layer profile of SCIENCE.md: one D everywhere, c0 exp(-z/l) (the bottom is 10 l away)
+# the single-layer profile: one D everywhere, c0 exp(-z/l) (the bottom is 10 l away)
 Du = 0.294
 u = load(common.run(CASE, "uniform", CONFIG, ["-nz", GRIDS[1], "-microneedling_tgfb_diffusivity_mm2_per_day", Du]))
 ell = np.sqrt(Du / u["k"])

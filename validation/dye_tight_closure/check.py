@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Dye-tight closure after 370 and 770 um needles: ~12 h and ~18 h (+-30 %), ratio 1.5 +- 0.3
-(SCIENCE.md section 6, item 10; Kalluri, Kolli & Banga 2011). Dye-tight is the time the open
+(validation/dye_tight_closure/README.md; Kalluri, Kolli & Banga 2011). Dye-tight is the time the open
 channel volume falls below 5 % of its post-session value (outcome dye_tight_h_1). The papillary
 (0.185/h) and reticular (0.105/h) closure rates were fitted to these two numbers, so the match
 itself is a calibration; the non-circular part is that it must not hang on the grid or on the

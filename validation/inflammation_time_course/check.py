@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Inflammation after one session (SCIENCE.md section 6, item 11): after 1.5 mm needles the
+"""Inflammation after one session (validation/inflammation_time_course/README.md): after 1.5 mm needles the
 inflammation proxy (mean damage signal) peaks within 24 h and falls below 10 % of its peak between
 24 and 72 h (clinical erythema clears in 24-72 h); after 0.25 and 0.4 mm arrays it resolves within
 2 +- 1 h (redness under 2 h, Bal et al. 2008); and nothing is sustained past 5 days (Schmitt et al.

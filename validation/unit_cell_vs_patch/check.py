@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A periodic unit cell of one channel against the central lattice cell of a 9 x 9 patch (2-D,
 one 1.5 mm session at 250/cm^2, square lattice): collagen (I + III), TGF-beta and fibroblasts at
-day 28 averaged over each dermal layer, within 1 % relative (SCIENCE.md section 6, item 8).
+day 28 averaged over each dermal layer, within 1 % relative (validation/unit_cell_vs_patch/README.md).
 Diagnostics: the open-channel field right after the session (the patch's central cell must open
 what the unit cell opens), and the spread between the central cell and its interior neighbours
 (edge effects)."""
