@@ -849,8 +849,8 @@ def have_unshare():
 
 def tmpfs_case(c, n, size, fill_leave_kb, args, fill_during=False):
     """A private tmpfs of size at disk/ holding the good output (and, with fill_leave_kb, a filler
-    leaving that many KiB free; with fill_during, a filler taking all space 1 s after the run
-    started, past every check made before it); runs args with -output disk/out.h5
+    leaving that many KiB free; with fill_during, a filler taking all space once the run's
+    temporary output exists, past every check made before it); runs args with -output disk/out.h5
     -output_overwrite there; the good output must be unchanged and the run fail with one line
     naming the disk or space."""
     if not have_unshare():
@@ -870,7 +870,8 @@ def tmpfs_case(c, n, size, fill_leave_kb, args, fill_during=False):
               f"cp {q(FIX['fk.h5'])} {q(disk)}/out.h5\ncp {q(FIX['fk.xmf'])} {q(disk)}/out.xmf\n{fill}"
               f"sha256sum {q(disk)}/out.h5 {q(disk)}/out.xmf > {q(rep)}/before\nset +e\n"
               + (f"timeout -k 2 {T} {shlex.join(cmd)} > {q(rep)}/log 2>&1\necho $? > {q(rep)}/rc\n" if not fill_during else
-                 f"timeout -k 2 {T} {shlex.join(cmd)} > {q(rep)}/log 2>&1 &\nP=$!\nsleep 1\n"
+                 f"timeout -k 2 {T} {shlex.join(cmd)} > {q(rep)}/log 2>&1 &\nP=$!\n"
+                 f"i=0; while [ $i -lt 400 ] && ! ls {q(disk)}/.out.h5.partial-* >/dev/null 2>&1; do sleep 0.05; i=$((i+1)); done\n"
                  f"head -c 4G /dev/zero > {q(disk)}/filler 2>/dev/null\nwait $P\necho $? > {q(rep)}/rc\n") +
               f"sha256sum {q(disk)}/out.h5 {q(disk)}/out.xmf > {q(rep)}/after 2>&1\n"
               f"df -k {q(disk)} > {q(rep)}/df 2>&1; ls -la {q(disk)} >> {q(rep)}/df 2>&1\n")
@@ -909,10 +910,12 @@ def _(c, n):
     tmpfs_case(c, n, "200k", 12, FK)
 
 
-@case("D", "disk-fills-during-run", "a 16M tmpfs holding the good output, filled to the last byte 1 s into an -output_overwrite run",
+@case("D", "disk-fills-during-run", "a 16M tmpfs holding the good output, filled to the last byte once an -output_overwrite run is writing",
       ranks=(1, 2))
 def _(c, n):
-    tmpfs_case(c, n, "16m", None, SLOW, fill_during=True)
+    args = list(SLOW)
+    args[args.index("-t_end") + 1] = "4"  # long enough to be mid-run when the filler lands, however fast the machine
+    tmpfs_case(c, n, "16m", None, args, fill_during=True)
 
 
 # ---- E: concurrency --------------------------------------------------------------------------
