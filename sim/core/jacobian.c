@@ -230,30 +230,32 @@ PetscErrorCode MHOperatorsJacobian(MHDisc *sim, PetscReal t, Vec U, PetscReal sh
           continue;
         }
         {
-          PetscInt  nbi = idx[a] + (side ? 1 : -1);
-          PetscInt  gn  = gc + (side ? st : -st);
-          PetscReal wn  = Width(g, a, nbi);
+          PetscInt nbi = idx[a] + (side ? 1 : -1);
+          PetscInt gn  = gc + (side ? st : -st);
           /* the face: L and R cells, sgn = +1 if this cell is R (flux in +axis enters it) */
           PetscInt         gL = side ? gc : gn, gR = side ? gn : gc, Lg = side ? idx[a] : nbi, Rg = side ? nbi : idx[a];
-          PetscReal        wL = side ? wc : wn, wR = side ? wn : wc, sg = side ? -1 : 1;
+          PetscReal        sg   = side ? -1 : 1;
           PetscInt         colL = side ? 0 : col, colR = side ? col : 0;
           PetscBool        periodic = g->bc[a][0].type == MH_BC_PERIODIC;
           const PetscReal *T        = F->T[a] + ((i - g->xs[0]) * F->Ts[a][0] + (j - g->xs[1]) * F->Ts[a][1] + (k - g->xs[2]) * F->Ts[a][2] + side * F->Ts[a][a]) * F->nq;
+          const PetscReal *Xf       = !F->ntaxis ? NULL : F->X[a] + ((i - g->xs[0]) * F->Xs[a][0] + (j - g->xs[1]) * F->Xs[a][1] + (k - g->xs[2]) * F->Xs[a][2] + side * F->Xs[a][a]) * F->ntaxis;
+          const PetscReal *id = F->idist[a], *hw = F->hw[a];
           for (PetscInt q = F->q0; q < F->q0 + F->nq; q++) {
             V(q, 0, q) -= T[q - F->q0] * iwc;
             V(q, col, q) += T[q - F->q0] * iwc;
           }
           for (PetscInt tx = 0; tx < m->ntaxis; tx++) {
+            /* the residual's face coefficient X (sensitivity / centre distance) and face value */
             PetscInt  q = m->taxis_field[tx], ca = m->taxis_attractant[tx];
-            PetscReal chi   = FaceSensitivity(c[gL * nc + nf + tx], c[gR * nc + nf + tx]);
-            PetscReal dist  = 0.5 * (wL + wR);
-            PetscReal v     = chi * (u[gR * nf + ca] - u[gL * nf + ca]) / dist;
+            PetscReal X     = Xf[tx];
+            PetscReal v     = X * (u[gR * nf + ca] - u[gL * nf + ca]);
             PetscBool hasLL = periodic || Lg - 1 >= 0, hasRR = periodic || Rg + 1 <= n - 1;
-            PetscReal uLL = hasLL ? u[(gL - st) * nf + q] : 0, uRR = hasRR ? u[(gR + st) * nf + q] : 0;
-            PetscReal uface = FaceDensity(v, uLL, u[gL * nf + q], u[gR * nf + q], uRR, hasLL, hasRR, Width(g, a, Lg - 1), wL, wR, Width(g, a, Rg + 1));
+            PetscReal uL = u[gL * nf + q], uR = u[gR * nf + q];
+            PetscReal uLL = hasLL ? u[(gL - st) * nf + q] : uL, uRR = hasRR ? u[(gR + st) * nf + q] : uR;
+            PetscReal uface = LimitedFaceValue(v, uLL, uL, uR, uRR, id[Lg + 2], id[Rg + 2], id[Rg + 3], hw[Lg + 2], hw[Rg + 2]);
             /* f_c += sg * F / wc with F = v uface */
-            V(q, colR, ca) += sg * chi / dist * uface / wc;
-            V(q, colL, ca) -= sg * chi / dist * uface / wc;
+            V(q, colR, ca) += sg * X * uface / wc;
+            V(q, colL, ca) -= sg * X * uface / wc;
             V(q, v >= 0 ? colL : colR, q) += sg * v / wc;
           }
         }

@@ -58,17 +58,17 @@ static inline PetscReal FaceSensitivity(PetscReal a, PetscReal b)
   return 2 * a * b / (a + b);
 }
 
-/* Upwind, limited value of the moving density at a face; first order where a second neighbour is absent. */
-static inline PetscReal FaceDensity(PetscReal v, PetscReal uLL, PetscReal uL, PetscReal uR, PetscReal uRR, PetscBool hasLL, PetscBool hasRR, PetscReal wLL, PetscReal wL, PetscReal wR, PetscReal wRR)
+/* The upwind, minmod-limited value of a moving density at the face between cells L and R, for
+   the face velocity v: the upwind cell's value plus its half-width times the limited slope.
+   idL, idC, idR: 1/(centre distance) across the faces LL|L, L|R, R|RR; hL, hR: the half-widths
+   of L and R. Where a second neighbour is absent, pass uLL = uL (or uRR = uR): the slope is zero
+   and the value first order. The one definition of the taxis face value: the residual's flux is
+   v times it, and the Jacobian holds it fixed (frozen limiter). */
+static inline PetscReal LimitedFaceValue(PetscReal v, PetscReal uLL, PetscReal uL, PetscReal uR, PetscReal uRR, PetscReal idL, PetscReal idC, PetscReal idR, PetscReal hL, PetscReal hR)
 {
-  PetscReal dLR = 0.5 * (wL + wR);
-  if (v >= 0) {
-    PetscReal slope = hasLL ? MinMod((uL - uLL) / (0.5 * (wLL + wL)), (uR - uL) / dLR) : 0;
-    return uL + 0.5 * wL * slope;
-  } else {
-    PetscReal slope = hasRR ? MinMod((uR - uL) / dLR, (uRR - uR) / (0.5 * (wR + wRR))) : 0;
-    return uR - 0.5 * wR * slope;
-  }
+  const PetscReal dC = (uR - uL) * idC;
+  if (v >= 0) return uL + hL * MinMod((uL - uLL) * idL, dC);
+  return uR - hR * MinMod(dC, (uRR - uR) * idR);
 }
 
 /* Face coefficients, computed once: the diffusivities and sensitivities do not change in time.

@@ -289,9 +289,8 @@ MH_TARGET_CLONES static void DiffusionLineAny(PetscInt nq, PetscInt nf, const MH
    distances across the faces LL|L, L|R, R|RR; h*: half widths). */
 static inline PetscReal TaxisFlux(PetscReal X, PetscInt q, PetscInt ca, const PetscScalar *uLL, const PetscScalar *uL, const PetscScalar *uR, const PetscScalar *uRR, PetscReal idL, PetscReal idC, PetscReal idR, PetscReal hL, PetscReal hR)
 {
-  const PetscReal v = X * (uR[ca] - uL[ca]), dC = (uR[q] - uL[q]) * idC;
-  if (v >= 0) return v * (uL[q] + hL * MinMod((uL[q] - uLL[q]) * idL, dC));
-  return v * (uR[q] - hR * MinMod(dC, (uRR[q] - uR[q]) * idR));
+  const PetscReal v = X * (uR[ca] - uL[ca]);
+  return v * LimitedFaceValue(v, uLL[q], uL[q], uR[q], uRR[q], idL, idC, idR, hL, hR);
 }
 
 /* Taxis, pair tx, along the line: every face's flux computed once. Along the first axis the
