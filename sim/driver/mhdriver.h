@@ -98,6 +98,7 @@ PETSC_INTERN void           MHStatusRead(const MHSweepCtx *, PetscInt, MHPointSt
 PETSC_INTERN PetscInt       MHPointTodo(const MHSweepCtx *, PetscInt, MHPointStatus *);
 PETSC_INTERN FILE          *MHOpenTmp(const char *, char *, size_t);
 PETSC_INTERN PetscErrorCode MHCloseTmp(FILE *, const char *, const char *);
+PETSC_INTERN PetscErrorCode MHStatusWrite(const MHSweepCtx *, PetscInt, const char *, const char *, const char *, PetscReal);
 PETSC_INTERN PetscErrorCode MHMakeFolder(MPI_Comm, const char *);
 /* The table of every point's values and outcomes (sweep_gather.c), the point list (-sweep_list). */
 PETSC_INTERN PetscErrorCode MHSweepGather(MHSweepCtx *, PetscBool, PetscInt[5]);
