@@ -17,17 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Options that the framework reads only after set-up (solvers, viewers, PETSc itself): a swept
-   or fixed option with one of these prefixes is checked when its run starts, not before. */
-static const char *const MHLateOptionPrefixes[] = {"ts_", "snes_", "ksp_", "pc_", "mat_", "vec_", "dm_", "da_", "log", "malloc", "options_", "info", "viewer_", "mpi_", "fp_trap", "on_error", "check_pointer", "memory_view", "objects_dump", "no_signal", NULL};
-
-static PetscBool MHLateOption(const char *name)
-{
-  for (PetscInt i = 0; MHLateOptionPrefixes[i]; i++)
-    if (!strncmp(name, MHLateOptionPrefixes[i], strlen(MHLateOptionPrefixes[i]))) return PETSC_TRUE;
-  return PETSC_FALSE;
-}
-
 static uint64_t MHHash(const char *t, uint64_t h)
 {
   for (; *t; t++)
@@ -172,14 +161,14 @@ static PetscErrorCode MHSweepCheck(MHSweepCtx *c)
       char     *end;
       PetscBool used;
       PetscCall(PetscOptionsUsed(o, s->param[k].name, &used)); /* the database's names have no dash */
-      PetscCheck(used || MHLateOption(s->param[k].name), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "line %d: unknown parameter %s: model %s and the framework have no option -%s (microheal -model %s -help lists them)", s->param[k].line, s->param[k].name, s->model, s->param[k].name, s->model);
+      PetscCheck(used || MHOptionIsLate(s->param[k].name), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "line %d: unknown parameter %s: model %s and the framework have no option -%s (microheal -model %s -help lists them)", s->param[k].line, s->param[k].name, s->model, s->param[k].name, s->model);
       (void)strtod(s->value[p * s->nparams + k], &end);
       if (end == s->value[p * s->nparams + k] || *end) s->param[k].numeric = PETSC_FALSE;
     }
     /* a typo among the fixed or command-line options: unread, and not one read later */
     PetscCall(PetscOptionsLeftGet(o, &n, &names, &values));
     for (PetscInt i = 0; i < n && !typo[0]; i++) {
-      if (MHLateOption(names[i])) continue;
+      if (MHOptionIsLate(names[i])) continue;
       for (PetscInt f = 0; f < s->nfixed; f++)
         if (!strcmp(s->fixed[f].name, names[i])) PetscCall(PetscSNPrintf(typo, sizeof typo, "line %d: unknown option %s", s->fixed[f].line, names[i]));
       if (s->replicates > 1 && !strcmp(names[i], s->seed_option)) PetscCall(PetscSNPrintf(typo, sizeof typo, "line %d: replicate_seed_option %s", s->seed_opt_line, names[i]));

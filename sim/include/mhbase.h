@@ -30,8 +30,9 @@ static inline void MHStrlcat(char s[], const char t[], size_t n)
 }
 
 /* Start-up and options (sys/options.c) */
-/* Options: fail on options nothing read, naming them. */
-PETSC_EXTERN PetscErrorCode MHOptionsCheckUnused(MPI_Comm);
+/* Options: fail on options nothing read, naming them, where they were given and the nearest of
+   the known names; early: before the solvers are set up, so their options are not checked yet. */
+PETSC_EXTERN PetscErrorCode MHOptionsCheckUnused(MPI_Comm, PetscBool, PetscInt, const char *const[]);
 PETSC_EXTERN PetscErrorCode MHPrintVersion(MPI_Comm);
 PETSC_EXTERN PetscBool      MHVersionAsked(void);
 PETSC_EXTERN PetscBool      MHUnderLauncher(void);

@@ -117,6 +117,7 @@ PETSC_INTERN PetscErrorCode MHCheckpointCheckPaths(MHSim, PetscBool);
 PETSC_INTERN PetscErrorCode MHCheckpointRemoveStale(MHSim);
 PETSC_INTERN PetscErrorCode MHInitialConditionLoad(MHSim);
 PETSC_INTERN PetscErrorCode MHProgressClear(MHSim);
+PETSC_INTERN PetscErrorCode MHSimCheckUnused(MHSim, PetscBool);
 
 PETSC_INTERN PetscErrorCode MHMonitorColumns(MHSim, PetscInt *, char ***);
 PETSC_INTERN PetscErrorCode MHMonitorCompute(MHSim, PetscReal, PetscReal, Vec, PetscReal[], PetscBool *);

@@ -93,6 +93,30 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
   PetscFunctionReturn(0);
 }
 
+/* The check for unknown options (sys/unknown.c), with the model's options as the names a typo
+   is compared with. */
+PetscErrorCode MHSimCheckUnused(MHSim sim, PetscBool early)
+{
+  MHModel     m = sim->d.model;
+  PetscInt    n = 0;
+  char        names[MH_MAX_PARAMS][2 * MH_NAME_LEN + 2];
+  const char *known[MH_MAX_PARAMS];
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; m && i < m->nparams; i++) {
+    PetscBool seen = PETSC_FALSE;
+    PetscCall(PetscSNPrintf(names[n], sizeof names[n], "%s_%s", m->name, m->param[i].name));
+    names[n][strcspn(names[n], ".")] = 0; /* per-layer values: name.layer */
+    for (PetscInt j = 0; j < n && !seen; j++)
+      seen = (PetscBool)!strcmp(names[j], names[n]);
+    if (seen) continue;
+    known[n] = names[n];
+    n++;
+  }
+  PetscCall(MHOptionsCheckUnused(sim->comm, early, n, known));
+  PetscFunctionReturn(0);
+}
+
 /* Ends an in-place progress line, so that what follows starts on a line of its own. */
 PetscErrorCode MHProgressClear(MHSim sim)
 {
@@ -202,7 +226,7 @@ static PetscErrorCode MHAfterStep(MHSim sim, PetscBool stepped)
   }
   PetscCall(MHProgress(sim, t, t - tprev, step, wrote));
   if (step >= 1 && !sim->unused_checked) {
-    PetscCall(MHOptionsCheckUnused(sim->comm));
+    PetscCall(MHSimCheckUnused(sim, PETSC_FALSE));
     sim->unused_checked = 1;
     PetscCall(MHCheckpointRemoveStale(sim)); /* every option checked: the earlier run's checkpoints go */
   }
@@ -320,6 +344,8 @@ PetscErrorCode MHSimSetUp(MHSim sim)
   PetscCall(MHSolverSetUp(sim));
   if (sim->chk.restart[0] && !sim->help) PetscCall(MHCheckpointLoad(sim));
   PetscCall(TSSetPostStep(sim->ts, MHTSPostStep));
+  /* every option but the solvers' has been read: a typo stops the run before it writes anything */
+  if (!sim->help) PetscCall(MHSimCheckUnused(sim, PETSC_TRUE));
   if (!sim->help) PetscCall(MHOutputOpen(sim));
   sim->setup_called = PETSC_TRUE;
   PetscFunctionReturn(0);
@@ -424,7 +450,7 @@ PetscErrorCode MHSimSolve(MHSim sim)
   PetscCall(MHProgressClear(sim));
   PetscCheck(reason >= 0, sim->comm, PETSC_ERR_NOT_CONVERGED, "time integration failed at t = %g %s: %s. Try a smaller -dt_initial, looser -ts_rtol/-ts_atol, or -ts_monitor -snes_converged_reason to see why.", (double)t, m->time_unit, TSConvergedReasons[reason]);
   if (!sim->unused_checked) {
-    PetscCall(MHOptionsCheckUnused(sim->comm));
+    PetscCall(MHSimCheckUnused(sim, PETSC_FALSE));
     sim->unused_checked = 1;
   }
   PetscCall(MHCheckpointRemoveStale(sim));

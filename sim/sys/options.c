@@ -141,11 +141,13 @@ int MHStartUp(int *argc, char ***argv)
       (*argv)[j] = (*argv)[j + 1];
     (*argc)--, i--;
   }
+  MHOptionsArgsNote(*argc, *argv);
   for (int i = 1; i + 1 < *argc; i++) {
     const char *stack[16];
     char        why[2 * PETSC_MAX_PATH_LEN + 256];
     int         isyaml = !strcasecmp((*argv)[i], "-options_file_yaml"), istext = !strcasecmp((*argv)[i], "-options_file");
     if (!isyaml && !istext) continue;
+    MHOptionsFileNote((*argv)[i + 1], isyaml);
     if (MHOptionsFileScan((*argv)[i], (*argv)[i + 1], isyaml, stack, 0, why, sizeof why)) {
       if (MHLaunchRank0()) fprintf(stderr, "microheal: error: %s\n", why);
       return PETSC_ERR_FILE_OPEN; /* before PETSc: no error handler to call */
@@ -173,34 +175,6 @@ PetscErrorCode MHPrintVersion(MPI_Comm comm)
   for (size_t n = strlen(petsc); n && (petsc[n - 1] == ' ' || petsc[n - 1] == '\n'); n--)
     petsc[n - 1] = 0;
   PetscCall(PetscPrintf(comm, "microheal %s (git %s), built on %s\n", MH_VERSION, MH_GIT_REVISION, petsc));
-  PetscFunctionReturn(0);
-}
-
-/* A typo in a config file must never pass silently: every option set but never read is an error. */
-PetscErrorCode MHOptionsCheckUnused(MPI_Comm comm)
-{
-  static const char *late[] = {"-options_left", "-options_view"};
-  PetscInt           n;
-  char             **names, **values;
-  char               list[2048] = "";
-
-  PetscFunctionBeginUser;
-  /* PETSc's own options that only PetscFinalize reads: known, not typos */
-  for (size_t i = 0; i < sizeof late / sizeof late[0]; i++) {
-    PetscBool has;
-    PetscCall(PetscOptionsHasName(NULL, NULL, late[i], &has));
-  }
-  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
-  for (PetscInt i = 0; i < n; i++) {
-    MHStrlcat(list, i ? ", -" : "-", sizeof list);
-    MHStrlcat(list, names[i], sizeof list);
-    if (values[i]) {
-      MHStrlcat(list, " ", sizeof list);
-      MHStrlcat(list, values[i], sizeof list);
-    }
-  }
-  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  PetscCheck(!list[0], comm, PETSC_ERR_ARG_WRONG, "unknown option%s (nothing reads %s): %s. See -help for the options of this model and solver.", n > 1 ? "s" : "", n > 1 ? "them" : "it", list);
   PetscFunctionReturn(0);
 }
 
