@@ -46,6 +46,12 @@ def outcomes(path):
         return o.outcomes()
 
 
+def parameters(path):
+    """/parameters as {name: value} (the model's parameter values: numbers, or text for words)."""
+    with mhread.Output(path) as o:
+        return o.parameters()
+
+
 def table(path):
     """Monitor time series: dict column -> array (t, dt, <field>_integral/_min/_max, outcomes)."""
     with mhread.Output(path) as o:

@@ -8,7 +8,6 @@ import math
 import os
 import sys
 
-import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -23,8 +22,8 @@ res = {}
 for L in LENGTHS:
     path = common.run(CASE, f"needle_{L}mm", CONFIG, ["-microneedling_needle_length_mm", L])
     res[L] = (common.outcomes(path), common.table(path))
-with h5py.File(path, "r") as f:
-    k = [float(f["parameters"].attrs[f"closure_rate_per_h.{n}"]) for n in ("stratum_corneum", "epidermis")]
+par = common.parameters(path)
+k = [float(par[f"closure_rate_per_h.{n}"]) for n in ("stratum_corneum", "epidermis")]
 expected = math.log(10) / k[0] if k[0] == k[1] else float("nan")
 
 print(f"{'needle [mm]':>12} {'barrier recovery [h]':>22} {'ln(10)/k [h]':>14} {'window [h]':>12}")

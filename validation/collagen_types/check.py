@@ -6,7 +6,6 @@ over months 2-12 and is back to >= 80 % type I by month 12 (papillary dermis).
 import os
 import sys
 
-import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -32,8 +31,7 @@ suffix = "_fine" if fine else ""
 
 def series(path):
     tab = common.table(path)
-    with h5py.File(path, "r") as f:
-        phi3 = float(f["parameters"].attrs["collagen_III_fraction"])
+    phi3 = float(common.parameters(path)["collagen_III_fraction"])
     t = tab["t"]
     at = {}
     for layer in ("papillary", "reticular"):

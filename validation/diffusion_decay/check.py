@@ -6,11 +6,11 @@ c0 exp(-z / sqrt(D/k)) (validation/diffusion_decay/README.md) with one D everywh
 import os
 import sys
 
-import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import common  # noqa: E402
+import mhread  # noqa: E402 (scripts/mhread, on the path through common)
 
 CASE = "diffusion_decay"
 CONFIG = "validation/diffusion_decay/config.yaml"
@@ -44,13 +44,13 @@ def exact(z, top, D, k, c0):
 
 
 def load(path):
-    with h5py.File(path, "r") as f:
-        par = f["parameters"].attrs
+    with mhread.Output(path) as o:
+        par = o.parameters()
         thick = [float(par["layer_thickness_mm." + n]) for n in LAYERS]
         D = [float(par["tgfb_diffusivity_mm2_per_day." + n]) for n in LAYERS]
         k = float(par["tgfb_decay_per_day"])
-        c = f["fields/tgfb"][:, :, 0]
-        return dict(z=f["grid/z"][:], faces=f["grid/z_faces"][:], c=c[-1], drift=float(np.abs(c[-1] - c[-2]).max()), top=np.concatenate([[0], np.cumsum(thick)]), D=D, k=k)
+        c = o.field("tgfb")[:, :, 0]
+        return dict(z=o.centres["z"], faces=o.faces["z"], c=c[-1], drift=float(np.abs(c[-1] - c[-2]).max()), top=np.concatenate([[0], np.cumsum(thick)]), D=D, k=k)
 
 
 def one_sided(z, c, zi):

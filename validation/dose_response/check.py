@@ -8,7 +8,6 @@ below +400 %.
 import os
 import sys
 
-import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -34,9 +33,8 @@ suffix = "_fine" if fine else ""
 def gains(tag, args):
     path = common.run(CASE, tag + suffix, CONFIG, list(args) + grid)
     out = common.outcomes(path)
-    with h5py.File(path, "r") as f:
-        par = f["parameters"].attrs
-        vp, vr = float(par["layer_thickness_mm.papillary_dermis"]), float(par["layer_thickness_mm.reticular_dermis"])
+    par = common.parameters(path)
+    vp, vr = float(par["layer_thickness_mm.papillary_dermis"]), float(par["layer_thickness_mm.reticular_dermis"])
     gp, gr = out["collagen_gain_papillary"], out["collagen_gain_reticular"]
     return {"papillary": gp, "reticular": gr, "dermis": (vp * gp + vr * gr) / (vp + vr)}
 

@@ -8,11 +8,11 @@ what the unit cell opens), and the spread between the central cell and its inter
 import os
 import sys
 
-import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import common  # noqa: E402
+import mhread  # noqa: E402 (scripts/mhread, on the path through common)
 
 CASE = "unit_cell_vs_patch"
 DIR = "validation/unit_cell_vs_patch"
@@ -24,11 +24,11 @@ COMPARED = {"collagen": ("collagen_I", "collagen_III"), "tgfb": ("tgfb",), "fibr
 
 
 def load(path):
-    with h5py.File(path, "r") as f:
-        par = f["parameters"].attrs
+    with mhread.Output(path) as o:
+        par = o.parameters()
         top = np.concatenate([[0], np.cumsum([float(par["layer_thickness_mm." + n]) for n in ALL])])
-        return dict(x=f["grid/x"][:], xf=f["grid/x_faces"][:], z=f["grid/z"][:], dz=np.diff(f["grid/z_faces"][:]), t=f["time"][:], top=top,
-                    fields={n: f["fields/" + n][:] for n in ("damage", "tgfb", "fibroblasts", "collagen_I", "collagen_III")},
+        return dict(x=o.centres["x"], xf=o.faces["x"], z=o.centres["z"], dz=np.diff(o.faces["z"]), t=o.time, top=top,
+                    fields={n: o.field(n) for n in ("damage", "tgfb", "fibroblasts", "collagen_I", "collagen_III")},
                     density=float(par["density_per_cm2.1"]), W=float(par["patch_width_mm"]), margin=float(par["margin_mm"]))
 
 
