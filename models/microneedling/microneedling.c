@@ -1,7 +1,7 @@
 /* microneedling: channel closure, inflammation and collagen/elastin remodelling across skin layers
    after a course of microneedling (models/microneedling/README.md holds the science and its references). The model's set-up checks,
-   view, destruction and registration; the rest lies in kernels.c, parameters.c, sessions.c and
-   outcomes.c (see the Code section of models/microneedling/README.md). */
+   view, destruction and registration; the rest lies in kernels.c, parameter_table.c,
+   parameters.c, sessions.c and outcomes.c (see the Code section of models/microneedling/README.md). */
 #include "microneedling_impl.h"
 
 static PetscErrorCode SetUp(MHModel m, const MHGrid *g)

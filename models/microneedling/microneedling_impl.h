@@ -1,6 +1,7 @@
-/* microneedling: private header shared by the model's files (kernels.c, parameters.c,
-   sessions.c, outcomes.c, microneedling.c): the layers, fields and options' names, the model's
-   data and the per-layer lookup. Equations in kernels.c and models/microneedling/README.md. */
+/* microneedling: private header shared by the model's files (kernels.c, parameter_table.c,
+   parameters.c, sessions.c, outcomes.c, microneedling.c): the layers, fields and options' names,
+   the parameter table's type, the model's data and the per-layer lookup. Equations in kernels.c
+   and models/microneedling/README.md. */
 #pragma once
 
 #include "mhmodel.h"
@@ -30,9 +31,9 @@ enum { D,
   NF };
 static const char *const field_names[NF] = {"damage", "signal", "neutrophils", "macrophages_inflammatory", "macrophages_repair", "tgfb", "fibroblasts", "collagen_III", "collagen_I", "elastin"};
 static const char *const field_units[NF] = {"1", "1", "cells/mm^3", "cells/mm^3", "cells/mm^3", "ng/mL", "1", "1", "1", "1"};
-/* transported fields and the name of their diffusivity option */
-static const PetscInt    moving[]      = {S, N, M1, M2, T, F};
-static const char *const moving_name[] = {"signal", "neutrophil", "macrophage", NULL, "tgfb", "fibroblast"}; /* the macrophage phenotypes share one */
+/* transported fields (rows of Microneedling.Dl); the macrophage phenotypes share one diffusivity
+   option (parameter_table.c) */
+static const PetscInt moving[] = {S, N, M1, M2, T, F};
 #define NMOVING 6
 
 typedef enum { SKIN_FACE,
@@ -108,6 +109,92 @@ static inline PetscReal Baseline(PetscInt L)
 {
   return dermal[L] ? 1.0 : 0.0;
 }
+
+/* parameter_table.c: every -microneedling_* option with its default, unit, range, status and
+   source, in the order MNSetFromOptions reads them (and -help lists them). */
+typedef enum { MN_REAL,       /* one real */
+  MN_PER_LAYER,               /* NL reals, one per layer */
+  MN_PER_SESSION,             /* 1 to MAX_SESSIONS reals; the default: one value for every session */
+  MN_INT,                     /* an integer in [range.lo, range.hi] */
+  MN_ENUM } MNParamKind;      /* one of choices; the default is an index */
+typedef enum { MN_LITERATURE, /* measured values from the works in source */
+  MN_CALIBRATED,              /* fitted here to the target in source */
+  MN_PRIOR,                   /* a typical modelling value, no single source */
+  MN_DERIVED,                 /* follows from other parameters */
+  MN_CHOICE } MNStatus;       /* a setting of the protocol, the domain or the outcomes */
+typedef struct {
+  const char        *name; /* the option is -microneedling_<name> */
+  MNParamKind        kind;
+  const char        *unit; /* as recorded in the output (MHModelParamInt: 1, MHModelParamEnum: choice) */
+  const char        *help;
+  PetscReal          def[NL];  /* the default: def[0], or one per layer (MN_PER_LAYER) */
+  PetscReal          alt[NL];  /* the default an earlier option chooses instead (skin body, pattern random) */
+  MHRange            range;    /* allowed values (MN_INT: [lo, hi]) */
+  const char *const *choices;  /* MN_ENUM: the value names, NULL-terminated */
+  PetscBool          own;      /* read by its own code in MNSetFromOptions; otherwise by the table's loop */
+  size_t             offset;   /* the table's loop: destination in Microneedling */
+  PetscBool          per_hour; /* the table's loop: a rate read per hour, stored per day (x 24) */
+  MNStatus           status;
+  const char        *source; /* keys of references.bib, or the reason for a prior, choice or derived value */
+} MNParam;
+enum { MN_P_SKIN,
+  MN_P_LAYER_THICKNESS,
+  MN_P_SESSIONS,
+  MN_P_INTERVAL,
+  MN_P_SESSION_TIMES,
+  MN_P_NEEDLE_LENGTH,
+  MN_P_DENSITY,
+  MN_P_PENETRATION,
+  MN_P_NEEDLE_RADIUS,
+  MN_P_NEEDLE_TIP_RADIUS,
+  MN_P_PATTERN,
+  MN_P_SEED,
+  MN_P_PASSES,
+  MN_P_DOMAIN,
+  MN_P_PATCH_WIDTH,
+  MN_P_MARGIN,
+  MN_P_CLOSURE_RATE,
+  MN_P_SIGNAL_RELEASE,
+  MN_P_SIGNAL_BOLUS,
+  MN_P_VASCULAR,
+  MN_P_SIGNAL_DECAY,
+  MN_P_SIGNAL_FROM_NEUTROPHILS,
+  MN_P_SIGNAL_DIFFUSIVITY,
+  MN_P_NEUTROPHIL_DIFFUSIVITY,
+  MN_P_MACROPHAGE_DIFFUSIVITY,
+  MN_P_TGFB_DIFFUSIVITY,
+  MN_P_FIBROBLAST_DIFFUSIVITY,
+  MN_P_NEUTROPHIL_RECRUITMENT,
+  MN_P_NEUTROPHIL_DEATH,
+  MN_P_MONOCYTE_RECRUITMENT,
+  MN_P_MACROPHAGE_SWITCH,
+  MN_P_MACROPHAGE_REMOVAL,
+  MN_P_TGFB_SECRETION_INFLAMMATORY,
+  MN_P_TGFB_SECRETION_REPAIR,
+  MN_P_TGFB_DECAY,
+  MN_P_TGFB_BOLUS,
+  MN_P_TGFB_HALF_SATURATION,
+  MN_P_FIBROBLAST_BASELINE,
+  MN_P_FIBROBLAST_MAX,
+  MN_P_FIBROBLAST_PROLIFERATION,
+  MN_P_FIBROBLAST_RETURN,
+  MN_P_FIBROBLAST_CHEMOTAXIS,
+  MN_P_COLLAGEN_TURNOVER,
+  MN_P_COLLAGEN_III_FRACTION,
+  MN_P_COLLAGEN_DEPOSITION,
+  MN_P_NEW_COLLAGEN_III_FRACTION,
+  MN_P_COLLAGEN_MATURATION,
+  MN_P_MMP_DEGRADATION,
+  MN_P_LEUKOCYTE_REFERENCE,
+  MN_P_ELASTIN_TURNOVER,
+  MN_P_ELASTIN_DEPOSITION,
+  MN_P_ELASTASE_DEGRADATION,
+  MN_P_BARRIER_RECOVERY,
+  MN_P_DYE_TIGHT,
+  MN_P_INFLAMMATION_RESOLUTION,
+  MN_P_FOLLOW_UP,
+  MN_NPARAMS };
+PETSC_INTERN const MNParam MNParams[MN_NPARAMS];
 
 /* kernels.c */
 PETSC_INTERN void           MNReaction(const void *, PetscReal, const PetscReal[3], const PetscScalar[], PetscScalar[]);
