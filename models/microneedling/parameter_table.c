@@ -56,7 +56,7 @@ const MNParam MNParams[MN_NPARAMS] = {
     .status = MN_CHOICE, .source = "the signal's scale (sets its unit)"},
   [MN_P_VASCULAR] = {"vascular", MN_PER_LAYER, "1", "Vascular weight: platelet TGF-beta bolus and leukocyte recruitment (0 in the avascular epidermis)", .def = {0, 0, 1, 1, 1}, .range = MH_CLOSED(0, 1), TO(vascular),
     .status = MN_CHOICE, .source = "avascular epidermis: no platelets, no leukocyte influx"},
-  [MN_P_SIGNAL_DECAY] = {"signal_decay_per_h", MN_REAL, "1/h", "Damage-signal decay (half-life ~35 min; calibrated: erythema under 2 h after shallow arrays, Bal 2008)", .def = {1.2}, .range = MH_POSITIVE, TO(k_s), .per_hour = PETSC_TRUE,
+  [MN_P_SIGNAL_DECAY] = {"signal_decay_per_h", MN_REAL, "1/h", "Damage-signal decay (half-life ~35 min; a prior, consistent with erythema under 2 h after shallow arrays, Bal 2008)", .def = {1.2}, .range = MH_POSITIVE, TO(k_s), .per_hour = PETSC_TRUE,
     .status = MN_PRIOR, .source = "half-life 35 min: erythema < 2 h after shallow arrays (Bal2008)"},
   [MN_P_SIGNAL_FROM_NEUTROPHILS] = {"signal_from_neutrophils_per_day", MN_REAL, "1/day", "Signal released by neutrophils at the reference leukocyte density (IL-8, TNF; calibrated to erythema 24-72 h after 1.5 mm)", .def = {0.2}, .range = MH_NONNEGATIVE, TO(sigma_n),
     .status = MN_CALIBRATED, .source = "with signal_release_per_day and signal_decay_per_h, same target (Bal2008); loop gain 0.35 < 1"},
