@@ -10,9 +10,23 @@ d = mhtest.tmpdir()
 
 # -help lists the model's options with their units, and the grid/time options
 rc, out = mhtest.run(["-model", "fisher_kpp", "-help"], malloc_dump=False)
-for opt in ["-fisher_kpp_diffusivity_mm2_per_day", "[mm^2/day]", "-fisher_kpp_growth_rate_per_day", "[1/day]",
-            "-nx", "-length_x", "[mm]", "-t_end", "[day]", "-output", "-ts_type"]:
+for opt in ["-fisher_kpp_diffusivity_mm2_per_day", "(mm^2/day)", "-fisher_kpp_growth_rate_per_day", "(1/day)",
+            "-nx", "-length_x", "(mm)", "-t_end", "(day)", "-output", "-ts_type"]:
     mhtest.check(opt in out, f"-help output lacks {opt}")
+# microheal's options come first (before PETSc's banner and solvers), each line ends in its unit
+# or kind, never in PETSc's empty "()"; the options -sweep sets internally are not listed
+mhtest.check("Options for all PETSc programs" not in out and out.index("-model") < out.index("-ts_type"),
+             "-help: microheal's options are not first")
+ours = [l for l in out.splitlines() if l.startswith("  -") and not l.lstrip("- ").split(" ")[0].split(":")[0]
+        .startswith(("ts_", "snes_", "ksp_", "pc_", "mg_", "mat_", "vec_", "dm_", "da_refine", "log", "help", "viewer"))]
+mhtest.check(len(ours) > 20, f"-help lists {len(ours)} microheal options")
+for l in ours:
+    mhtest.check(l.rstrip().endswith(")") and not l.rstrip().endswith("()"), f"-help line without a unit: {l}")
+mhtest.check("-sweep_point" not in out and "-sweep_files" not in out, "-help lists the internal -sweep_point/-sweep_files")
+# a per-layer option shows all its defaults, not only the first
+rc, out = mhtest.run(["-model", "microneedling", "-help"], malloc_dump=False)
+vasc = [l for l in out.splitlines() if l.startswith("  -microneedling_vascular ")]
+mhtest.check(len(vasc) == 1 and "default 0.,0.,1.,1.,1." in vasc[0], f"-help per-layer default: {vasc}")
 
 # -help without a model lists the models
 rc, out = mhtest.run(["-help"], malloc_dump=False)
@@ -43,8 +57,17 @@ mhtest.check("-no_such_option" in out and "unknown option" in out, f"unknown opt
 bad = os.path.join(d, "typo.yaml")
 with open(bad, "w") as f:
     f.write("model: fisher_kpp\nfisher_kpp:\n  growth_rate_per_dya: 1\noutput: none\nquiet: true\n")
-rc, out = mhtest.run(["-options_file", bad], expect_rc=1)
+rc, out = mhtest.run(["-options_file", bad, "-output", os.path.join(d, "typo.h5")], expect_rc=1)
 mhtest.check("-fisher_kpp_growth_rate_per_dya" in out, f"YAML typo not named: {out}")
+# ... with the file and line it was given on and the option probably meant, before anything is written
+mhtest.check(f"in {bad}, line 3" in out and "did you mean -fisher_kpp_growth_rate_per_day?" in out,
+             f"YAML typo: no file, line or suggestion: {out}")
+mhtest.check(not os.path.exists(os.path.join(d, "typo.h5")), "a run with an unknown option wrote its output")
+# a model option given without the model's prefix is matched to it
+with open(bad, "w") as f:
+    f.write("model: fisher_kpp\ngrowth_rate_per_day: 1\noutput: none\nquiet: true\n")
+rc, out = mhtest.run(["-options_file", bad], expect_rc=1)
+mhtest.check("line 2" in out and "did you mean -fisher_kpp_growth_rate_per_day?" in out, f"unprefixed model option: {out}")
 
 # out-of-range values: one line naming option, value and range
 for args, name in [(["-fisher_kpp_growth_rate_per_day", "-1"], "-fisher_kpp_growth_rate_per_day"),

@@ -45,13 +45,13 @@ static PetscErrorCode MHBoundaryFromOptions(PetscOptionItems *PetscOptionsObject
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-bc_%s_%s", axis, side));
   PetscCall(PetscSNPrintf(help, sizeof help, "Boundary condition on the %s face of the %s axis", side, axis));
   PetscCall(MHOptionsCheckChoice(m->comm, opt, MHBCTypes, 3));
-  PetscCall(PetscOptionsEnum(opt, help, "", MHBCTypes, (PetscEnum)bc->type, (PetscEnum *)&bc->type, NULL));
+  PetscCall(PetscOptionsEnum(opt, help, "choice", MHBCTypes, (PetscEnum)bc->type, (PetscEnum *)&bc->type, NULL));
   if (bc->type != MH_BC_DIRICHLET) PetscFunctionReturn(0);
   for (PetscInt f = 0; f < m->nf; f++)
     values[f] = bc->value[f];
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-bc_%s_%s_values", axis, side));
-  PetscCall(PetscSNPrintf(help, sizeof help, "Held values of every field on that face, in field order [field units]"));
-  PetscCall(PetscOptionsRealArray(opt, help, "", values, &nv, &set));
+  PetscCall(PetscSNPrintf(help, sizeof help, "Held values of every field on that face, in field order"));
+  PetscCall(PetscOptionsRealArray(opt, help, "field units", values, &nv, &set));
   if (set) {
     PetscCheck(nv == m->nf, m->comm, PETSC_ERR_ARG_SIZ, "%s: gives %" PetscInt_FMT " values; model %s has %" PetscInt_FMT " fields", opt, nv, m->name, m->nf);
     for (PetscInt f = 0; f < m->nf; f++) {
@@ -60,7 +60,7 @@ static PetscErrorCode MHBoundaryFromOptions(PetscOptionItems *PetscOptionsObject
     }
   }
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-bc_%s_%s_fields", axis, side));
-  PetscCall(PetscOptionsStringArray(opt, "Fields held on that face (default all; the others see zero flux)", "", names, &nn, &set));
+  PetscCall(PetscOptionsStringArray(opt, "Fields held on that face (default all; the others see zero flux)", "field names", names, &nn, &set));
   if (set) {
     for (PetscInt f = 0; f < m->nf; f++)
       bc->fixed[f] = PETSC_FALSE;
@@ -83,7 +83,7 @@ PetscErrorCode MHGridSetFromOptions(PetscOptionItems *PetscOptionsObject, MHGrid
   char opt[64], help[256];
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsInt("-dim", "Spatial dimension: 1 (x), 2 (x-z cross-section) or 3 (x, y, z)", "", s->dim, &s->dim, NULL));
+  PetscCall(PetscOptionsInt("-dim", "Spatial dimension: 1 (x), 2 (x-z cross-section) or 3 (x, y, z)", "1, 2 or 3", s->dim, &s->dim, NULL));
   PetscCheck(s->dim >= 1 && s->dim <= 3, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-dim %" PetscInt_FMT ": must be 1, 2 or 3", s->dim);
   g->dim = s->dim;
   g->nf  = m->nf;
@@ -97,15 +97,15 @@ PetscErrorCode MHGridSetFromOptions(PetscOptionItems *PetscOptionsObject, MHGrid
     }
     PetscCall(PetscSNPrintf(opt, sizeof opt, "-n%s", MHAxisNames[p]));
     PetscCall(PetscSNPrintf(help, sizeof help, "Cells along %s", MHAxisNames[p]));
-    PetscCall(PetscOptionsInt(opt, help, "", s->cells[p], &s->cells[p], NULL));
+    PetscCall(PetscOptionsInt(opt, help, "cells", s->cells[p], &s->cells[p], NULL));
     PetscCheck(s->cells[p] >= 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": must be >= 1", opt, s->cells[p]);
     PetscCall(PetscSNPrintf(opt, sizeof opt, "-length_%s", MHAxisNames[p]));
-    PetscCall(PetscSNPrintf(help, sizeof help, "Domain length along %s [%s]", MHAxisNames[p], m->length_unit));
-    PetscCall(PetscOptionsReal(opt, help, "", s->length[p], &s->length[p], NULL));
+    PetscCall(PetscSNPrintf(help, sizeof help, "Domain length along %s", MHAxisNames[p]));
+    PetscCall(PetscOptionsReal(opt, help, m->length_unit, s->length[p], &s->length[p], NULL));
     PetscCheck(s->length[p] > 0 && !PetscIsInfOrNanReal(s->length[p]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: must be > 0", opt, (double)s->length[p]);
     PetscCall(PetscSNPrintf(opt, sizeof opt, "-grading_%s", MHAxisNames[p]));
     PetscCall(PetscSNPrintf(help, sizeof help, "Grading along %s: width of the last cell over the first (1 uniform, > 1 fine near %s = 0)", MHAxisNames[p], MHAxisNames[p]));
-    PetscCall(PetscOptionsReal(opt, help, "", s->grading[p], &s->grading[p], NULL));
+    PetscCall(PetscOptionsReal(opt, help, "ratio", s->grading[p], &s->grading[p], NULL));
     PetscCheck(s->grading[p] > 0 && s->grading[p] <= 1e4, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: must lie in (0, 1e4]", opt, (double)s->grading[p]);
     PetscCheck(s->cells[p] >= s->nbreaks[p] + 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-n%s %" PetscInt_FMT ": too coarse to put a face on each of the %" PetscInt_FMT " layer interfaces along %s; use at least %" PetscInt_FMT " cells", MHAxisNames[p], s->cells[p], s->nbreaks[p], MHAxisNames[p], s->nbreaks[p] + 1);
     for (PetscInt b = 0; b < s->nbreaks[p]; b++)
@@ -238,7 +238,7 @@ PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
     np[a] = PETSC_DECIDE;
     PetscCall(PetscSNPrintf(opt, sizeof opt, "-da_processors_%s", MHAxisNames[a]));
     PetscCall(PetscSNPrintf(help, sizeof help, "Ranks along the grid's axis %" PetscInt_FMT " (physical %s; default: PETSc's choice); their product over the axes is the number of ranks", a + 1, MHAxisNames[g->phys[a]]));
-    PetscCall(PetscOptionsInt(opt, help, "", np[a], &np[a], NULL));
+    PetscCall(PetscOptionsInt(opt, help, "ranks", np[a], &np[a], NULL));
     PetscCheck(np[a] == PETSC_DECIDE || (np[a] >= 1 && np[a] <= g->n[a]), comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": must lie in [1, %" PetscInt_FMT "] (the cells along that axis)", opt, np[a], g->n[a]);
   }
   PetscOptionsEnd();

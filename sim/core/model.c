@@ -178,6 +178,12 @@ static PetscErrorCode MHRangeCheck(MHModel m, const char opt[], const char unit[
   SETERRQ(m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: out of range; allowed %s%s, %s%s [%s]", opt, (double)v, r.lo_open || r.lo <= PETSC_MIN_REAL ? "(" : "[", lo, hi, r.hi_open || r.hi >= PETSC_MAX_REAL ? ")" : "]", unit);
 }
 
+/* What -help shows in parentheses after a parameter's text: its unit ("dimensionless" for 1). */
+static const char *MHHelpUnit(const char unit[])
+{
+  return !strcmp(unit, "1") ? "dimensionless" : unit;
+}
+
 /* A real parameter -<model>_<name> [unit]: default, range check with one clear line, recorded. */
 PetscErrorCode MHModelParamReal(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char unit[], const char help[], PetscReal def, MHRange r, PetscReal *value)
 {
@@ -186,8 +192,8 @@ PetscErrorCode MHModelParamReal(MHModel m, PetscOptionItems *PetscOptionsObject,
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
-  PetscCall(PetscSNPrintf(text, sizeof text, "%s [%s]", help, unit));
-  PetscCall(PetscOptionsReal(opt, text, "", def, &v, NULL));
+  PetscCall(PetscSNPrintf(text, sizeof text, "%s", help));
+  PetscCall(PetscOptionsReal(opt, text, MHHelpUnit(unit), def, &v, NULL));
   PetscCall(MHRangeCheck(m, opt, unit, v, r));
   PetscCall(MHModelRecord(m, name, unit, v, NULL));
   *value = v;
@@ -213,12 +219,20 @@ PetscErrorCode MHModelParamRealArray(MHModel m, PetscOptionItems *PetscOptionsOb
       MHStrlcat(list, k ? "," : "", sizeof list);
       MHStrlcat(list, labels[k], sizeof list);
     }
-    PetscCall(PetscSNPrintf(text, sizeof text, "%s, per %s (one value: all) [%s]", help, list, unit));
+    PetscCall(PetscSNPrintf(text, sizeof text, "%s, per %s (one value: all)", help, list));
   } else
-    PetscCall(PetscSNPrintf(text, sizeof text, "%s (1 to %" PetscInt_FMT " values) [%s]", help, nmax, unit));
+    PetscCall(PetscSNPrintf(text, sizeof text, "%s (1 to %" PetscInt_FMT " values)", help, nmax));
+  if (ndef > 1) { /* PETSc shows only the first default of a list: the text gives them all */
+    MHStrlcat(text, "; default ", sizeof text);
+    for (PetscInt k = 0; k < ndef; k++) {
+      char num[32];
+      PetscCall(PetscSNPrintf(num, sizeof num, "%s%g", k ? "," : "", (double)defaults[k]));
+      MHStrlcat(text, num, sizeof text);
+    }
+  }
   for (PetscInt k = 0; k < ndef; k++)
     v[k] = defaults[k];
-  PetscCall(PetscOptionsRealArray(opt, text, "", v, &nv, &set));
+  PetscCall(PetscOptionsRealArray(opt, text, MHHelpUnit(unit), v, &nv, &set));
   if (!set) nv = ndef;
   PetscCheck(nv <= nmax, m->comm, PETSC_ERR_ARG_SIZ, "%s: gives more than %" PetscInt_FMT " values; give %s%" PetscInt_FMT, opt, nmax, fixed ? "1 or " : "at most ", nmax);
   if (fixed) {
@@ -264,7 +278,7 @@ PetscErrorCode MHModelParamInt(MHModel m, PetscOptionItems *PetscOptionsObject, 
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
-  PetscCall(PetscOptionsInt(opt, help, "", def, &v, NULL));
+  PetscCall(PetscOptionsInt(opt, help, "integer", def, &v, NULL));
   PetscCheck(v >= lo && v <= hi, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": out of range; allowed [%" PetscInt_FMT ", %" PetscInt_FMT "]", opt, v, lo, hi);
   PetscCall(MHModelRecord(m, name, "1", (PetscReal)v, NULL));
   *value = v;
@@ -282,7 +296,7 @@ PetscErrorCode MHModelParamEnum(MHModel m, PetscOptionItems *PetscOptionsObject,
     n++;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
   PetscCall(MHOptionsCheckChoice(m->comm, opt, list, n));
-  PetscCall(PetscOptionsEList(opt, help, "", list, (PetscInt)n, list[def], &v, NULL));
+  PetscCall(PetscOptionsEList(opt, help, "choice", list, (PetscInt)n, list[def], &v, NULL));
   PetscCall(MHModelRecord(m, name, "choice", (PetscReal)v, list[v]));
   m->param[m->nparams - 1].choices = list;
   *value                           = v;

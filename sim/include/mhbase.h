@@ -35,6 +35,7 @@ static inline void MHStrlcat(char s[], const char t[], size_t n)
 PETSC_EXTERN PetscErrorCode MHOptionsCheckUnused(MPI_Comm, PetscBool, PetscInt, const char *const[]);
 PETSC_EXTERN PetscErrorCode MHPrintVersion(MPI_Comm);
 PETSC_EXTERN PetscBool      MHVersionAsked(void);
+PETSC_EXTERN PetscBool      MHHelpAsked(void);
 PETSC_EXTERN PetscBool      MHUnderLauncher(void);
 PETSC_EXTERN PetscErrorCode MHPushErrorHandler(char **);
 /* Whether an HDF5 write failed (a full disk): the open files cannot be closed cleanly then. */

@@ -29,23 +29,24 @@ PetscErrorCode MHOutputSetFromOptions(MHSim sim, PetscOptionItems *PetscOptionsO
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(o->path, sizeof o->path, "out/%s.h5", sim->d.model->name));
-  PetscCall(PetscOptionsString("-output", "HDF5 output file ('none': no output)", "", o->path, o->path, sizeof o->path, NULL));
+  PetscCall(PetscOptionsString("-output", "HDF5 output file ('none': no output)", "file", o->path, o->path, sizeof o->path, NULL));
   PetscCall(PetscStrcasecmp(o->path, "none", &o->enabled));
   o->enabled = (PetscBool)!o->enabled;
-  PetscCall(PetscOptionsBool("-output_overwrite", "Replace the files of an earlier run of this name: the output, its XDMF sidecar and its checkpoints (the old output only once the new run ends or writes its first checkpoint)", "", o->overwrite, &o->overwrite, NULL));
+  PetscCall(PetscOptionsBool("-output_overwrite", "Replace the files of an earlier run of this name: the output, its XDMF sidecar and its checkpoints (the old output only once the new run ends or writes its first checkpoint)", "flag", o->overwrite, &o->overwrite, NULL));
   o->xdmf = PETSC_TRUE;
-  PetscCall(PetscOptionsBool("-output_xdmf", "Write the XDMF sidecar (<output>.xmf) that ParaView and VisIt open", "", o->xdmf, &o->xdmf, NULL));
+  PetscCall(PetscOptionsBool("-output_xdmf", "Write the XDMF sidecar (<output>.xmf) that ParaView and VisIt open", "flag", o->xdmf, &o->xdmf, NULL));
   if (o->enabled) PetscCall(MHOutputXDMFPath(o->path, o->xdmf_path, sizeof o->xdmf_path));
   o->count = 20;
-  PetscCall(PetscOptionsInt("-output_count", "Output times after t = 0", "", o->count, &o->count, NULL));
+  PetscCall(PetscOptionsInt("-output_count", "Output times after t = 0", "count", o->count, &o->count, NULL));
   PetscCheck(o->count >= 1, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-output_count %" PetscInt_FMT ": must be >= 1", o->count);
   PetscCall(MHOptionsCheckChoice(sim->comm, "-output_spacing", MHSpacings, 2));
-  PetscCall(PetscOptionsEList("-output_spacing", "Spacing of the output times", "", MHSpacings, 2, MHSpacings[0], &spacing, NULL));
+  PetscCall(PetscOptionsEList("-output_spacing", "Spacing of the output times", "choice", MHSpacings, 2, MHSpacings[0], &spacing, NULL));
   o->log_spacing = (PetscBool)(spacing == 1);
   o->t_first     = 0;
-  PetscCall(PetscOptionsString("-sweep_point", "Set by -sweep: the point this run is (stored in the output)", "", o->sweep_point, o->sweep_point, sizeof o->sweep_point, NULL));
-  PetscCall(PetscOptionsString("-sweep_files", "Set by -sweep: its sweep file and base options file (their text is stored in the output)", "", o->sweep_files, o->sweep_files, sizeof o->sweep_files, NULL));
-  PetscCall(PetscOptionsReal("-output_log_first", "First output time after 0 with log spacing (0: t_end * 1e-4)", "", o->t_first, &o->t_first, NULL));
+  /* set by -sweep for each point (internal: not listed by -help) */
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-sweep_point", o->sweep_point, sizeof o->sweep_point, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-sweep_files", o->sweep_files, sizeof o->sweep_files, NULL));
+  PetscCall(PetscOptionsReal("-output_log_first", "First output time after 0 with log spacing (0: t_end * 1e-4)", sim->d.model->time_unit, o->t_first, &o->t_first, NULL));
   PetscCheck(o->t_first >= 0 && !PetscIsInfOrNanReal(o->t_first), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-output_log_first %g: must be >= 0", (double)o->t_first);
   PetscFunctionReturn(0);
 }

@@ -37,21 +37,21 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsHasHelp(NULL, &sim->help));
   PetscOptionsBegin(sim->comm, NULL, "microheal: model and run", NULL);
-  PetscCall(PetscOptionsString("-model", "Model to run (the list follows with -help)", "", name, name, sizeof name, NULL));
-  PetscCall(PetscOptionsBool("-version", "Print the version and git revision", "", version, &version, NULL));
-  PetscCall(PetscOptionsBool("-quiet", "No progress lines or summary", "", sim->quiet, &sim->quiet, NULL));
+  PetscCall(PetscOptionsString("-model", "Model to run (the list follows with -help)", "name", name, name, sizeof name, NULL));
+  PetscCall(PetscOptionsBool("-version", "Print the version and git revision", "flag", version, &version, NULL));
+  PetscCall(PetscOptionsBool("-quiet", "No progress lines or summary", "flag", sim->quiet, &sim->quiet, NULL));
   sim->progress_interval = 10;
-  PetscCall(PetscOptionsReal("-progress_interval", "Wall time between progress lines when the output is not a terminal (0: a line at each output time only) [s]; on a terminal the line is updated in place", "", sim->progress_interval, &sim->progress_interval, NULL));
+  PetscCall(PetscOptionsReal("-progress_interval", "Wall time between progress lines when the output is not a terminal (0: a line at each output time only); on a terminal the line is updated in place", "s", sim->progress_interval, &sim->progress_interval, NULL));
   PetscCheck(sim->progress_interval >= 0 && !PetscIsInfOrNanReal(sim->progress_interval), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-progress_interval %g: must be >= 0 [s]", (double)sim->progress_interval);
   {
     PetscBool set;
-    PetscCall(PetscOptionsReal("-negative_tolerance", "A step taking a density below minus this is rejected and retried smaller (default: the absolute step tolerance -ts_atol, below which values are not controlled anyway) [field units]", "", sim->negative_tol, &sim->negative_tol, &set));
+    PetscCall(PetscOptionsReal("-negative_tolerance", "A step taking a density below minus this is rejected and retried smaller (default: the absolute step tolerance -ts_atol, below which values are not controlled anyway)", "field units", sim->negative_tol, &sim->negative_tol, &set));
     PetscCheck(!set || (sim->negative_tol >= 0 && !PetscIsInfOrNanReal(sim->negative_tol)), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-negative_tolerance %g: must be >= 0", (double)sim->negative_tol);
   }
-  PetscCall(PetscOptionsReal("-newton_tolerance", "Newton stops once its update, weighted by the step tolerances (RMS of du / (ts_atol + ts_rtol |u|)), times min(1, rate / (1 - rate)), is below this; 0: only SNES's own tests [1]", "", sim->newton_wtol, &sim->newton_wtol, NULL));
+  PetscCall(PetscOptionsReal("-newton_tolerance", "Newton stops once its update, weighted by the step tolerances (RMS of du / (ts_atol + ts_rtol |u|)), times min(1, rate / (1 - rate)), is below this; 0: only SNES's own tests", "dimensionless", sim->newton_wtol, &sim->newton_wtol, NULL));
   PetscCheck(sim->newton_wtol >= 0 && !PetscIsInfOrNanReal(sim->newton_wtol), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-newton_tolerance %g: must be >= 0", (double)sim->newton_wtol);
   PetscCall(MHOptionsCheckChoice(sim->comm, "-jacobian", MHJacobianTypes, 2));
-  PetscCall(PetscOptionsEList("-jacobian", "Jacobian: the model's analytic one, or finite differences with colouring", "", MHJacobianTypes, 2, MHJacobianTypes[0], &jac, NULL));
+  PetscCall(PetscOptionsEList("-jacobian", "Jacobian: the model's analytic one, or finite differences with colouring", "choice", MHJacobianTypes, 2, MHJacobianTypes[0], &jac, NULL));
   PetscOptionsEnd();
   if (version) PetscCall(MHPrintVersion(sim->comm));
   if (!name[0]) {
@@ -77,11 +77,11 @@ PetscErrorCode MHSimSetFromOptions(MHSim sim)
   PetscCall(MHGridSetFromOptions(PetscOptionsObject, &sim->d.grid, m, &sim->setup));
   {
     char help[128];
-    PetscCall(PetscSNPrintf(help, sizeof help, "End time [%s]", m->time_unit));
-    PetscCall(PetscOptionsReal("-t_end", help, "", sim->setup.t_end, &sim->setup.t_end, NULL));
+    PetscCall(PetscSNPrintf(help, sizeof help, "End time"));
+    PetscCall(PetscOptionsReal("-t_end", help, m->time_unit, sim->setup.t_end, &sim->setup.t_end, NULL));
     PetscCheck(sim->setup.t_end > 0 && !PetscIsInfOrNanReal(sim->setup.t_end), sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-t_end %g: must be > 0", (double)sim->setup.t_end);
-    PetscCall(PetscSNPrintf(help, sizeof help, "First time step (0: t_end * 1e-4) [%s]", m->time_unit));
-    PetscCall(PetscOptionsReal("-dt_initial", help, "", sim->setup.dt_initial, &sim->setup.dt_initial, NULL));
+    PetscCall(PetscSNPrintf(help, sizeof help, "First time step (0: t_end * 1e-4)"));
+    PetscCall(PetscOptionsReal("-dt_initial", help, m->time_unit, sim->setup.dt_initial, &sim->setup.dt_initial, NULL));
     PetscCheck(sim->setup.dt_initial >= 0 && sim->setup.dt_initial <= sim->setup.t_end, sim->comm, PETSC_ERR_ARG_OUTOFRANGE, "-dt_initial %g: must lie in [0, t_end = %g]", (double)sim->setup.dt_initial, (double)sim->setup.t_end);
     sim->t_end = sim->setup.t_end;
   }

@@ -123,7 +123,15 @@ static int MHOptionsFileScan(const char *option, const char *path, int yaml, con
   return bad;
 }
 
-static PetscBool mh_version_asked = PETSC_FALSE;
+static PetscBool mh_version_asked = PETSC_FALSE, mh_help_asked = PETSC_FALSE;
+
+/* Whether -help was on the command line (taken out before PETSc, which would print its banner
+   and its own start-up options first; MHInitialize puts it back once PETSc has started, so that
+   microheal's options come first and the solvers' follow). */
+PetscBool MHHelpAsked(void)
+{
+  return mh_help_asked;
+}
 
 /* Whether -version was on the command line (taken out before PETSc, which would print its
    9-line banner for it). */
@@ -135,6 +143,15 @@ PetscBool MHVersionAsked(void)
 int MHStartUp(int *argc, char ***argv)
 {
   for (int i = 1; i < *argc; i++) {
+    int drop = 1;
+    if (!strcmp((*argv)[i], "-help") && (i + 1 == *argc || (*argv)[i + 1][0] == '-' || !strcmp((*argv)[i + 1], "microheal"))) {
+      mh_help_asked = PETSC_TRUE;
+      if (i + 1 < *argc && !strcmp((*argv)[i + 1], "microheal")) drop = 2;
+      for (int j = i; j + drop < *argc; j++)
+        (*argv)[j] = (*argv)[j + drop];
+      (*argc) -= drop, i--;
+      continue;
+    }
     if (strcmp((*argv)[i], "-version")) continue;
     mh_version_asked = PETSC_TRUE;
     for (int j = i; j + 1 < *argc; j++)

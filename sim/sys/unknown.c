@@ -76,9 +76,9 @@ static void MHNearest(const char *name, PetscInt n, const char *const known[], c
 
   buf[0] = 0;
   for (PetscInt i = 0; i < n; i++) {
-    const char *us = strchr(known[i], '_');
-    int         d  = MHEditDistance(name, known[i]);
-    if (us && !strcasecmp(us + 1, name)) d = 0;
+    size_t lk = strlen(known[i]), ln = strlen(name);
+    int    d = MHEditDistance(name, known[i]);
+    if (lk > ln + 1 && known[i][lk - ln - 1] == '_' && !strcasecmp(known[i] + lk - ln, name)) d = 0;
     if (d < best && d <= limit) {
       best = d;
       snprintf(buf, len, "%s", known[i]);
