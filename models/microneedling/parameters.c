@@ -105,9 +105,12 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
     /* checks and consequences that follow an option at once */
     switch (i) {
     case MN_P_NEEDLE_TIP_RADIUS:
-      for (PetscInt k = 0; k < p->nsessions; k++)
+      for (PetscInt k = 0; k < p->nsessions; k++) {
+        char hint[256];
+        PetscCheck(p->length[k] < 10 * depth_total || !MHUnitHint("mm", p->length[k], hint, sizeof hint)[0], m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-%s_needle_length_mm %g (session %" PetscInt_FMT "): longer than any microneedle (0.25-3 mm)%s", m->name, (double)p->length[k], k + 1, hint);
         PetscCheck(p->length[k] * p->penetration < depth_total, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-%s_needle_length_mm %g (session %" PetscInt_FMT "): channels %g mm deep reach below the %g mm of modelled skin; thicken the hypodermis (-%s_layer_thickness_mm)", m->name,
             (double)p->length[k], k + 1, (double)(p->length[k] * p->penetration), (double)depth_total, m->name);
+      }
       break;
     case MN_P_MARGIN:
       PetscCall(MNPatternUnitCell(p->pattern == MN_PATTERN_HEXAGONAL ? MN_PATTERN_HEXAGONAL : MN_PATTERN_SQUARE, p->density[0], p->cell, &n));

@@ -159,6 +159,15 @@ static PetscErrorCode MHModelRecord(MHModel m, const char name[], const char uni
   PetscFunctionReturn(0);
 }
 
+/* A hint for a value that looks given in the wrong unit: a length in mm of 50 or more was most
+   likely meant in micrometres ("lengths are in mm; 1500 mm - did you mean 1.5?"). Empty if none. */
+const char *MHUnitHint(const char unit[], PetscReal v, char buf[], size_t len)
+{
+  buf[0] = 0;
+  if (!strcmp(unit, "mm") && v >= 50 && !PetscIsInfOrNanReal(v)) snprintf(buf, len, "; lengths are in mm: %g mm is %g cm - did you mean %g (micrometres given as mm)?", (double)v, (double)(v / 10), (double)(v / 1000));
+  return buf;
+}
+
 /* One clear line when v lies outside r. */
 static PetscErrorCode MHRangeCheck(MHModel m, const char opt[], const char unit[], PetscReal v, MHRange r)
 {
@@ -175,7 +184,10 @@ static PetscErrorCode MHRangeCheck(MHModel m, const char opt[], const char unit[
   else
     PetscCall(PetscSNPrintf(hi, sizeof hi, "%g", (double)r.hi));
   /* infinite bounds are never allowed (the check above rejects inf and nan): print them open */
-  SETERRQ(m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: out of range; allowed %s%s, %s%s [%s]", opt, (double)v, r.lo_open || r.lo <= PETSC_MIN_REAL ? "(" : "[", lo, hi, r.hi_open || r.hi >= PETSC_MAX_REAL ? ")" : "]", unit);
+  {
+    char hint[256];
+    SETERRQ(m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g: out of range; allowed %s%s, %s%s [%s]%s", opt, (double)v, r.lo_open || r.lo <= PETSC_MIN_REAL ? "(" : "[", lo, hi, r.hi_open || r.hi >= PETSC_MAX_REAL ? ")" : "]", unit, MHUnitHint(unit, v, hint, sizeof hint));
+  }
 }
 
 /* What -help shows in parentheses after a parameter's text: its unit ("dimensionless" for 1). */

@@ -102,6 +102,7 @@ typedef struct {
 #define MH_NONNEGATIVE ((MHRange) {0, PETSC_MAX_REAL, PETSC_FALSE, PETSC_FALSE})
 #define MH_ANY ((MHRange) {PETSC_MIN_REAL, PETSC_MAX_REAL, PETSC_FALSE, PETSC_FALSE})
 #define MH_CLOSED(a, b) ((MHRange) {(a), (b), PETSC_FALSE, PETSC_FALSE})
+#define MH_OPEN_CLOSED(a, b) ((MHRange) {(a), (b), PETSC_TRUE, PETSC_FALSE})
 
 typedef struct {
   char               name[MH_NAME_LEN], unit[MH_NAME_LEN];
@@ -177,6 +178,8 @@ PETSC_EXTERN PetscErrorCode MHModelSetFields(MHModel, PetscInt, const char *cons
 PETSC_EXTERN PetscErrorCode MHModelSetUnits(MHModel, const char[], const char[]);
 PETSC_EXTERN PetscErrorCode MHModelAddTaxis(MHModel, PetscInt, PetscInt);
 PETSC_EXTERN PetscErrorCode MHModelAddOutcome(MHModel, const char[], const char[]);
+/* A hint for a value that looks given in the wrong unit (a length of 1500 mm meant as 1.5), or "". */
+PETSC_EXTERN const char    *MHUnitHint(const char[], PetscReal, char[], size_t);
 PETSC_EXTERN PetscErrorCode MHModelParamReal(MHModel, PetscOptionItems *, const char[], const char[], const char[], PetscReal, MHRange, PetscReal *);
 PETSC_EXTERN PetscErrorCode MHModelParamRealArray(MHModel, PetscOptionItems *, const char[], const char[], const char[], PetscInt, const char *const[], const PetscReal[], MHRange, PetscInt *, PetscReal[]);
 PETSC_EXTERN PetscErrorCode MHModelSetEvents(MHModel, PetscInt, const PetscReal[]);
