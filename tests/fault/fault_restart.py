@@ -125,12 +125,11 @@ for args, want in [(["-restart", os.path.join(d, "none.h5")], "no such file"),
 # start from data: the last snapshot of the reference, untreated, for 1 day
 start = os.path.join(d, "start.h5")
 mhtest.run(CASE + ["-output", start, "-initial_condition_file", ref_path, "-microneedling_sessions", "0", "-t_end", "1", "-output_count", "1"])
-with h5py.File(start, "r") as f, h5py.File(ref_path, "r") as r:
-    for k in r["fields"]:
-        mhtest.check(np.array_equal(f["fields"][k][0], r["fields"][k][-1]), f"-initial_condition_file: /fields/{k} at t = 0 is not the file's last snapshot")
+ref_fields, start_fields = mhtest.read(ref_path)["fields"], mhtest.read(start)["fields"]
+for k in ref_fields:
+    mhtest.check(np.array_equal(start_fields[k][0], ref_fields[k][-1]), f"-initial_condition_file: /fields/{k} at t = 0 is not the file's last snapshot")
 mhtest.run(CASE + ["-output", start, "-output_overwrite", "-initial_condition_file", ref_path, "-initial_condition_step", "3", "-microneedling_sessions", "0", "-t_end", "1", "-output_count", "1"], ranks=2)
-with h5py.File(start, "r") as f, h5py.File(ref_path, "r") as r:
-    mhtest.check(np.array_equal(f["fields/collagen_I"][0], r["fields/collagen_I"][3]), "-initial_condition_step 3 on 2 ranks")
+mhtest.check(np.array_equal(mhtest.read(start)["fields"]["collagen_I"][0], ref_fields["collagen_I"][3]), "-initial_condition_step 3 on 2 ranks")
 shutil.copy(ref_path, os.path.join(d, "no_tgfb.h5"))
 with h5py.File(os.path.join(d, "no_tgfb.h5"), "a") as f:
     del f["fields/tgfb"]

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 
-import h5py
 import numpy as np
 from PIL import Image, ImageSequence
 
@@ -69,8 +68,7 @@ def figures_of(h5, stem, gif_field, sections_what, min_sections_colour):
     mhtest.check(sections_what in lines[1], f"sections line: expected '{sections_what}' in\n{lines[1]}")
     check_png(f"{out}/{names[0]}", 0.003)
     check_png(f"{out}/{names[1]}", min_sections_colour)
-    with h5py.File(h5, "r") as f:
-        nt = len(f["time"])
+    nt = len(mhtest.read(h5)["time"])
     check_gif(f"{out}/{names[2]}", nt)
     return nt
 

@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 
-import h5py
 import numpy as np
 from PIL import Image
 
@@ -49,8 +48,7 @@ for name, (args, field) in cases.items():
     mhtest.check(wrote and span, f"{what}\nprinted no 'wrote PNG' and 'min .. max ..' lines:\n{p.stdout[-3000:]}")
     mhtest.check(wrote.group(1) == png and os.path.isfile(png), f"{what}\nwrote {wrote.group(1)!r}, expected {png}")
 
-    with h5py.File(h5, "r") as f:
-        last = f["fields"][field][-1]
+    last = mhtest.read(h5)["fields"][field][-1]
     lo, hi = float(span.group(1)), float(span.group(2))
     scale = max(abs(last.min()), abs(last.max()))
     mhtest.check(abs(lo - last.min()) <= 1e-6 * scale and abs(hi - last.max()) <= 1e-6 * scale,

@@ -157,9 +157,10 @@ with h5py.File(os.path.join(d1, "summary.h5"), "r") as h:
             mhtest.check(np.array_equal(h["outcomes"][name][:], np.array(col, float)), f"summary.h5 /outcomes/{name} vs the CSV")
             mhtest.check(h["outcomes"][name].attrs["units"] == "1", f"summary.h5 /outcomes/{name} units")
     mhtest.check(h.attrs["outcome_names"] == "barrier_deficit,inflammation,collagen_gain_papillary,collagen_gain_reticular", f"outcome_names {h.attrs['outcome_names']}")
-with h5py.File(os.path.join(d1, "runs", "p0002.h5"), "r") as h:
-    mhtest.check(h.attrs["sweep_point"] == "p0002" and "ci_small.yaml" in h.attrs["config_files"] and "name: ci_small" in h.attrs["config_text"], "a run's output names its point and sweep file")
-    mhtest.check(h["parameters"].attrs["needle_length_mm.1"] == 1.5 and h["parameters"].attrs["density_per_cm2.1"] == 100, "p0002 ran with needle length 1.5 and density 100")
+p2 = mhtest.read(os.path.join(d1, "runs", "p0002.h5"))
+a, par = p2["attrs"], p2["parameters"]
+mhtest.check(a["sweep_point"] == "p0002" and "ci_small.yaml" in a["config_files"] and "name: ci_small" in a["config_text"], "a run's output names its point and sweep file")
+mhtest.check(par["needle_length_mm.1"] == 1.5 and par["density_per_cm2.1"] == 100, "p0002 ran with needle length 1.5 and density 100")
 
 
 # 4. SIGKILL midway and resume ------------------------------------------------------------------
