@@ -161,7 +161,7 @@ PetscErrorCode MHOutputStepDone(MHSim sim)
    place in the file, one write each) and the superblock last. A run killed between those writes
    left metadata that points past the end of allocation the old superblock records, and the file
    did not open ("addr overflow"; measured by killing a run before each of its writes in turn:
-   tests/fault_kill.py 0 all). HDF5 does not tell the end of allocation it holds in memory under
+   tests/fault/fault_kill.py 0 all). HDF5 does not tell the end of allocation it holds in memory under
    the MPI-IO driver, so before the flush rank 0 raises the one on disk to a bound of it: the end
    of the data written (fstat) plus as much again as the step wrote past the old end, and at least
    1 MiB, for the metadata the step allocated (a few kB a step; tens of kB for the first

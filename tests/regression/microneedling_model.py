@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Tests of the microneedling model (models/microneedling), on coarse 2-D unit cells:
+- homeostasis: with no sessions, every field stays at its layer baseline over a simulated year
+  (the baseline is an exact steady state: no cell may move by more than 1e-12);
+- sessions: a snapshot right after each session, channels open there, per-session outcomes set;
+- dose response: deeper needles give more dermal collagen (0.5 < 1.0 < 1.5 mm), and so do denser
+  ones (100 < 300 per cm^2);
+- needles that stop in the epidermis: the barrier recovers within 72 h and dermal collagen
+  changes by less than 5 %.
+-verbose prints the measured numbers."""
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "common"))
+import mhtest  # noqa: E402
+
+VERBOSE = "-verbose" in sys.argv
+COARSE = ["-model", "microneedling", "-nx", "12", "-nz", "30", "-snes_rtol", "1e-6"]
+
+
+def run(tag, args):
+    path = os.path.join(mhtest.tmpdir(), tag + ".h5")
+    mhtest.run(COARSE + ["-output", path, "-quiet"] + args)
+    d = mhtest.read(path)
+    d["path"] = path
+    return d
+
+
+def say(*a):
+    if VERBOSE:
+        print(*a)
+
+
+# homeostasis over a year
+d = run("baseline", ["-microneedling_sessions", "0", "-t_end", "365", "-output_count", "4"])
+mhtest.check(abs(d["time"][-1] - 365) < 1e-9, f"baseline run ended at {d['time'][-1]}, not 365 days")
+worst = max(np.max(np.abs(f[-1] - f[0])) for f in d["fields"].values())
+say(f"baseline: largest change of any field in any cell over 365 days: {worst:.3g}")
+mhtest.check(worst <= 1e-12, f"untreated skin drifted by {worst:.3g} over a year (must stay at baseline)")
+mhtest.check(d["fields"]["collagen_I"][0].max() > 0.8, "baseline collagen I missing")
+
+# sessions: snapshots just after each, channels open there
+d = run("sessions", ["-microneedling_session_times_days", "0,3.3", "-microneedling_needle_length_mm", "0.5", "-t_end", "5", "-output_count", "2"])
+t = d["time"]
+for ts in (0.0, 3.3):
+    k = int(np.argmin(np.abs(t - ts)))
+    mhtest.check(abs(t[k] - ts) < 1e-9, f"no snapshot at the session time {ts} (times {t})")
+    mhtest.check(d["fields"]["damage"][k].max() > 0.05, f"no open channel in the snapshot at day {ts}")
+o = d["outcomes"]
+for k in (1, 2):
+    for q in ("barrier_recovery_h", "dye_tight_h", "inflammation_resolution_h"):
+        v = o[f"{q}_{k}"]
+        mhtest.check(np.isfinite(v) and 0 < v < 48, f"{q}_{k} = {v}: expected a finite time within 48 h")
+# the file describes the set-up: layers, sessions (= the events), every channel
+import h5py  # noqa: E402
+
+with h5py.File(d["path"], "r") as f:
+    lay, ses, ndl = f["model/layers"], f["model/sessions"], f["model/needles"]
+    tops = np.cumsum([0, 0.015, 0.08, 0.25, 1.0, 0.5])
+    mhtest.check(np.allclose(lay[:, 0], tops[:-1], atol=1e-12) and np.allclose(lay[:, 1], tops[1:], atol=1e-12), f"/model/layers {lay[:]}")
+    mhtest.check(lay.attrs["rows"].split(",")[2] == "papillary_dermis" and lay.attrs["units"] == "mm,mm", "/model/layers labels")
+    mhtest.check(np.array_equal(ses[:, 0], [0, 3.3]) and np.array_equal(f["events"][:], [0, 3.3]), f"/model/sessions times {ses[:, 0]}")
+    mhtest.check(np.allclose(ses[:, 2], 0.5) and np.allclose(ses[:, 3], 250), f"/model/sessions depth, density {ses[:]}")
+    cols = ndl.attrs["columns"].split(",")
+    mhtest.check(ndl.shape == (2, 7) and cols[:4] == ["session", "pass", "x", "y"], f"/model/needles {ndl.shape} {cols}")
+    mhtest.check(np.array_equal(ndl[:, 0], [1, 2]) and np.allclose(ndl[:, 4], 0.5), f"/model/needles rows {ndl[:]}")
+    lx = f["grid/x_faces"][-1]
+    mhtest.check(np.all((ndl[:, 2] >= 0) & (ndl[:, 2] < lx)), f"needle axes outside the unit cell [0, {lx})")
+    mhtest.check(f["grid"].attrs["bc_x_min"] == "periodic", "a unit cell is periodic in x")
+say("sessions: barrier %.2f/%.2f h, dye-tight %.2f/%.2f h" % (o["barrier_recovery_h_1"], o["barrier_recovery_h_2"], o["dye_tight_h_1"], o["dye_tight_h_2"]))
+
+
+def gain(length, density):
+    d = run(f"dose_{length}_{density}", ["-microneedling_needle_length_mm", str(length), "-microneedling_density_per_cm2", str(density), "-microneedling_follow_up_days", "42", "-output_count", "2"])
+    return d["outcomes"]
+
+
+# dose response
+g = {L: gain(L, 250) for L in (0.5, 1.0, 1.5)}
+pap = [g[L]["collagen_gain_papillary"] for L in (0.5, 1.0, 1.5)]
+ret = [g[L]["collagen_gain_reticular"] for L in (0.5, 1.0, 1.5)]
+say("depth 0.5/1.0/1.5 mm: papillary gain", pap, "reticular gain", ret)
+mhtest.check(pap[0] < pap[1] < pap[2], f"papillary collagen gain does not grow with depth: {pap}")
+mhtest.check(ret[0] < ret[1] < ret[2], f"reticular collagen gain does not grow with depth: {ret}")
+lo, hi = gain(1.0, 100), gain(1.0, 300)
+say("density 100/300 per cm^2: papillary gain", lo["collagen_gain_papillary"], hi["collagen_gain_papillary"])
+mhtest.check(lo["collagen_gain_papillary"] < g[1.0]["collagen_gain_papillary"] < hi["collagen_gain_papillary"], "papillary collagen gain does not grow with density")
+
+# epidermis only (face skin: stratum corneum 15 um + epidermis 80 um)
+e = gain(0.08, 250)
+say("epidermis-only: barrier recovery %.2f h, collagen gain papillary %.3g reticular %.3g" % (e["barrier_recovery_h_1"], e["collagen_gain_papillary"], e["collagen_gain_reticular"]))
+mhtest.check(e["barrier_recovery_h_1"] < 72, f"epidermis-only barrier recovery {e['barrier_recovery_h_1']} h, expected < 72 h")
+for layer in ("papillary", "reticular"):
+    v = e[f"collagen_gain_{layer}"]
+    mhtest.check(abs(v) < 0.05, f"epidermis-only needles changed {layer} collagen by {v:.3g} (must stay under 5 %)")
