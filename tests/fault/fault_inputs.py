@@ -77,7 +77,12 @@ CASES = [
     case("penetration fraction above 1", MN + ["-microneedling_penetration_fraction", "1.5"],
          ["-microneedling_penetration_fraction", val("1.5"), r"allowed \(0\.?, 1\.?\]"]),
     case("negative needle radius", MN + ["-microneedling_needle_radius_mm", "-0.05"],
-         ["-microneedling_needle_radius_mm", val("-0.05"), POS]),
+         ["-microneedling_needle_radius_mm", val("-0.05"), r"allowed \(0\.?, 1\.?\]"]),
+    # values that look given in the wrong unit (micrometres as mm) say so
+    case("needle radius in micrometres", MN + ["-microneedling_needle_radius_mm", "70"],
+         ["-microneedling_needle_radius_mm", val("70"), r"allowed \(0\.?, 1\.?\]", r"lengths are in mm", r"did you mean 0\.07\b"]),
+    case("needle length in micrometres", MN + ["-microneedling_needle_length_mm", "1500"],
+         ["-microneedling_needle_length_mm", val("1500"), r"lengths are in mm", r"did you mean 1\.5\b"]),
     case("session times out of order", MN + ["-microneedling_session_times_days", "0,28,14"],
          ["-microneedling_session_times_days", r"\b14\b", r"\b28\b", "increasing"]),
     case("duplicate session time", MN + ["-microneedling_session_times_days", "0,28,28"],
