@@ -7,6 +7,8 @@ Two rules, both checked here:
   only mhbase.h, mhmodel.h and its own folder's headers;
 - calls: every MH* symbol a layer's library leaves undefined is defined by its own library or a
   lower layer's (nm on build/sim/libmh_<layer>.a), so no layer calls up.
+And the picture is the build: the diagram in sim/README.md names the layers top-down in the
+reverse of the link order.
 The layer order and each library's sources are read from sim/CMakeLists.txt (MH_LAYERS). Before
 checking the tree the script checks itself on a planted violation of each rule."""
 import os
@@ -84,6 +86,21 @@ def call_problems(libs):
     return out
 
 
+def diagram_problems(readme):
+    """The layers sim/README.md's diagram draws, top-down ("main.c", then "driver/ libmh_driver"
+    ...), against the link order."""
+    block = re.search(r"```\n(.*?)```", readme, re.S)
+    drawn = []
+    for line in (block.group(1) if block else "").splitlines():
+        m = re.match(r"\s*(main\.c|([a-z]+)/\s+libmh_\2)\b", line)
+        if m:
+            drawn.append("main" if m.group(1) == "main.c" else m.group(2))
+    want = list(reversed(LAYERS))
+    if drawn != want:
+        return [f"sim/README.md draws the layers {' > '.join(drawn)}; the link order (MH_LAYERS) is {' > '.join(want)}"]
+    return []
+
+
 def self_check():
     with tempfile.TemporaryDirectory() as tmp:
         f = os.path.join(tmp, "x.c")
@@ -96,11 +113,15 @@ def self_check():
     libs["core"] = ({"MHGridCreate"}, {"MHSimSolve"})
     libs["run"] = ({"MHSimSolve"}, {"MHGridCreate"})
     assert call_problems(libs) == ["libmh_core.a calls MHSimSolve, defined in run"], "the call check misses core calling run"
+    good = "```\n  main.c   x\n" + "".join(f"  {l}/   libmh_{l}   x\n" for l in reversed(LAYERS[:-1])) + "```\n"
+    assert diagram_problems(good) == [], "the diagram check rejects the link order"
+    swapped = good.replace("  io/", "  XX/").replace("  run/", "  io/").replace("  XX/", "  run/").replace("libmh_io", "libmh_XX").replace("libmh_run", "libmh_io").replace("libmh_XX", "libmh_run")
+    assert len(diagram_problems(swapped)) == 1, "the diagram check misses two layers drawn swapped"
 
 
 def main():
     self_check()
-    problems = []
+    problems = diagram_problems(open(os.path.join(ROOT, "sim", "README.md")).read())
     for path, layer in tree_files():
         problems += include_problems(path, layer)
     build = os.path.dirname(os.environ["MH_EXE"]) if "MH_EXE" in os.environ else os.path.join(ROOT, "build")
