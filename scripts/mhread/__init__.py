@@ -4,6 +4,7 @@
         o.time, o.fields, o.units, o.model, o.dim     # /time, field names, units, attributes
         o.field("damage", -1)                         # one field at one output index
         o.table()["t"], o.outcomes(), o.parameters()  # /monitors/table, /outcomes, /parameters
+        o.dataset()                                   # every field as an xarray.Dataset
 
 See README.md in this folder."""
 import os
@@ -123,3 +124,30 @@ class Output:
             return None
         rows = [r for r in text(d.attrs.get("rows", "")).split(",") if r]
         return {"data": {c: data[:, i] for i, c in enumerate(cols)}, "rows": rows, "n": data.shape[0]}
+
+    def dataset(self, fields=None):
+        """The fields (all, or the names given) as an xarray.Dataset with labelled, unit-carrying
+        coordinates: time and the cell centres (z, y, x), read from each field's HDF5 dimension
+        scales (older files without scales: from /time and /grid). Provenance and outcomes go
+        into its attributes. Needs xarray (Debian: python3-xarray)."""
+        try:
+            import xarray as xr
+        except ImportError:
+            raise OutputError("mhread.Output.dataset needs xarray: apt-get install python3-xarray") from None
+        names = self.fields if fields is None else list(fields)
+        coords, data = {}, {}
+        for n in names:
+            d = self.h5["fields"][n]
+            self.field(n, 0)  # an unknown name: one clear error
+            dims = []
+            for i, dim in enumerate(d.dims):
+                label = dim.label or ("time" if i == 0 else [a for a in ("z", "y", "x") if a in self.centres][-(d.ndim - 1):][i - 1])
+                dims.append(label)
+                if label not in coords:
+                    values = dim[0][:] if len(dim) else (self.time if i == 0 else self.centres[label])
+                    coords[label] = (label, values, {"units": self.tunit if i == 0 else self.lunit})
+            data[n] = (dims, d[:], {"units": self.units[n]})
+        attrs = {k: v for k, v in self.attrs.items() if isinstance(v, (str, int, float, np.integer, np.floating))}
+        attrs.update({f"outcome_{k}": v for k, v in self.outcomes().items()})
+        return xr.Dataset(data, coords=coords, attrs=attrs)
+

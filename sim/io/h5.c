@@ -1,6 +1,7 @@
 /* HDF5 helpers: checked calls, attributes, small datasets, growing series, probes of a file and
    its superblock. They know nothing of the simulation. */
 #include "mhio.h"
+#include <hdf5_hl.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,40 @@ PetscErrorCode MHWriteStringAttr(MPI_Comm comm, hid_t obj, const char *name, con
   H5Sclose(space);
   H5Tclose(type);
   PetscCall(PetscFree(value));
+  PetscFunctionReturn(0);
+}
+
+/* The 1-D dataset obj/name becomes the dimension scale (coordinate) of the axis called axis. */
+PetscErrorCode MHH5MakeScale(MPI_Comm comm, hid_t obj, const char *name, const char *axis)
+{
+  hid_t dset;
+
+  PetscFunctionBeginUser;
+  dset = H5Dopen2(obj, name, H5P_DEFAULT);
+  PetscCall(MHH5Check(comm, dset, name));
+  PetscCall(MHH5Check(comm, H5DSset_scale(dset, axis), name));
+  H5Dclose(dset);
+  PetscFunctionReturn(0);
+}
+
+/* Axis idx of dset is labelled label (h5py: dset.dims[idx].label). */
+PetscErrorCode MHH5Label(MPI_Comm comm, hid_t dset, PetscInt idx, const char *label)
+{
+  PetscFunctionBeginUser;
+  PetscCall(MHH5Check(comm, H5DSset_label(dset, (unsigned)idx, label), label));
+  PetscFunctionReturn(0);
+}
+
+/* Axis idx of dset has the dimension scale at file/path as its coordinate. */
+PetscErrorCode MHH5AttachScale(MPI_Comm comm, hid_t dset, hid_t file, const char *path, PetscInt idx)
+{
+  PetscFunctionBeginUser;
+  if (path) {
+    hid_t scale = H5Dopen2(file, path, H5P_DEFAULT);
+    PetscCall(MHH5Check(comm, scale, path));
+    PetscCall(MHH5Check(comm, H5DSattach_scale(dset, scale, (unsigned)idx), path));
+    H5Dclose(scale);
+  }
   PetscFunctionReturn(0);
 }
 

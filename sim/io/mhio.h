@@ -13,6 +13,10 @@ PETSC_INTERN PetscErrorCode MHWriteStringAttr(MPI_Comm, hid_t, const char *, con
 PETSC_INTERN PetscErrorCode MHWriteRealAttr(MPI_Comm, hid_t, const char *, PetscReal);
 PETSC_INTERN PetscErrorCode MHWriteIntAttr(MPI_Comm, hid_t, const char *, long long);
 PETSC_INTERN PetscErrorCode MHWriteSmall(MPI_Comm, hid_t, const char *, PetscInt, PetscInt, const PetscReal *, hid_t *);
+/* Dimension scales: a 1-D dataset made the coordinate of an axis, attached to a dataset's axes. */
+PETSC_INTERN PetscErrorCode MHH5MakeScale(MPI_Comm, hid_t, const char *, const char *);
+PETSC_INTERN PetscErrorCode MHH5AttachScale(MPI_Comm, hid_t, hid_t, const char *, PetscInt);
+PETSC_INTERN PetscErrorCode MHH5Label(MPI_Comm, hid_t, PetscInt, const char *);
 /* Growing series: the access list of a dataset kept open (no chunk cache), creation, appending rows. */
 PETSC_INTERN hid_t          MHSeriesAccess(void);
 PETSC_INTERN PetscErrorCode MHCreateSeries(MPI_Comm, hid_t, const char *, PetscInt, hid_t *);

@@ -254,6 +254,15 @@ static PetscErrorCode MHWriteFieldSnapshot(MHSim sim, hid_t grp, const char *nam
     PetscCall(MHH5Check(sim->comm, H5Pset_chunk(dcpl, r, chunk), name));
     dset = H5Dcreate2(grp, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, dcpl, dapl);
     PetscCall(MHH5Check(sim->comm, dset, name));
+    /* its axes: /time, then the grid's cell centres, (z,) (y,) x (dimension scales) */
+    PetscCall(MHH5AttachScale(sim->comm, dset, o->file, "/time", 0));
+    PetscCall(MHH5Label(sim->comm, dset, 0, "time"));
+    for (PetscInt i = 1; i < r; i++) {
+      char axis[32];
+      PetscCall(PetscSNPrintf(axis, sizeof axis, "/grid/%s", MHAxisNames[sim->d.grid.phys[dim - i]]));
+      PetscCall(MHH5AttachScale(sim->comm, dset, o->file, axis, i));
+      PetscCall(MHH5Label(sim->comm, dset, i, MHAxisNames[sim->d.grid.phys[dim - i]]));
+    }
     H5Pclose(dcpl);
     H5Sclose(space);
   }
@@ -266,11 +275,11 @@ static PetscErrorCode MHWriteFieldSnapshot(MHSim sim, hid_t grp, const char *nam
   PetscCall(VecRestoreArrayRead(field, &x));
   H5Sclose(mspace);
   H5Sclose(fspace);
+  if (!k) PetscCall(MHWriteStringAttr(sim->comm, dset, "units", unit)); /* UTF-8, as every string attribute */
   H5Dclose(dset);
   if (!k) {
     PetscCall(PetscSNPrintf(path, sizeof path, "/fields/%s", name));
     PetscCall(PetscViewerHDF5WriteAttribute(o->viewer, path, "timestepping", PETSC_BOOL, &tru));
-    PetscCall(PetscViewerHDF5WriteAttribute(o->viewer, path, "units", PETSC_STRING, unit));
   }
   PetscFunctionReturn(0);
 }

@@ -415,6 +415,19 @@ PetscErrorCode MHOutputOpen(MHSim sim)
     PetscCall(PetscSNPrintf(name, sizeof name, "%s_faces", MHAxisNames[sim->d.grid.phys[a]]));
     PetscCall(MHWriteSmall(comm, grp, name, sim->d.grid.n[a] + 1, 0, sim->d.grid.faces[a], NULL));
   }
+  for (PetscInt a = 0; a < sim->d.grid.dim; a++) { /* the cell centres: the fields' coordinates */
+    const char *axis = MHAxisNames[sim->d.grid.phys[a]];
+    char        name[32];
+    hid_t       dset;
+    PetscCall(MHH5MakeScale(comm, grp, axis, axis));
+    for (PetscInt faces = 0; faces < 2; faces++) {
+      PetscCall(PetscSNPrintf(name, sizeof name, faces ? "%s_faces" : "%s", axis));
+      dset = H5Dopen2(grp, name, H5P_DEFAULT);
+      PetscCall(MHH5Check(comm, dset, name));
+      PetscCall(MHWriteStringAttr(comm, dset, "units", m->length_unit));
+      H5Dclose(dset);
+    }
+  }
   PetscCall(MHWriteStringAttr(comm, grp, "units", m->length_unit));
   for (PetscInt a = 0; a < sim->d.grid.dim; a++)
     for (PetscInt side = 0; side < 2; side++) {
@@ -427,11 +440,14 @@ PetscErrorCode MHOutputOpen(MHSim sim)
   /* series */
   PetscCall(MHCreateSeries(comm, o->file, "time", 0, &o->dset_time));
   PetscCall(MHWriteStringAttr(comm, o->dset_time, "units", m->time_unit));
+  PetscCall(MHH5MakeScale(comm, o->file, "time", "time"));
   grp = H5Gcreate2(o->file, "monitors", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   PetscCall(MHH5Check(comm, grp, "/monitors"));
   PetscCall(MHMonitorColumns(sim, &ncols, &cols));
   o->ncols = ncols;
   PetscCall(MHCreateSeries(comm, grp, "table", ncols, &o->dset_table));
+  PetscCall(MHH5Label(comm, o->dset_table, 0, "step"));
+  PetscCall(MHH5Label(comm, o->dset_table, 1, "column"));
   {
     size_t len = 1;
     char  *all;

@@ -118,6 +118,33 @@ with h5py.File(path, "r") as f:
     mhtest.check(len(a["started_utc"]) == 20 and a["hostname"], "started_utc / hostname")
     mhtest.check(f["events"].shape == (0,) and f["events"].attrs["units"] == "day", "/events")
     mhtest.check(f["grid"].attrs["bc_x_min"] == "zero_flux", f"/grid bc_x_min {f['grid'].attrs['bc_x_min']}")
+    # for the tools people use: string attributes as str, counts as integers, units on the
+    # datasets themselves, and HDF5 dimension scales naming every axis of the fields and monitors
+    u = f["fields/u"]
+    mhtest.check(isinstance(u.attrs["units"], str) and isinstance(a["model"], str), "string attributes are not str")
+    mhtest.check(isinstance(a["dim"], np.integer) and isinstance(a["mpi_ranks"], np.integer), "dim/mpi_ranks are not integers")
+    mhtest.check(f["grid/x"].attrs["units"] == "mm" and f["grid/x_faces"].attrs["units"] == "mm", "units on /grid/x")
+    mhtest.check([d.label for d in u.dims] == ["time", "x"], f"field axes labelled {[d.label for d in u.dims]}")
+    mhtest.check([s.name for s in u.dims[0].values()] == ["/time"] and [s.name for s in u.dims[1].values()] == ["/grid/x"],
+                 "field axes' dimension scales are not /time and /grid/x")
+    mhtest.check(np.array_equal(u.dims[1][0][:], f["grid/x"][:]), "the x scale differs from /grid/x")
+    mhtest.check([d.label for d in f["monitors/table"].dims] == ["step", "column"], "monitor table axes unlabelled")
+
+# the reader gives the fields as an xarray Dataset with labelled coordinates (where xarray exists)
+try:
+    import xarray  # noqa: F401
+except ImportError:
+    xarray = None
+if xarray is not None:
+    sys_path = os.path.join(mhtest.SOURCE, "scripts")
+    import sys  # noqa: E402
+    sys.path.insert(0, sys_path)
+    import mhread  # noqa: E402
+    with mhread.Output(path) as out_file:
+        ds = out_file.dataset()
+        mhtest.check(ds["u"].dims == ("time", "x") and ds["u"].attrs["units"] == out_file.units["u"], f"dataset dims {ds['u'].dims}")
+        mhtest.check(np.array_equal(ds["time"].values, out_file.time) and ds["x"].attrs["units"] == "mm", "dataset coordinates")
+        mhtest.check(np.array_equal(ds["u"].values, out_file.field("u")), "dataset values differ from the file")
 
 # progress and summary: -quiet prints nothing; in a log, a plain line at each output time and a
 # summary naming the files; on a terminal, one line rewritten in place
