@@ -7,6 +7,7 @@
     animation.py    a GIF of one field over every output time
     xz.py           the x-z panels' layout, colour scales, layers and overlays
     models/         the models' own panels, chosen by the file's `model` attribute (REGISTRY)
+    sweep/          figures of a sweep's summary.h5 (scripts/sweep_plot.py is the command line)
 
     with Run("out/demo/demo.h5") as run:
         timeseries(run, "ts.png"); sections(run, "sec.png"); animation(run, "a.gif")
