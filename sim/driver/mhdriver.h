@@ -78,6 +78,7 @@ typedef struct {
   PetscInt  ranks_per_run, index, batch, width;
   PetscBool list, gather, force;
   char      slurm[PETSC_MAX_PATH_LEN], slurm_time[64], slurm_partition[128], slurm_account[128], slurm_launcher[256];
+  char      slurm_sbatch[2048], slurm_prelude[PETSC_MAX_PATH_LEN]; /* extra #SBATCH directives (";"-separated), a file of shell lines */
   PetscInt  slurm_batch, slurm_throttle, slurm_grace;
   uint64_t *signature; /* per point: a hash of its options */
 } MHSweepCtx;

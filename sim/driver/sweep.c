@@ -368,6 +368,12 @@ PetscErrorCode MHSweepRun(MPI_Comm comm, int *exit_status)
   PetscCall(PetscOptionsInt("-sweep_slurm_grace", "Seconds before the time limit at which a task is told to checkpoint and stop", "s", c.slurm_grace, &c.slurm_grace, NULL));
   PetscCall(PetscOptionsString("-sweep_slurm_partition", "sbatch --partition", "name", c.slurm_partition, c.slurm_partition, sizeof c.slurm_partition, NULL));
   PetscCall(PetscOptionsString("-sweep_slurm_account", "sbatch --account", "name", c.slurm_account, c.slurm_account, sizeof c.slurm_account, NULL));
+  PetscCall(PetscOptionsString("-sweep_slurm_sbatch", "Extra #SBATCH directives for the array, separated by ';' (e.g. \"--mem=8G;--mail-type=END,FAIL\"); on the command line the option may also be repeated", "directives", c.slurm_sbatch, c.slurm_sbatch, sizeof c.slurm_sbatch, NULL));
+  if (MHOptionsTaken("-sweep_slurm_sbatch")[0]) { /* the command line's, after an options file's */
+    if (c.slurm_sbatch[0]) MHStrlcat(c.slurm_sbatch, ";", sizeof c.slurm_sbatch);
+    MHStrlcat(c.slurm_sbatch, MHOptionsTaken("-sweep_slurm_sbatch"), sizeof c.slurm_sbatch);
+  }
+  PetscCall(PetscOptionsString("-sweep_slurm_prelude", "A file of shell lines each task runs before microheal (e.g. module load petsc)", "file", c.slurm_prelude, c.slurm_prelude, sizeof c.slurm_prelude, NULL));
   PetscCall(PetscOptionsString("-sweep_slurm_launcher", "Command that starts a run's ranks in a task (default: none for 1 rank, mpiexec -n K for K)", "command", c.slurm_launcher, c.slurm_launcher, sizeof c.slurm_launcher, NULL));
   PetscOptionsEnd();
   if (help) PetscFunctionReturn(0);

@@ -24,6 +24,8 @@ PetscErrorCode MHSweepSlurm(MHSweepCtx *c)
   FILE    *fp;
   PetscInt ntasks = (s->npoints + c->slurm_batch - 1) / c->slurm_batch;
   ssize_t  n      = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  char    *directive[64], *prelude = NULL;
+  PetscInt ndirectives = 0;
 
   PetscFunctionBeginUser;
   if (n > 0)
@@ -32,13 +34,43 @@ PetscErrorCode MHSweepSlurm(MHSweepCtx *c)
     PetscCall(PetscStrncpy(exe, "microheal", sizeof exe));
   PetscCheck(getcwd(cwd, sizeof cwd), PETSC_COMM_SELF, PETSC_ERR_SYS, "getcwd: %s", strerror(errno));
   PetscCall(PetscSNPrintf(logs, sizeof logs, "%s/slurm", s->outdir));
-  PetscCall(MHMakeFolder(PETSC_COMM_SELF, logs));
   if (c->slurm_launcher[0])
     PetscCall(PetscStrncpy(launcher, c->slurm_launcher, sizeof launcher));
   else if (c->ranks_per_run > 1)
     PetscCall(PetscSNPrintf(launcher, sizeof launcher, "mpiexec -n %" PetscInt_FMT, c->ranks_per_run));
   else
     launcher[0] = 0;
+  /* extra directives: each an sbatch option ("--mem=8G"; a leading "#SBATCH" is taken off) */
+  if (c->slurm_sbatch[0]) {
+    char *save = NULL;
+    for (char *d = strtok_r(c->slurm_sbatch, ";", &save); d; d = strtok_r(NULL, ";", &save)) {
+      while (*d == ' ' || *d == '\t')
+        d++;
+      if (!strncmp(d, "#SBATCH", 7)) d += 7;
+      while (*d == ' ' || *d == '\t')
+        d++;
+      for (size_t e = strlen(d); e && (d[e - 1] == ' ' || d[e - 1] == '\t'); e--)
+        d[e - 1] = 0;
+      if (!*d) continue;
+      PetscCheck(d[0] == '-' && !strpbrk(d, "\n\r"), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-sweep_slurm_sbatch: '%s' is not an sbatch option (like --mem=8G); separate directives with ';'", d);
+      PetscCheck(ndirectives < (PetscInt)(sizeof directive / sizeof directive[0]), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-sweep_slurm_sbatch: more than %d directives", (int)(sizeof directive / sizeof directive[0]));
+      directive[ndirectives++] = d;
+    }
+  }
+  /* the prelude: read now, so that a missing or unreadable file stops here, before anything is written */
+  if (c->slurm_prelude[0]) {
+    FILE       *pf = fopen(c->slurm_prelude, "r");
+    struct stat st;
+    long        size;
+    PetscCheck(pf && !fstat(fileno(pf), &st) && S_ISREG(st.st_mode), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-sweep_slurm_prelude %s: %s", c->slurm_prelude, pf ? "not a regular file" : strerror(errno));
+    size = (long)st.st_size;
+    PetscCheck(size <= 65536, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "-sweep_slurm_prelude %s: %ld bytes; a prelude is a few shell lines (at most 64 KiB)", c->slurm_prelude, size);
+    prelude = malloc((size_t)size + 1);
+    PetscCheck(prelude, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    prelude[fread(prelude, 1, (size_t)size, pf)] = 0;
+    fclose(pf);
+  }
+  PetscCall(MHMakeFolder(PETSC_COMM_SELF, logs));
   fp = MHOpenTmp(c->slurm, tmp, sizeof tmp);
   PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-sweep_slurm %s: cannot write: %s", c->slurm, strerror(errno));
   fprintf(fp, "#!/bin/bash\n");
@@ -60,10 +92,17 @@ PetscErrorCode MHSweepSlurm(MHSweepCtx *c)
   }
   if (c->slurm_partition[0]) fprintf(fp, "#SBATCH --partition=%s\n", c->slurm_partition);
   if (c->slurm_account[0]) fprintf(fp, "#SBATCH --account=%s\n", c->slurm_account);
+  for (PetscInt k = 0; k < ndirectives; k++)
+    fprintf(fp, "#SBATCH %s\n", directive[k]);
   fprintf(fp, "self=$(readlink -f \"$0\")\n");
   fprintf(fp, "cd ");
   MHShellWord(fp, cwd);
   fprintf(fp, " || exit 1\n");
+  if (prelude) {
+    fprintf(fp, "# the prelude (-sweep_slurm_prelude %s): run by every task, the gather job and the submission\n%s%s", c->slurm_prelude, prelude, prelude[0] && prelude[strlen(prelude) - 1] != '\n' ? "\n" : "");
+    free(prelude);
+  }
+
   fprintf(fp, "sweep=(");
   MHShellWord(fp, exe);
   fprintf(fp, " -sweep ");
@@ -80,10 +119,11 @@ PetscErrorCode MHSweepSlurm(MHSweepCtx *c)
     PetscCall(PetscFree(copy));
   }
   fprintf(fp, ")\n");
+  fprintf(fp, "if [ -n \"${MH_SWEEP_GATHER:-}\" ]; then exec \"${sweep[@]}\" -sweep_gather; fi\n");
   fprintf(fp, "if [ -z \"${SLURM_ARRAY_TASK_ID:-}\" ]; then\n");
   fprintf(fp, "  set -e\n");
   fprintf(fp, "  array=$(sbatch --parsable \"$self\")\n");
-  fprintf(fp, "  gather=$(sbatch --parsable --dependency=afterany:\"${array%%%%;*}\" --job-name=mh-%s-gather --ntasks=1 --output=%s%s%s/gather_%%j.out --wrap \"$(printf '%%q ' \"${sweep[@]}\") -sweep_gather\")\n", s->name, logs[0] == '/' ? "" : cwd, logs[0] == '/' ? "" : "/", logs);
+  fprintf(fp, "  gather=$(sbatch --parsable --dependency=afterany:\"${array%%%%;*}\" --job-name=mh-%s-gather --ntasks=1 --output=%s%s%s/gather_%%j.out --export=ALL,MH_SWEEP_GATHER=1 --wrap \"bash $(printf '%%q' \"$self\")\")\n", s->name, logs[0] == '/' ? "" : cwd, logs[0] == '/' ? "" : "/", logs);
   fprintf(fp, "  echo \"submitted array job ${array} (%" PetscInt_FMT " tasks) and gather job ${gather}\"\n", ntasks);
   fprintf(fp, "  exit 0\n");
   fprintf(fp, "fi\n");

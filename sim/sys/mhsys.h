@@ -10,9 +10,10 @@
 PETSC_INTERN int MHStartUp(int *, char ***);
 /* Unknown options (unknown.c): the options files and arguments noted at start-up, and the
    prefixes of options read only when the solvers are set up. */
-PETSC_INTERN void      MHOptionsFileNote(const char *, int);
-PETSC_INTERN void      MHOptionsArgsNote(int, char **);
-PETSC_INTERN PetscBool MHOptionIsLate(const char *);
+PETSC_INTERN void        MHOptionsFileNote(const char *, int);
+PETSC_INTERN void        MHOptionsArgsNote(int, char **);
+PETSC_INTERN PetscBool   MHOptionIsLate(const char *);
+PETSC_INTERN const char *MHOptionsTaken(const char *);
 
 PETSC_INTERN PetscLogEvent  MH_EVENT_RHS, MH_EVENT_JAC, MH_EVENT_MG, MH_EVENT_OUTPUT, MH_EVENT_MONITOR;
 PETSC_INTERN PetscErrorCode MHLogEventsRegister(void);

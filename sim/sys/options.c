@@ -125,6 +125,19 @@ static int MHOptionsFileScan(const char *option, const char *path, int yaml, con
 
 static PetscBool mh_version_asked = PETSC_FALSE, mh_help_asked = PETSC_FALSE;
 
+/* Options whose values may start with '-' (sbatch directives such as --mem=8G, which PETSc would
+   read as option names) and that add up when repeated: taken off the command line before PETSc
+   reads it, their values joined by ';'. */
+static const char *const mh_taken_names[] = {"-sweep_slurm_sbatch", NULL};
+static char              mh_taken[1][2048];
+
+const char *MHOptionsTaken(const char *name)
+{
+  for (int k = 0; mh_taken_names[k]; k++)
+    if (!strcmp(name, mh_taken_names[k])) return mh_taken[k];
+  return "";
+}
+
 /* Whether -help was on the command line (taken out before PETSc, which would print its banner
    and its own start-up options first; MHInitialize puts it back once PETSc has started, so that
    microheal's options come first and the solvers' follow). */
@@ -158,6 +171,16 @@ int MHStartUp(int *argc, char ***argv)
       (*argv)[j] = (*argv)[j + 1];
     (*argc)--, i--;
   }
+  for (int i = 1; i + 1 < *argc; i++)
+    for (int k = 0; mh_taken_names[k]; k++) {
+      if (strcmp((*argv)[i], mh_taken_names[k])) continue;
+      if (mh_taken[k][0]) MHStrlcat(mh_taken[k], ";", sizeof mh_taken[k]);
+      MHStrlcat(mh_taken[k], (*argv)[i + 1], sizeof mh_taken[k]);
+      for (int j = i; j + 2 < *argc; j++)
+        (*argv)[j] = (*argv)[j + 2];
+      (*argc) -= 2, i--;
+      break;
+    }
   MHOptionsArgsNote(*argc, *argv);
   for (int i = 1; i + 1 < *argc; i++) {
     const char *stack[16];

@@ -5,8 +5,9 @@ Starts a private cluster with tests/sweep/slurm_local.sh in a scratch folder, th
    that depends on it (it starts after every task ended);
 2. writes a 4-point fisher_kpp sweep, has microheal write its sbatch script (2 points per task, one
    task at a time), runs that script with bash (it submits the array and a dependent gather job),
-   and checks the gathered summary.csv against that of the same sweep run directly, and the
-   per-task logs in <output_dir>/slurm/.
+   and checks the gathered summary.csv against that of the same sweep run directly, the per-task
+   logs in <output_dir>/slurm/, the extra #SBATCH directives and that the prelude ran in every
+   task and in the gather job.
 The cluster is stopped at the end, pass or fail. Exits 77 (skipped) with the reason when SLURM is
 not installed or cannot start on this machine."""
 import csv
@@ -143,16 +144,27 @@ def stage_sweep(env, cluster):
 """)
     d1, d2 = os.path.join(cluster, "d1"), os.path.join(cluster, "d2")
     script = os.path.join(d1, "job.sh")
+    # a prelude (what a cluster needs before microheal: module load ...) that leaves a trace of who
+    # ran it, and extra #SBATCH directives (given twice: they add up; values may start with --)
+    prelude, trace = os.path.join(cluster, "prelude.sh"), os.path.join(cluster, "prelude.log")
+    with open(prelude, "w") as fh:
+        fh.write(f'echo "task=${{SLURM_ARRAY_TASK_ID:-}} gather=${{MH_SWEEP_GATHER:-}}" >> {trace}\n')
     mhtest.run(["-sweep", sweep, "-sweep_output_dir", d1, "-sweep_slurm", script,
-                "-sweep_slurm_batch", 2, "-sweep_slurm_throttle", 1])
+                "-sweep_slurm_batch", 2, "-sweep_slurm_throttle", 1, "-sweep_slurm_prelude", prelude,
+                "-sweep_slurm_sbatch", "--comment=microheal_test", "-sweep_slurm_sbatch", "--nice=0"])
     if not os.path.exists(script):
         fail(f"-sweep_slurm {script} wrote no script")
     with open(script) as fh:
         text = fh.read()
     check(re.search(r"^#SBATCH +--array=0-1%1\s*$", text, re.M),
           f"{script}: expected a line '#SBATCH --array=0-1%1' (4 points, 2 per task, 1 at a time):\n{text}")
+    check(re.search(r"^#SBATCH --comment=microheal_test$", text, re.M) and re.search(r"^#SBATCH --nice=0$", text, re.M),
+          f"{script}: the -sweep_slurm_sbatch directives are missing:\n{text}")
     out = sh(["bash", script], env, cluster)
     wait_for_jobs(env, cluster, os.path.join(d1, "slurm"))
+    ran = sorted(open(trace).read().split("\n")) if os.path.exists(trace) else []
+    for who in ["task=0 gather=", "task=1 gather=", "task= gather=1"]:
+        check(who in ran, f"the prelude did not run for '{who}': {ran}")
     mhtest.run(["-sweep", sweep, "-sweep_output_dir", d2])
 
     head1, rows1 = read_summary(os.path.join(d1, "summary.csv"))

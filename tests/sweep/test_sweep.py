@@ -102,6 +102,15 @@ for i, (what, text, expect) in enumerate(bad):
 path = write("good.yaml", base + "  parameters:\n    fisher_kpp_growth_rate_per_day: [1, 2]\n")
 rc, out = sweep([path, "-fisher_kpp_growth_rate_per_day", "3"], expect_rc=1)
 mhtest.check("the sweep" in out and "varies it (line 5)" in out, f"a command-line option the sweep varies must be refused:\n{out}")
+# bad SLURM script options: one line, no script, no folder
+for what, args, expect in [("missing prelude", ["-sweep_slurm_prelude", os.path.join(tmp, "nothere.sh")], "-sweep_slurm_prelude"),
+                           ("prelude a folder", ["-sweep_slurm_prelude", tmp], "not a regular file"),
+                           ("directive without dashes", ["-sweep_slurm_sbatch", "mem=8G"], "'mem=8G' is not an sbatch option")]:
+    out_dir, script = os.path.join(tmp, "slurm_bad"), os.path.join(tmp, "slurm_bad.sh")
+    rc, out = sweep([path, "-sweep_output_dir", out_dir, "-sweep_slurm", script] + args, expect_rc=1)
+    errors = [line for line in out.splitlines() if line.startswith("microheal: error:")]
+    mhtest.check(len(errors) == 1 and expect in errors[0], f"-sweep_slurm ({what}): expected one error line containing {expect!r}, got:\n{out}")
+    mhtest.check(not os.path.exists(script) and not os.path.exists(out_dir), f"-sweep_slurm ({what}): wrote {script} or {out_dir}")
 
 
 # 2. points -----------------------------------------------------------------------------------
