@@ -36,6 +36,8 @@ PetscErrorCode MHRun(MPI_Comm comm, int *status)
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsHasName(NULL, NULL, "-sweep", &sweep));
+  /* taken off the command line before PETSc (sys/options.c): no check for unknown options sees it */
+  PetscCheck(sweep || !MHOptionsTaken("-sweep_slurm_sbatch")[0], comm, PETSC_ERR_ARG_WRONG, "-sweep_slurm_sbatch %s: only a sweep writing a SLURM script reads it (-sweep FILE -sweep_slurm job.sh)", MHOptionsTaken("-sweep_slurm_sbatch"));
   if (sweep)
     PetscCall(MHSweepRun(comm, status));
   else
