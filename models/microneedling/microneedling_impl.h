@@ -122,6 +122,8 @@ typedef enum { MN_LITERATURE, /* measured values from the works in source */
   MN_PRIOR,                   /* a typical modelling value, no single source */
   MN_DERIVED,                 /* follows from other parameters */
   MN_CHOICE } MNStatus;       /* a setting of the protocol, the domain or the outcomes */
+/* the framework's names of the statuses (MHModelParamProvenance), in MNStatus order */
+static const char *const MNStatusNames[] = {"literature", "calibrated", "prior", "derived", "choice"};
 typedef struct {
   const char        *name; /* the option is -microneedling_<name> */
   MNParamKind        kind;

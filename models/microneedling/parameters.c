@@ -49,6 +49,7 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
   for (PetscInt i = 0; i < MN_NPARAMS; i++) {
     const MNParam *e = &MNParams[i];
 
+    PetscCall(MHModelParamProvenance(m, MNStatusNames[e->status], e->source));
     if (!e->own)
       PetscCall(MNParamRead(m, PetscOptionsObject, e, p));
     else

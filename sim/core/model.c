@@ -155,6 +155,8 @@ static PetscErrorCode MHModelRecord(MHModel m, const char name[], const char uni
   PetscCall(PetscStrncpy(p->name, name, MH_NAME_LEN));
   PetscCall(PetscStrncpy(p->unit, unit, MH_NAME_LEN));
   PetscCall(PetscStrncpy(p->text, text ? text : "", MH_NAME_LEN));
+  PetscCall(PetscStrncpy(p->status, m->next_status, sizeof p->status));
+  PetscCall(PetscStrncpy(p->source, m->next_source, sizeof p->source));
   p->value = value;
   PetscFunctionReturn(0);
 }
@@ -190,6 +192,42 @@ static PetscErrorCode MHRangeCheck(MHModel m, const char opt[], const char unit[
   }
 }
 
+static const char *const MHStatusNames[] = {"literature", "calibrated", "prior", "derived", "choice", NULL};
+
+PetscErrorCode MHModelParamProvenance(MHModel m, const char status[], const char source[])
+{
+  PetscBool known = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; MHStatusNames[k]; k++)
+    if (!strcmp(status, MHStatusNames[k])) known = PETSC_TRUE;
+  PetscCheck(known, m->comm, PETSC_ERR_PLIB, "model %s: parameter status '%s' is none of literature, calibrated, prior, derived, choice", m->name, status);
+  PetscCall(PetscStrncpy(m->next_status, status, sizeof m->next_status));
+  PetscCall(PetscStrncpy(m->next_source, source ? source : "", sizeof m->next_source));
+  PetscFunctionReturn(0);
+}
+
+/* The help text of a parameter: its own, then its status and source when the model gave them
+   (appended to text); the provenance is used up by the parameter it was given for. */
+static void MHParamHelp(MHModel m, const char help[], char text[], size_t len)
+{
+  if (help) snprintf(text, len, "%s", help);
+  if (m->next_status[0]) {
+    MHStrlcat(text, " {", len);
+    MHStrlcat(text, m->next_status, len);
+    if (m->next_source[0]) {
+      MHStrlcat(text, ": ", len);
+      MHStrlcat(text, m->next_source, len);
+    }
+    MHStrlcat(text, "}", len);
+  }
+}
+
+static void MHProvenanceDone(MHModel m)
+{
+  m->next_status[0] = m->next_source[0] = 0;
+}
+
 /* What -help shows in parentheses after a parameter's text: its unit ("dimensionless" for 1). */
 static const char *MHHelpUnit(const char unit[])
 {
@@ -204,10 +242,11 @@ PetscErrorCode MHModelParamReal(MHModel m, PetscOptionItems *PetscOptionsObject,
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
-  PetscCall(PetscSNPrintf(text, sizeof text, "%s", help));
+  MHParamHelp(m, help, text, sizeof text);
   PetscCall(PetscOptionsReal(opt, text, MHHelpUnit(unit), def, &v, NULL));
   PetscCall(MHRangeCheck(m, opt, unit, v, r));
   PetscCall(MHModelRecord(m, name, unit, v, NULL));
+  MHProvenanceDone(m);
   *value = v;
   PetscFunctionReturn(0);
 }
@@ -217,7 +256,7 @@ PetscErrorCode MHModelParamReal(MHModel m, PetscOptionItems *PetscOptionsObject,
    values, or one value for all. Variable length (*n on entry is the default count): 1 to nmax values. */
 PetscErrorCode MHModelParamRealArray(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char unit[], const char help[], PetscInt nmax, const char *const labels[], const PetscReal defaults[], MHRange r, PetscInt *n, PetscReal values[])
 {
-  char      opt[2 * MH_NAME_LEN + 2], text[512], rec[2 * MH_NAME_LEN];
+  char      opt[2 * MH_NAME_LEN + 2], text[1024], rec[2 * MH_NAME_LEN];
   PetscReal v[MH_MAX_PARAMS + 1];
   PetscInt  nv = nmax + 1, ndef = *n; /* room for one value too many: PETSc drops the excess silently */
   PetscBool set, fixed          = (PetscBool)(labels != NULL);
@@ -242,6 +281,7 @@ PetscErrorCode MHModelParamRealArray(MHModel m, PetscOptionItems *PetscOptionsOb
       MHStrlcat(text, num, sizeof text);
     }
   }
+  MHParamHelp(m, NULL, text, sizeof text);
   for (PetscInt k = 0; k < ndef; k++)
     v[k] = defaults[k];
   PetscCall(PetscOptionsRealArray(opt, text, MHHelpUnit(unit), v, &nv, &set));
@@ -266,6 +306,7 @@ PetscErrorCode MHModelParamRealArray(MHModel m, PetscOptionItems *PetscOptionsOb
     PetscCall(MHModelRecord(m, rec, unit, v[k], NULL));
     values[k] = v[k];
   }
+  MHProvenanceDone(m);
   *n = nv;
   PetscFunctionReturn(0);
 }
@@ -285,14 +326,16 @@ PetscErrorCode MHModelSetEvents(MHModel m, PetscInt n, const PetscReal times[])
 
 PetscErrorCode MHModelParamInt(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char help[], PetscInt def, PetscInt lo, PetscInt hi, PetscInt *value)
 {
-  char     opt[2 * MH_NAME_LEN + 2];
+  char     opt[2 * MH_NAME_LEN + 2], text[768];
   PetscInt v = def;
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
-  PetscCall(PetscOptionsInt(opt, help, "integer", def, &v, NULL));
+  MHParamHelp(m, help, text, sizeof text);
+  PetscCall(PetscOptionsInt(opt, text, "integer", def, &v, NULL));
   PetscCheck(v >= lo && v <= hi, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": out of range; allowed [%" PetscInt_FMT ", %" PetscInt_FMT "]", opt, v, lo, hi);
   PetscCall(MHModelRecord(m, name, "1", (PetscReal)v, NULL));
+  MHProvenanceDone(m);
   *value = v;
   PetscFunctionReturn(0);
 }
@@ -300,7 +343,7 @@ PetscErrorCode MHModelParamInt(MHModel m, PetscOptionItems *PetscOptionsObject, 
 /* list: the value names, NULL-terminated. An unknown name is an error listing the choices. */
 PetscErrorCode MHModelParamEnum(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char help[], const char *const list[], PetscInt def, PetscInt *value)
 {
-  char     opt[2 * MH_NAME_LEN + 2];
+  char     opt[2 * MH_NAME_LEN + 2], text[768];
   PetscInt n = 0, v = def;
 
   PetscFunctionBeginUser;
@@ -308,8 +351,10 @@ PetscErrorCode MHModelParamEnum(MHModel m, PetscOptionItems *PetscOptionsObject,
     n++;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
   PetscCall(MHOptionsCheckChoice(m->comm, opt, list, n));
-  PetscCall(PetscOptionsEList(opt, help, "choice", list, (PetscInt)n, list[def], &v, NULL));
+  MHParamHelp(m, help, text, sizeof text);
+  PetscCall(PetscOptionsEList(opt, text, "choice", list, (PetscInt)n, list[def], &v, NULL));
   PetscCall(MHModelRecord(m, name, "choice", (PetscReal)v, list[v]));
+  MHProvenanceDone(m);
   m->param[m->nparams - 1].choices = list;
   *value                           = v;
   PetscFunctionReturn(0);
@@ -329,7 +374,7 @@ PetscErrorCode MHModelView(MHModel m, PetscViewer viewer)
     if (p->text[0])
       PetscCall(PetscViewerASCIIPrintf(viewer, "%-40s %s\n", p->name, p->text));
     else
-      PetscCall(PetscViewerASCIIPrintf(viewer, "%-40s %-14g %s\n", p->name, (double)p->value, p->unit));
+      PetscCall(PetscViewerASCIIPrintf(viewer, "%-40s %-14g %-16s %s\n", p->name, (double)p->value, p->unit, p->status));
   }
   if (m->ops.view) PetscCall(m->ops.view(m, viewer));
   PetscCall(PetscViewerASCIIPopTab(viewer));

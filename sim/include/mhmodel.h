@@ -104,10 +104,13 @@ typedef struct {
 #define MH_CLOSED(a, b) ((MHRange) {(a), (b), PETSC_FALSE, PETSC_FALSE})
 #define MH_OPEN_CLOSED(a, b) ((MHRange) {(a), (b), PETSC_TRUE, PETSC_FALSE})
 
+#define MH_SOURCE_LEN 256
 typedef struct {
   char               name[MH_NAME_LEN], unit[MH_NAME_LEN];
-  char               text[MH_NAME_LEN]; /* enumerated parameters: the chosen value's name */
-  const char *const *choices;           /* enumerated parameters: every value's name, NULL-terminated */
+  char               text[MH_NAME_LEN];     /* enumerated parameters: the chosen value's name */
+  char               status[16];            /* literature, calibrated, prior, derived or choice ("": not given) */
+  char               source[MH_SOURCE_LEN]; /* where the value comes from (keys of references.bib, or why) */
+  const char *const *choices;               /* enumerated parameters: every value's name, NULL-terminated */
   PetscReal          value;
 } MHParam;
 
@@ -156,6 +159,7 @@ struct _p_MHModel {
   char       outcome_unit[MH_MAX_OUTCOMES][MH_NAME_LEN];
   PetscInt   nparams;
   MHParam    param[MH_MAX_PARAMS];
+  char       next_status[16], next_source[MH_SOURCE_LEN]; /* MHModelParamProvenance: for the next parameter */
   PetscInt   nevents;
   PetscReal  event_time[MH_MAX_EVENTS]; /* increasing; set through MHModelSetEvents */
   PetscInt   ntables;
@@ -179,7 +183,11 @@ PETSC_EXTERN PetscErrorCode MHModelSetUnits(MHModel, const char[], const char[])
 PETSC_EXTERN PetscErrorCode MHModelAddTaxis(MHModel, PetscInt, PetscInt);
 PETSC_EXTERN PetscErrorCode MHModelAddOutcome(MHModel, const char[], const char[]);
 /* A hint for a value that looks given in the wrong unit (a length of 1500 mm meant as 1.5), or "". */
-PETSC_EXTERN const char    *MHUnitHint(const char[], PetscReal, char[], size_t);
+PETSC_EXTERN const char *MHUnitHint(const char[], PetscReal, char[], size_t);
+/* The status (literature, calibrated, prior, derived or choice) and source of the parameter the
+   next MHModelParam* call reads: shown in its -help line, in the parameter table and written to
+   /parameters (attribute "status"). */
+PETSC_EXTERN PetscErrorCode MHModelParamProvenance(MHModel, const char[], const char[]);
 PETSC_EXTERN PetscErrorCode MHModelParamReal(MHModel, PetscOptionItems *, const char[], const char[], const char[], PetscReal, MHRange, PetscReal *);
 PETSC_EXTERN PetscErrorCode MHModelParamRealArray(MHModel, PetscOptionItems *, const char[], const char[], const char[], PetscInt, const char *const[], const PetscReal[], MHRange, PetscInt *, PetscReal[]);
 PETSC_EXTERN PetscErrorCode MHModelSetEvents(MHModel, PetscInt, const PetscReal[]);

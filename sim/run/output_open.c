@@ -402,6 +402,29 @@ PetscErrorCode MHOutputOpen(MHSim sim)
     PetscCall(MHWriteStringAttr(comm, grp, "units", units));
     PetscCall(PetscFree(units));
   }
+  { /* each value's status and source, where the model gives them: "name: status; source" lines */
+    size_t len = 1;
+    char  *status;
+    for (PetscInt i = 0; i < m->nparams; i++)
+      if (m->param[i].status[0]) len += strlen(m->param[i].name) + strlen(m->param[i].status) + strlen(m->param[i].source) + 8;
+    if (len > 1) {
+      PetscCall(PetscCalloc1(len, &status));
+      for (PetscInt i = 0; i < m->nparams; i++) {
+        const MHParam *p = &m->param[i];
+        if (!p->status[0]) continue;
+        MHStrlcat(status, p->name, len);
+        MHStrlcat(status, ": ", len);
+        MHStrlcat(status, p->status, len);
+        if (p->source[0]) {
+          MHStrlcat(status, "; ", len);
+          MHStrlcat(status, p->source, len);
+        }
+        MHStrlcat(status, "\n", len);
+      }
+      PetscCall(MHWriteStringAttr(comm, grp, "status", status));
+      PetscCall(PetscFree(status));
+    }
+  }
   H5Gclose(grp);
 
   PetscCall(MHWriteModelTables(sim));

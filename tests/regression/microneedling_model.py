@@ -69,6 +69,17 @@ with h5py.File(d["path"], "r") as f:
     lx = f["grid/x_faces"][-1]
     mhtest.check(np.all((ndl[:, 2] >= 0) & (ndl[:, 2] < lx)), f"needle axes outside the unit cell [0, {lx})")
     mhtest.check(f["grid"].attrs["bc_x_min"] == "periodic", "a unit cell is periodic in x")
+    # every parameter's status and source (models/microneedling/parameter_table.c) travel with it
+    status = dict(line.split(": ", 1) for line in f["parameters"].attrs["status"].splitlines())
+    names = [k for k in f["parameters"].attrs if k not in ("units", "status")]
+    mhtest.check(sorted(status) == sorted(names), f"/parameters status lacks {sorted(set(names) - set(status))}")
+    kinds = {v.split(";")[0] for v in status.values()}
+    mhtest.check(kinds <= {"literature", "calibrated", "prior", "derived", "choice"}, f"statuses {kinds}")
+    mhtest.check(status["closure_rate_per_h.epidermis"].startswith("calibrated; Gupta2011"), f"closure status {status['closure_rate_per_h.epidermis']}")
+    mhtest.check(status["signal_decay_per_h"].startswith("prior"), f"signal decay status {status['signal_decay_per_h']}")
+rc, helptext = mhtest.run(["-model", "microneedling", "-help"], malloc_dump=False)
+line = [h for h in helptext.splitlines() if h.startswith("  -microneedling_closure_rate_per_h ")]
+mhtest.check(len(line) == 1 and "{calibrated: Gupta2011" in line[0], f"-help lacks the closure rate's status and source: {line}")
 say("sessions: barrier %.2f/%.2f h, dye-tight %.2f/%.2f h" % (o["barrier_recovery_h_1"], o["barrier_recovery_h_2"], o["dye_tight_h_1"], o["dye_tight_h_2"]))
 
 
