@@ -57,6 +57,9 @@ enum { SESSION_BARRIER_H,
   SESSION_PEAK,
   SESSION_PEAK_H,
   SESSION_RESOLUTION_H,
+  SESSION_BLEEDING,       /* vascular tissue opened by the needles, per skin area [uL/cm^2]: pinpoint bleeding */
+  SESSION_EXPOSURE_H,     /* open barrier (epidermal deficit) integrated over time until the next session [h] */
+  SESSION_INFLAMMATION_H, /* inflammation integrated over time until the next session [h]: a swelling proxy */
   PER_SESSION };
 
 /* The outcomes' running state: reals only, so that checkpoints save and restore it whole
@@ -65,6 +68,7 @@ typedef struct {
   PetscReal current;                                              /* latest session applied (an index), -1 none */
   PetscReal fresh;                                                /* 1: the next outcome call is the first after it */
   PetscReal t_prev, B_prev, V_prev, S_prev, B0, V0, peak, peak_t; /* barrier, open volume, signal */
+  PetscReal Vv_prev;                                              /* open vascular volume per area [mm] */
   PetscReal sess[MAX_SESSIONS][PER_SESSION];
 } Tracking;
 

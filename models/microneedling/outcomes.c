@@ -14,6 +14,7 @@ static PetscReal Crossing(PetscReal t0, PetscReal v0, PetscReal t1, PetscReal v1
 typedef struct {
   PetscReal epi_deficit, epi_volume; /* barrier deficit D in the epidermis, and its volume */
   PetscReal deficit;                 /* D over the whole domain (dye-tight closure) */
+  PetscReal vascular_deficit;        /* D weighted by the layer's vascular weight (bleeding) */
   PetscReal signal, volume;          /* the inflammatory signal S, and the domain's volume */
   PetscReal c1[NL], c3[NL], elastin[NL], layer_volume[NL];
 } Integrals;
@@ -24,7 +25,8 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
   const PetscScalar *u;
   Integrals          loc = {0}, sum;
   PetscInt           n = 0, o = 0;
-  PetscReal          B, V, Sm, hours = 24;
+  PetscReal          B, V, Sm, Vv, area, hours = 24;
+  const PetscInt     zd = g->dim - 1;
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(U, &u));
@@ -35,6 +37,7 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     const PetscScalar *v = &u[n * NF];
     if (L <= EPI) loc.epi_deficit += PetscRealPart(v[D]) * dv, loc.epi_volume += dv;
     loc.deficit += PetscRealPart(v[D]) * dv;
+    loc.vascular_deficit += p->vascular[L] * PetscRealPart(v[D]) * dv;
     loc.signal += PetscRealPart(v[S]) * dv;
     loc.volume += dv;
     loc.c1[L] += PetscRealPart(v[C1]) * dv;
@@ -47,6 +50,8 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
   B        = sum.epi_volume > 0 ? sum.epi_deficit / sum.epi_volume : 0;
   V        = sum.deficit;
   Sm       = sum.signal / sum.volume;
+  area     = sum.volume / (g->faces[zd][g->n[zd]] - g->faces[zd][0]); /* the skin surface [mm^2] (2-D: per mm of y) */
+  Vv       = sum.vascular_deficit / area;
   out[o++] = B;
   out[o++] = Sm;
   for (PetscInt L = PAP; L <= RET; L++) {
@@ -64,8 +69,13 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
       p->acc.B0 = B, p->acc.V0 = V, p->acc.peak = Sm, p->acc.peak_t = t;
       for (PetscInt q = 0; q < PER_SESSION; q++)
         r[q] = (PetscReal)NAN;
-      p->acc.fresh = 0;
+      r[SESSION_BLEEDING]       = PetscMax(Vv - p->acc.Vv_prev, 0) * 100; /* mm^3/mm^2 -> uL/cm^2 */
+      r[SESSION_EXPOSURE_H]     = 0;
+      r[SESSION_INFLAMMATION_H] = 0;
+      p->acc.fresh              = 0;
     } else {
+      r[SESSION_EXPOSURE_H] += 0.5 * (p->acc.B_prev + B) * (t - p->acc.t_prev) * hours;
+      r[SESSION_INFLAMMATION_H] += 0.5 * (p->acc.S_prev + Sm) * (t - p->acc.t_prev) * hours;
       if (PetscIsNanReal(r[SESSION_BARRIER_H]) && B <= p->barrier_frac * p->acc.B0) r[SESSION_BARRIER_H] = (Crossing(p->acc.t_prev, p->acc.B_prev, t, B, p->barrier_frac * p->acc.B0) - t0) * hours;
       if (PetscIsNanReal(r[SESSION_DYE_TIGHT_H]) && V <= p->dye_frac * p->acc.V0) r[SESSION_DYE_TIGHT_H] = (Crossing(p->acc.t_prev, p->acc.V_prev, t, V, p->dye_frac * p->acc.V0) - t0) * hours;
       if (Sm > p->acc.peak) {
@@ -78,6 +88,7 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     r[SESSION_PEAK_H] = (p->acc.peak_t - t0) * hours;
     p->acc.t_prev = t, p->acc.B_prev = B, p->acc.V_prev = V, p->acc.S_prev = Sm;
   }
+  p->acc.Vv_prev = Vv;
   for (PetscInt k = 0; k < p->nsessions; k++)
     for (PetscInt q = 0; q < PER_SESSION; q++)
       out[o++] = k <= p->acc.current ? p->acc.sess[k][q] : (PetscReal)NAN;
@@ -108,8 +119,8 @@ PetscErrorCode MNAddOutcomes(MHModel m)
     PetscCall(MHModelAddOutcome(m, name, "1"));
   }
   for (PetscInt k = 0; k < p->nsessions; k++) {
-    const char *what[PER_SESSION] = {"barrier_recovery_h", /* in the order of SESSION_* */ "dye_tight_h", "inflammation_peak", "inflammation_peak_h", "inflammation_resolution_h"};
-    const char *unit[PER_SESSION] = {"h", "h", "1", "h", "h"};
+    const char *what[PER_SESSION] = {"barrier_recovery_h", /* in the order of SESSION_* */ "dye_tight_h", "inflammation_peak", "inflammation_peak_h", "inflammation_resolution_h", "bleeding_ul_per_cm2", "open_barrier_exposure_h", "inflammation_exposure_h"};
+    const char *unit[PER_SESSION] = {"h", "h", "1", "h", "h", "uL/cm^2", "h", "h"};
     for (PetscInt q = 0; q < PER_SESSION; q++) {
       char name[MH_NAME_LEN];
       PetscCall(PetscSNPrintf(name, sizeof name, "%s_%" PetscInt_FMT, what[q], k + 1));

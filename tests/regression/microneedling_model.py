@@ -53,6 +53,17 @@ for k in (1, 2):
     for q in ("barrier_recovery_h", "dye_tight_h", "inflammation_resolution_h"):
         v = o[f"{q}_{k}"]
         mhtest.check(np.isfinite(v) and 0 < v < 48, f"{q}_{k} = {v}: expected a finite time within 48 h")
+# pinpoint bleeding: the vascular tissue the needles open, per skin area, is the exact volume of the
+# channels' cones below the epidermis (0.095 mm; radius 0.05 mm at the surface to 0.005 mm at the
+# 0.5 mm tip; 250 /cm^2), since channels are rasterised by exact volume fraction
+r = lambda z: 0.05 - (0.05 - 0.005) / 0.5 * z  # noqa: E731
+cone = np.pi * (r(0.095) ** 3 - r(0.5) ** 3) / (3 * (0.05 - 0.005) / 0.5)  # mm^3 per channel
+want = cone * 250  # mm^3 per cm^2 = uL/cm^2
+mhtest.check(abs(o["bleeding_ul_per_cm2_1"] - want) <= 1e-6 * want, f"bleeding {o['bleeding_ul_per_cm2_1']} uL/cm^2, exact {want}")
+mhtest.check(abs(o["bleeding_ul_per_cm2_2"] - want) <= 1e-2 * want, f"second session's bleeding {o['bleeding_ul_per_cm2_2']}, exact {want}")
+for k in (1, 2):
+    for q in ("open_barrier_exposure_h", "inflammation_exposure_h"):
+        mhtest.check(np.isfinite(o[f"{q}_{k}"]) and o[f"{q}_{k}"] > 0, f"{q}_{k} = {o[f'{q}_{k}']}")
 # the file describes the set-up: layers, sessions (= the events), every channel
 import h5py  # noqa: E402
 
