@@ -205,6 +205,13 @@ def _make_compare(runs, a):
             run.time_indices(a.times)
         run.check_y(a.y)
         _check_ranges(run, a.ranges)
+    if "sections" in a.what and not a.times:  # the first run's default times, in every run: checked before writing
+        times = [float(first.time[k]) for k in first.default_time_indices()]
+        for run in runs[1:]:
+            if min(times) < run.time[0] or max(times) > run.time[-1] + 1e-9 * max(abs(run.time[-1]), 1.0):
+                raise FigureError(f"--compare: the sections' times ({', '.join(f'{t:g}' for t in times)} "
+                                  f"{first.tunit}, from {first.stem}) are not all within {run.stem}'s outputs "
+                                  f"[{run.time[0]:g}, {run.time[-1]:g}] {run.tunit}; give --times")
     labels = a.labels or [r.stem for r in runs]
     base = os.path.join(_outdir(a), "_vs_".join(r.stem for r in runs))
     for w in a.what:
