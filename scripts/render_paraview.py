@@ -12,6 +12,12 @@ with z pointing down; a 1-D run as a strip, drawn 10 % as high as long. The colo
 with the field's name and its unit (read from the HDF5 file when h5py is importable in
 ParaView's Python), the output time is written in the top left corner.
 
+Runs with skin layers (/model/layers of the HDF5 file, microneedling) are drawn scaled to the
+dermis (--focus dermis, the default): the colour range is the field's range over the dermal layers
+(those named *_dermis), and the picture shows the skin from the surface to the bottom of the
+dermis (the layers below it are cut away). Runs without layers, and --focus all, show the whole
+grid on the field's whole range.
+
 Prints the PNG's path and the field's minimum and maximum over the whole grid at that time. Stops
 with an error when what ParaView would draw differs from what its reader read (grid bounds or
 the field's range), as its XDMF reader does with a 2DRectMesh."""
@@ -40,6 +46,9 @@ def parse_args():
     when.add_argument("--step", type=int, help="output index to draw, from 0; negative counts back from the last (default -1)")
     p.add_argument("--out", help="PNG to write (default: <sidecar without .xmf>_<field>_step<K>.png)")
     p.add_argument("--size", default="1200x800", help="image size WIDTHxHEIGHT [pixels] (default 1200x800)")
+    p.add_argument("--focus", choices=("dermis", "all"), default="dermis",
+                   help="dermis (default): colour range and view scaled to the dermal layers where the run has "
+                        "/model/layers; all: the whole grid")
     return p.parse_args()
 
 
@@ -72,8 +81,9 @@ def describe(xmf, field):
 
 
 def field_unit(h5, field):
-    """The field's unit from the HDF5 file (attribute units of /fields/<field>), or None where h5py
-    is not importable in this Python or the file cannot be read."""
+    """The field's unit from the HDF5 file (attribute units of /fields/<field>), a dimensionless
+    one written out as what it is (mhread.text.unit_words: '× baseline', 'arbitrary units'), or
+    None where h5py is not importable in this Python or the file cannot be read."""
     try:
         import h5py
     except ImportError:
@@ -81,9 +91,52 @@ def field_unit(h5, field):
     try:
         with h5py.File(h5, "r") as f:
             u = f["fields"][field].attrs["units"]
+            model = f.attrs.get("model", "")
     except (OSError, KeyError):
         return None
-    return u.decode() if isinstance(u, bytes) else str(u)
+    text = lambda v: v.decode() if isinstance(v, bytes) else str(v)  # noqa: E731
+    try:
+        from mhread.text import unit_words  # scripts/mhread/ (imports numpy and h5py)
+    except ImportError:
+        return text(u)
+    return unit_words(text(u), field, text(model))
+
+
+def dermis_span(h5):
+    """(top, bottom, names) of the dermal layers (rows named *_dermis of /model/layers), or None
+    where the file has no layers or h5py is not importable in this Python."""
+    try:
+        import h5py
+    except ImportError:
+        return None
+    try:
+        with h5py.File(h5, "r") as f:
+            if "model/layers" not in f:
+                return None
+            d = f["model/layers"]
+            text = lambda v: v.decode() if isinstance(v, bytes) else str(v)  # noqa: E731
+            cols = text(d.attrs.get("columns", "")).split(",")
+            rows = [r for r in text(d.attrs.get("rows", "")).split(",") if r]
+            data = d[:]
+    except (OSError, KeyError):
+        return None
+    if "top" not in cols or "bottom" not in cols or len(rows) != data.shape[0]:
+        return None
+    dermal = [i for i, r in enumerate(rows) if r.endswith("_dermis")]
+    if not dermal:
+        return None
+    return (float(min(data[i, cols.index("top")] for i in dermal)),
+            float(max(data[i, cols.index("bottom")] for i in dermal)),
+            [rows[i].replace("_", " ") for i in dermal])
+
+
+def clip_depth(pv, source, axis, z, below, centre):
+    """The cells of source above (below=False) or below a depth z along mesh axis `axis`, whole
+    cells (a plane just inside the kept side keeps the cells it cuts)."""
+    c = pv.Clip(Input=source, ClipType="Plane", Crinkleclip=1, Invert=1 if below else 0)
+    c.ClipType.Origin = [z if i == axis else centre[i] for i in range(3)]
+    c.ClipType.Normal = [1.0 if i == axis else 0.0 for i in range(3)]
+    return c
 
 
 def cross(a, b):
@@ -147,6 +200,21 @@ def main():
             f"a sidecar written as a 2DRectMesh hits this bug of its XDMF reader")
     pv.Delete(surface)
     unit = field_unit(h5, a.field) if h5 else None
+    centre = [(bounds[2 * i] + bounds[2 * i + 1]) / 2 for i in range(3)]
+    # the mesh's coordinate axis holding the depth (in 1-D: the last one, a strip's height)
+    d = axes.index("z") if "z" in axes else len(axes) - 1
+    dermis = dermis_span(h5) if (h5 and a.focus == "dermis" and "z" in axes) else None
+    clo, chi, focus = lo, hi, ""
+    if dermis:
+        top, bottom, names = dermis
+        eps = 1e-6 * (bounds[2 * d + 1] - bounds[2 * d])
+        inner = clip_depth(pv, clip_depth(pv, reader, d, top + eps, False, centre), d, bottom - eps, True, centre)
+        inner.UpdatePipeline(t)
+        arr = inner.GetDataInformation().GetCellDataInformation().GetArrayInformation(a.field)
+        if arr is not None:
+            clo, chi = arr.GetComponentRange(0)
+            focus = f" over the {' and '.join(names)} (z {top:g} to {bottom:g} {length_unit})"
+        pv.Delete(inner)
 
     view = pv.CreateRenderView()
     view.ViewSize = size
@@ -155,11 +223,12 @@ def main():
     view.Background = [1, 1, 1]
     view.OrientationAxesVisibility = 0
     black = [0, 0, 0]
-    centre = [(bounds[2 * i] + bounds[2 * i + 1]) / 2 for i in range(3)]
 
     source = reader
+    if dermis:  # the skin from the surface to the bottom of the dermis
+        source = clip_depth(pv, reader, d, dermis[1] - 1e-6 * (bounds[2 * d + 1] - bounds[2 * d]), True, centre)
     if dim == 3:
-        source = pv.Clip(Input=reader, ClipType="Plane", Crinkleclip=1, Invert=0)
+        source = pv.Clip(Input=source, ClipType="Plane", Crinkleclip=1, Invert=0)
         source.ClipType.Origin = centre
         source.ClipType.Normal = [0, 1, 0]
     display = pv.Show(source, view)
@@ -168,7 +237,7 @@ def main():
     lut = pv.GetColorTransferFunction(a.field)
     lut.ApplyPreset("Viridis (matplotlib)", True)
     lut.AutomaticRescaleRangeMode = "Never"
-    lut.RescaleTransferFunction(lo, hi if hi > lo else lo + max(abs(lo), 1.0) * 1e-12)
+    lut.RescaleTransferFunction(clo, chi if chi > clo else clo + max(abs(clo), 1.0) * 1e-12)
     display.SetScalarBarVisibility(view, True)
     bar = pv.GetScalarBar(lut, view)
     bar.Title = f"{a.field} [{unit}]" if unit else a.field
@@ -184,8 +253,6 @@ def main():
     text.FontSize = 20
     text.Color = black
 
-    # the mesh's coordinate axis holding the depth (in 1-D: the last one, a strip's height)
-    d = axes.index("z") if "z" in axes else len(axes) - 1
     if dim == 1:
         # a strip as high as 10 % of its length
         thick = [i for i in range(3) if i != axes.index("x")]
@@ -225,6 +292,7 @@ def main():
         die(f"{out}: ParaView wrote no image")
     print(f"wrote {out}")
     print(f"{a.field} at t = {t:.17g} {time_unit} (step {k}): min {lo:.17g} max {hi:.17g}" + (f" [{unit}]" if unit else ""))
+    print(f"colour scale {clo:.6g} to {chi:.6g}{focus or ' (the whole grid)'}")
 
 
 if __name__ == "__main__":

@@ -2,14 +2,14 @@
 import matplotlib.pyplot as plt
 from mhfiles import replacing
 from PIL import Image
-from mhread.text import with_unit  # scripts/mhread/
+from mhread.text import unit_words  # scripts/mhread/
 
-from .common import FigureError, fmt_time, times_text
+from .common import FigureError, fmt_time, range_or, times_text
 from .xz import (CBAR_FORMAT, colour_map, draw_skin, layer_key, limits, masked, panel_size, slice_note, xz_axes,
                  xz_grid, z_label)
 
 
-def animation(run, out, field=None, fps=5, y=None, dpi=100):
+def animation(run, out, field=None, fps=5, y=None, dpi=100, ranges=None):
     """The GIF of one field over every output time; returns a one-line description."""
     field = field or run.default_field()
     run.check_field(field)
@@ -20,12 +20,12 @@ def animation(run, out, field=None, fps=5, y=None, dpi=100):
     note = slice_note(run, y_slice)
     if run.dim == 1:
         fig, ax = plt.subplots(figsize=(6.4, 4.0), layout="constrained", dpi=dpi)
-        lo, hi = limits(data)
+        lo, hi = range_or(ranges, field, limits(data))
         (line,) = ax.plot(run.centres["x"], data[0], color="tab:blue", lw=1.6)
         ax.set_xlim(run.faces["x"][0], run.faces["x"][-1])
         ax.set_ylim(lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo))
         ax.set_xlabel(f"x [{run.lunit}]")
-        ax.set_ylabel(with_unit(field, unit))
+        ax.set_ylabel(run.label(field))
         ax.grid(alpha=0.3)
 
         def frame(k):
@@ -34,13 +34,13 @@ def animation(run, out, field=None, fps=5, y=None, dpi=100):
     else:
         layers = run.hook("layers", default=[])
         data = masked(run, data, layers)
-        lo, hi = limits(data)
+        lo, hi = range_or(ranges, field, limits(data))
         pw, ph = panel_size(run, 4.4, (1.6, 7.0))
         fig, axs, keys, cbars = xz_grid(1, 1, pw, ph, bool(layers), False, top=0.75, bottom=0.6, left=0.8, dpi=dpi)
         ax = axs[0][0]
         mesh = ax.pcolormesh(run.faces["x"], run.faces["z"], data[0], cmap=colour_map(), vmin=lo, vmax=hi, shading="flat")
         xz_axes(ax, run)
-        fig.colorbar(mesh, cax=cbars[0][0], format=CBAR_FORMAT).set_label(with_unit(field, unit))
+        fig.colorbar(mesh, cax=cbars[0][0], format=CBAR_FORMAT).set_label(run.label(field))
         ax.set_xlabel(f"x [{run.lunit}]")
         ax.set_ylabel(z_label(run, layers))
         if layers:
@@ -86,5 +86,5 @@ def animation(run, out, field=None, fps=5, y=None, dpi=100):
         raise FigureError(f"cannot write {out}: {e.strerror or e}") from None
     return (f"{out}: animation of {field}{note}, one frame per output time ({nt}, "
             f"{times_text(run, [0, nt - 1]).replace(', ', ' to ')}), {fps} frames/s, fixed scale "
-            f"{lo:.3g} to {hi:.3g}{'' if unit == '1' else ' ' + unit}")
+            f"{lo:.3g} to {hi:.3g} {unit_words(unit, field, run.model)}")
 

@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from mhfiles import replacing  # scripts/mhfiles.py
 from mhread import Output, OutputError  # scripts/mhread/
+from mhread.text import drawn_as, is_arbitrary, with_unit
 
 from . import models
 
@@ -39,6 +40,14 @@ class Run(Output):
         if v is None:
             return default
         return v(self, *args) if callable(v) else v
+
+    def label(self, name):
+        """'name [unit]', a dimensionless unit written out as what it is (mhread.text.unit_words)."""
+        return with_unit(name, self.units[name], self.model)
+
+    def arbitrary(self, name):
+        """Whether a field or column is in arbitrary units (the damage signal, inflammation)."""
+        return is_arbitrary(self.units.get(name, "1"), name, self.model)
 
     def check_field(self, name):
         if name not in self.fields:
@@ -143,10 +152,11 @@ def session_lines(ax, events):
     top.tick_params(length=3, pad=1)
 
 
-def panel_days(ax, run, tab, curves, ylabel, title, percent=False, band=None):
+def panel_days(ax, run, tab, curves, ylabel, title, band=None):
     """curves: [(column, label, colour, linestyle)] against time, sessions marked; band: two
-    columns to shade between."""
-    scale = 100.0 if percent else 1.0
+    columns to shade between. A column stored as a fraction but drawn in percent (collagen gain:
+    mhread.text.drawn_as) is multiplied by 100."""
+    scale = drawn_as(curves[0][0], "1")[0] if curves else 1.0
     if band:
         ax.fill_between(tab["t"], tab[band[0]] * scale, tab[band[1]] * scale, color="0.85", lw=0)
     for col, label, colour, ls in curves:
@@ -156,10 +166,25 @@ def panel_days(ax, run, tab, curves, ylabel, title, percent=False, band=None):
     ax.set_xlim(run.time[0], run.time[-1])
     ax.set_xlabel("time" if run.tunit == "1" else f"time [{run.tunit}]")
     ax.set_ylabel(ylabel)
+    ax.yaxis.get_major_formatter().set_useOffset(False)  # no '+1' offset text over the session labels
     ax.set_title(title, fontsize=10)
     session_lines(ax, run.events)
     if len(curves) > 1:
         ax.legend(fontsize=7, loc="best")
+
+
+def apply_range(ax, keys, ranges, axis="y"):
+    """Sets the axis limits from the first of keys found in ranges ({name: (lo, hi)}); returns it."""
+    for k in keys:
+        if k in (ranges or {}):
+            (ax.set_ylim if axis == "y" else ax.set_xlim)(*ranges[k])
+            return k
+    return None
+
+
+def range_or(ranges, name, lo_hi):
+    """ranges[name] (--range) when given, else lo_hi."""
+    return tuple(ranges[name]) if name in (ranges or {}) else tuple(lo_hi)
 
 
 def save(fig, out, dpi):

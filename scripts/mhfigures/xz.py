@@ -88,15 +88,18 @@ def panel_size(run, height, width_range):
     return max(w, width_range[0]), height
 
 
-def xz_grid(nrow, ncol, pw, ph, key, per_panel, top, left=1.05, bottom=0.85, dpi=100):
+def xz_grid(nrow, ncol, pw, ph, key, per_panel, top, left=1.05, bottom=0.85, dpi=100, group=0, group_gap=0.45):
     """A figure of nrow x ncol x-z panels laid out in inches: each row ends with a layer key (if
-    key) and a colour bar axes, or every panel has its own colour bar (per_panel). Returns (fig,
+    key) and a colour bar axes, or every panel has its own colour bar (per_panel). group: the
+    columns come in groups of this many (runs side by side), group_gap inches apart. Returns (fig,
     panels [row][col], keys [row] or None, colour bar axes [row][col] or [row][0])."""
     ws, hs, cbw = 0.25, 0.3, 0.14
     cell = pw + (0.08 + cbw + 0.62 if per_panel else 0.0)
     keyw = 1.05 if key else 0.0
     right = keyw + (0.0 if per_panel else 0.1 + cbw + 0.95)
-    width = left + ncol * cell + (ncol - 1) * ws + right + 0.1
+    gaps = (ncol - 1) // group if group else 0
+    xcol = lambda j: left + j * (cell + ws) + (j // group if group else 0) * group_gap  # noqa: E731
+    width = left + ncol * cell + (ncol - 1) * ws + gaps * group_gap + right + 0.1
     height = top + nrow * ph + (nrow - 1) * hs + bottom
     fig = plt.figure(figsize=(width, height), dpi=dpi)
     box = lambda x, y, w, h: fig.add_axes([x / width, y / height, w / width, h / height])  # noqa: E731
@@ -105,12 +108,12 @@ def xz_grid(nrow, ncol, pw, ph, key, per_panel, top, left=1.05, bottom=0.85, dpi
         y0 = bottom + (nrow - 1 - i) * (ph + hs)
         row, crow = [], []
         for j in range(ncol):
-            x0 = left + j * (cell + ws)
+            x0 = xcol(j)
             ax = box(x0, y0, pw, ph)
             row.append(ax)
             if per_panel:
                 crow.append(box(x0 + pw + 0.08, y0 + 0.05 * ph, cbw, 0.9 * ph))
-        x1 = left + ncol * cell + (ncol - 1) * ws
+        x1 = xcol(ncol - 1) + cell
         keys.append(box(x1, y0, keyw, ph) if key else None)
         if not per_panel:
             crow.append(box(x1 + keyw + 0.1, y0 + 0.05 * ph, cbw, 0.9 * ph))

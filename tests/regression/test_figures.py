@@ -117,3 +117,126 @@ for k, (args, expect) in enumerate(cases):
                  f"figures.py {' '.join(args)}: expected one line with '{expect}', got:\n{se}")
     if os.path.exists(bad_out) and os.listdir(bad_out):
         mhtest.fail(f"figures.py {' '.join(args)} failed but wrote {os.listdir(bad_out)} into {bad_out}")
+
+# --compare: a 0.5 mm and a 1.5 mm run side by side; both runs' panels of a field on one colour
+# scale (read back from the figure: the meshes' gid '<run>|<field>|<output>' and get_clim()), and
+# the time-series rows on one y range; --range fixes them; no label says '[1]'
+import importlib  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402 (after figures: Agg)
+from mhfigures import Run  # noqa: E402
+
+sections_mod = importlib.import_module("mhfigures.sections")  # the modules (the package exports their functions)
+timeseries_mod = importlib.import_module("mhfigures.timeseries")
+
+short = ["-options_file", "configs/demo.yaml", "-nx", 8, "-nz", 24, "-microneedling_sessions", 1,
+         "-microneedling_follow_up_days", 8, "-output_count", 4, "-quiet"]
+shallow, deep = f"{d}/shallow.h5", f"{d}/deep.h5"
+mhtest.run(short + ["-microneedling_needle_length_mm", 0.5, "-output", shallow])
+mhtest.run(short + ["-microneedling_needle_length_mm", 1.5, "-output", deep])
+out = f"{d}/cmp"
+rc, so, se = run_cli(["--compare", shallow, deep, "--labels", "0.5 mm,1.5 mm", "--out", out])
+names = [f"{out}/shallow_vs_deep_timeseries.png", f"{out}/shallow_vs_deep_sections.png"]
+mhtest.check(rc == 0 and not se and [ln.split(": ")[0] for ln in so.splitlines()] == names,
+             f"figures.py --compare exited {rc}, expected one line per file {names}:\n{so}{se}")
+check_png(names[0], 0.003)
+check_png(names[1], 0.2)
+
+
+def labels_of(fig):
+    """Every axis label, colour bar label and title of a figure."""
+    return [t for ax in fig.axes for t in (ax.get_xlabel(), ax.get_ylabel(), ax.get_title())] + \
+        [t.get_text() for t in fig.findobj(plt.Text)]
+
+
+def clims(fig):
+    """{(run, field): set of colour limits of its panels}."""
+    out = {}
+    for ax in fig.axes:
+        for m in ax.collections:
+            if m.get_gid() and m.get_gid().count("|") == 2:
+                run, field, _ = m.get_gid().split("|")
+                out.setdefault((run, field), set()).add(tuple(float(v) for v in m.get_clim()))
+    return out
+
+
+with Run(shallow) as a, Run(deep) as b:
+    fig, _ = sections_mod.draw_compare([a, b], ["0.5 mm", "1.5 mm"], "x.png")
+    lim = clims(fig)
+    for field in a.default_fields():
+        sa, sb = lim.get(("0.5 mm", field)), lim.get(("1.5 mm", field))
+        mhtest.check(sa and sb and len(sa) == 1 and sa == sb,
+                     f"--compare sections: {field} drawn on {sa} (0.5 mm) and {sb} (1.5 mm), expected one scale")
+        both = np.concatenate([np.ravel(r.field(field)[r.time_indices(r.time[r.default_time_indices()])])
+                               for r in (a, b)])
+        mhtest.check(abs(max(sa)[1] - both.max()) <= 1e-12 * max(abs(both.max()), 1.0),
+                     f"--compare sections: {field} scale tops at {max(sa)[1]}, both runs' maximum is {both.max()}")
+    # the deep run reaches further: its own scale would differ from the shallow run's
+    with Run(shallow) as c:
+        own = clims(sections_mod.draw(c, "x.png")[0])
+    mhtest.check(own[("shallow", "damage")] != lim[("0.5 mm", "damage")],
+                 f"the shallow run on its own has the same damage scale {own[('shallow', 'damage')]}: test runs too alike")
+    bad = [t for t in labels_of(fig) if "[1]" in t]
+    mhtest.check(not bad, f"--compare sections: labels with '[1]': {bad}")
+    plt.close(fig)
+
+    fig, rows = timeseries_mod.draw_compare([a, b], ["0.5 mm", "1.5 mm"])
+    by = {}
+    for ax in fig.axes:
+        if (ax.get_gid() or "").startswith("timeseries:"):
+            by.setdefault(ax.get_gid().split(":", 2)[2], []).append(ax.get_ylim())
+    mhtest.check(set(by) == set(rows) and all(len(v) == 2 and v[0] == v[1] for v in by.values()),
+                 f"--compare time series: each row on one y range, got {by}")
+    bad = [t for t in labels_of(fig) if "[1]" in t]
+    mhtest.check(not bad, f"--compare time series: labels with '[1]': {bad}")
+    mhtest.check(any("[%]" in ax.get_ylabel() for ax in fig.axes if "collagen gain" in (ax.get_gid() or "")),
+                 "collagen gain: expected its axis in [%]")
+    plt.close(fig)
+
+    # --range: the colour scale of the sections (single run and compare) and a time-series axis
+    ranges = {"collagen_I": (0.0, 1.5), "collagen_gain": (-5.0, 40.0), "damage": (0.0, 0.5)}
+    for fig in (sections_mod.draw(a, "x.png", ranges=ranges)[0],
+                sections_mod.draw_compare([a, b], ["A", "B"], "x.png", ranges=ranges)[0]):
+        for (run, field), s in clims(fig).items():
+            if field in ranges:
+                mhtest.check(s == {ranges[field]}, f"--range {field}: {run} drawn on {s}, expected {ranges[field]}")
+        plt.close(fig)
+    for fig in (timeseries_mod.draw(a, ranges)[0], timeseries_mod.draw_compare([a, b], ["A", "B"], ranges)[0]):
+        gain = [ax.get_ylim() for ax in fig.axes if "collagen gain" in (ax.get_gid() or "")]
+        mhtest.check(gain and all(g == ranges["collagen_gain"] for g in gain),
+                     f"--range collagen_gain: time-series axes {gain}, expected {ranges['collagen_gain']}")
+        bad = [t for t in labels_of(fig) if "[1]" in t]
+        mhtest.check(not bad, f"time series: labels with '[1]': {bad}")
+        plt.close(fig)
+    # every field of a single-run figure: no '[1]'
+    fig = sections_mod.draw(a, "x.png", fields=a.fields, times=[0])[0]
+    bad = [t for t in labels_of(fig) if "[1]" in t]
+    mhtest.check(not bad, f"sections of every field: labels with '[1]': {bad}")
+    plt.close(fig)
+with Run(fk) as r:
+    fig = timeseries_mod.draw(r)[0]
+    bad = [t for t in labels_of(fig) if "[1]" in t]
+    mhtest.check(not bad, f"fisher_kpp time series: labels with '[1]': {bad}")
+    plt.close(fig)
+
+# bad --compare and --range input: one line, exit 1 (a user mistake), nothing written
+cases = [(["--compare", shallow, f"{d}/missing.h5"], "missing.h5: no such file"),
+         (["--compare", shallow, fk], "compare runs of one model and dimension"),
+         (["--compare", shallow, deep, "--range", "nosuch=0:1"], "--range nosuch: not a field"),
+         ([shallow, "--range", "nosuch=0:1"], "--range nosuch: not a field")]
+for args, expect in cases:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        rc = figures.main(args + ["--out", bad_out])
+    se = err.getvalue()
+    mhtest.check(rc == 1 and len(se.splitlines()) == 1 and se.startswith("figures.py: error: ") and expect in se,
+                 f"figures.py {' '.join(args)}: expected exit 1 and one line 'figures.py: error: ...{expect}...', "
+                 f"got exit {rc}:\n{se}")
+    if os.path.exists(bad_out) and os.listdir(bad_out):
+        mhtest.fail(f"figures.py {' '.join(args)} failed but wrote {os.listdir(bad_out)} into {bad_out}")
+for args, expect in ((["--compare", shallow], "--compare needs at least two runs"),
+                     (["--compare", shallow, deep, "--labels", "a"], "--labels: 1 labels for 2 runs"),
+                     ([shallow, "--range", "damage=1:0"], "LO must be below HI")):
+    rc, so, se = run_cli(args + ["--out", bad_out])
+    mhtest.check(rc != 0 and len(se.splitlines()) == 1 and se.startswith("figures.py: error: ") and expect in se,
+                 f"figures.py {' '.join(args)}: expected an error line with '{expect}', got exit {rc}:\n{se}")

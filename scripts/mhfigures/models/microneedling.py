@@ -99,32 +99,35 @@ def timeseries_panels(run, tab):
     colour = {"papillary": "tab:blue", "reticular": "tab:red"}
     have_sessions = len(run.events) > 0 and run.tunit == "day"
     panels = []
-    for col, ylabel, title in (("barrier_deficit", "barrier deficit [1]",
+    for col, ylabel, title in (("barrier_deficit", "barrier deficit [open fraction]",
                                 "Barrier deficit: open fraction of stratum corneum + epidermis"),
-                               ("inflammation", "inflammation [1]", "Inflammation: mean damage signal")):
+                               ("inflammation", "inflammation [arbitrary units]", "Inflammation: mean damage signal")):
         if col not in tab:
             continue
         if have_sessions:
             panels.append((lambda ax, c=col, yl=ylabel, ti=title: _panel_after_sessions(ax, run, tab, c, yl, ti),
-                           f"{col.replace('_', ' ')} (hours after each session)"))
+                           f"{col.replace('_', ' ')} (hours after each session)", (col,)))
         else:
             panels.append((lambda ax, c=col, yl=ylabel, ti=title: panel_days(ax, run, tab, [(c, c, "k", "-")], yl, ti),
-                           col.replace("_", " ")))
+                           col.replace("_", " "), (col,)))
     rel = [(f"collagen_{ty}_rel_{lay}", f"collagen {ty}, {lay}", colour[lay], "-" if ty == "I" else "--")
            for lay in layers for ty in ("I", "III") if f"collagen_{ty}_rel_{lay}" in tab]
     frac = [(f"collagen_I_fraction_{lay}", lay, colour[lay], "-")
             for lay in layers if f"collagen_I_fraction_{lay}" in tab]
     ela = [(f"elastin_rel_{lay}", lay, colour[lay], "-") for lay in layers if f"elastin_rel_{lay}" in tab]
     gain = [(f"collagen_gain_{lay}", lay, colour[lay], "-") for lay in layers]
-    for curves, ylabel, title, what, pct in (
-            (rel, "relative to baseline [1]", "Collagen I and III (mean over the layer / baseline)",
-             "collagen I and III relative to baseline", False),
-            (frac, "I / (I + III) [1]", "Collagen I fraction (0.85 at rest)", "collagen I fraction", False),
-            (ela, "relative to baseline [1]", "Elastin (mean over the layer / baseline)", "elastin", False),
-            (gain, "collagen gain [%]", "Collagen gain: mean (I + III) over the layer − 1", "collagen gain", True)):
+    for curves, ylabel, title, what, keys in (
+            (rel, "mean / baseline [× baseline]", "Collagen I and III (mean over the layer / baseline)",
+             "collagen I and III relative to baseline", ("collagen_rel",)),
+            (frac, "I / (I + III) [fraction]", "Collagen I fraction (0.85 at rest)", "collagen I fraction",
+             ("collagen_I_fraction",)),
+            (ela, "mean / baseline [× baseline]", "Elastin (mean over the layer / baseline)", "elastin",
+             ("elastin_rel", "elastin")),
+            (gain, "collagen gain [%]", "Collagen gain: mean (I + III) over the layer / baseline − 1",
+             "collagen gain", ("collagen_gain",))):
         if curves:
-            panels.append((lambda ax, cu=curves, yl=ylabel, ti=title, p=pct: panel_days(ax, run, tab, cu, yl, ti, p),
-                           what + " per layer"))
+            panels.append((lambda ax, cu=curves, yl=ylabel, ti=title: panel_days(ax, run, tab, cu, yl, ti),
+                           what + " per layer", keys + tuple(c[0] for c in curves)))
     return panels
 
 

@@ -1,11 +1,12 @@
 """The sweep figure (plot: one panel per outcome, the title) and the numbers drawn (write_table)."""
+import copy
 import csv
 
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 from mhfiles import replacing  # scripts/mhfiles.py
-from mhread.text import with_unit  # scripts/mhread/
+from mhread.text import drawn_as, with_unit  # scripts/mhread/
 
 from .curves import curves_panel
 from .heatmap import heatmap_grid, heatmap_scatter, spread_note
@@ -38,6 +39,18 @@ def suptitle_text(s, plan, outcomes):
     return "\n".join(lines)
 
 
+def drawn(s, outcome):
+    """The summary as drawn for one outcome: a quantity stored as a fraction but drawn in percent
+    (the collagen gain, as in figures.py: mhread.text.drawn_as) multiplied by 100, unit '%'."""
+    factor, unit = drawn_as(outcome, s.units[outcome])
+    if factor == 1.0 and unit == s.units[outcome]:
+        return s
+    v = copy.copy(s)
+    v.data, v.units = dict(s.data), dict(s.units)
+    v.data[outcome], v.units[outcome] = s.data[outcome] * factor, unit
+    return v
+
+
 def plot(s, outcomes, plan, log_x="auto", log_y="auto", contour=False, dpi=130):
     """The figure (one panel per outcome) and the table drawn: a list of (outcome, key names,
     cells)."""
@@ -56,27 +69,28 @@ def plot(s, outcomes, plan, log_x="auto", log_y="auto", contour=False, dpi=130):
     table = []
     for k, o in enumerate(outcomes):
         ax = axes[k // ncol][k % ncol]
-        unit = s.units[o]
+        sd = drawn(s, o)
+        unit = sd.units[o]
         if plan.kind == "heatmap":
             if plan.grid:
-                mappable, cs = heatmap_grid(ax, s, plan, o, logx, logy)
+                mappable, cs = heatmap_grid(ax, sd, plan, o, logx, logy)
                 keys = [plan.x, plan.y]
             else:
-                mappable, cs = heatmap_scatter(ax, s, plan, o, logx, logy, contour)
+                mappable, cs = heatmap_scatter(ax, sd, plan, o, logx, logy, contour)
                 keys = [plan.x, plan.y] + plan.projected
-            fig.colorbar(mappable, ax=ax, label=with_unit(o, unit), format=mticker.FuncFormatter(
+            fig.colorbar(mappable, ax=ax, label=with_unit(o, unit, s.model), format=mticker.FuncFormatter(
                 lambda v, _: f"{v:.3g}"))
         else:
-            mappable, cs = curves_panel(ax, s, plan, o, logx, log_y)
+            mappable, cs = curves_panel(ax, sd, plan, o, logx, log_y)
             keys = [plan.x] + ([plan.by] if plan.by else []) + plan.projected
-            ax.set_ylabel(with_unit(o, unit))
+            ax.set_ylabel(with_unit(o, unit, s.model))
             if mappable is not None:
                 fig.colorbar(mappable, ax=ax, label=plan.by)
         novalue = sum(1 for c in cs for i in c.idx if s.done[i] and not np.isfinite(s.data[o][i]))
         title = o + (f" ({novalue} done point{'s' if novalue > 1 else ''} without a value)" if novalue else "")
         note = spread_note(cs, unit) if plan.kind == "heatmap" and not plan.grid else None
         ax.set_title(title + ("\n" + note if note else ""), fontsize=9 if note else 10)
-        table.append((o, keys, cs))
+        table.append((o, keys, cs if sd is s else cells(s, plan, o, keys)))  # the table: as stored
     for k in range(n, nrow * ncol):
         axes[k // ncol][k % ncol].set_visible(False)
     fig.suptitle(suptitle_text(s, plan, outcomes), fontsize=10)
