@@ -166,16 +166,21 @@ def _check_ranges(run, ranges):
                           f"{', '.join(run.fields)}; time series: {', '.join(sorted(range_keys(run)))}")
 
 
-def _make(run, a):
-    """Checks every argument against the run, then writes the figures."""
-    if a.field:
-        run.check_field(a.field)
+def _check_args(run, a):
+    """The section fields, times, y position and ranges asked for, checked against one run."""
     for n in a.fields or []:
         run.check_field(n)
     if a.times:
         run.time_indices(a.times)
     run.check_y(a.y)
     _check_ranges(run, a.ranges)
+
+
+def _make(run, a):
+    """Checks every argument against the run, then writes the figures."""
+    if a.field:
+        run.check_field(a.field)
+    _check_args(run, a)
     outdir = _outdir(a)
     base = os.path.join(outdir, run.stem)
     for w in a.what:
@@ -199,12 +204,7 @@ def _make_compare(runs, a):
     if a.field:
         raise FigureError("--field (the animation's) does not apply to --compare")
     for run in runs:
-        for n in a.fields or []:
-            run.check_field(n)
-        if a.times:
-            run.time_indices(a.times)
-        run.check_y(a.y)
-        _check_ranges(run, a.ranges)
+        _check_args(run, a)
     if "sections" in a.what and not a.times:  # the first run's default times, in every run: checked before writing
         times = [float(first.time[k]) for k in first.default_time_indices()]
         for run in runs[1:]:

@@ -33,13 +33,27 @@ static PetscErrorCode MNParamRead(MHModel m, PetscOptionItems *PetscOptionsObjec
   PetscFunctionReturn(0);
 }
 
+/* A per-session option (one value for every session, or one per session) into out[], divided by unit. */
+static PetscErrorCode MNReadPerSession(MHModel m, PetscOptionItems *PetscOptionsObject, const MNParam *e, PetscInt nsessions, PetscReal unit, PetscReal out[])
+{
+  PetscReal v[MAX_SESSIONS];
+  PetscInt  n = 1;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHModelParamRealArray(m, PetscOptionsObject, e->name, e->unit, e->help, MAX_SESSIONS, NULL, e->def, e->range, &n, v));
+  PetscCheck(n == 1 || n == nsessions, m->comm, PETSC_ERR_ARG_SIZ, "-%s_%s: gives %" PetscInt_FMT " values for %" PetscInt_FMT " sessions; give 1 or one per session", m->name, e->name, n, nsessions);
+  for (PetscInt k = 0; k < PetscMax(nsessions, 1); k++)
+    out[k] = v[n == 1 ? 0 : k] / unit;
+  PetscFunctionReturn(0);
+}
+
 /* Reads every parameter of the table in its order: most by MNParamRead, those marked own (the
    skin preset's thicknesses, the protocol's sessions, the domain's default) by their code below,
    each followed by the checks that need it. */
 PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject, MHSetup *setup)
 {
   Microneedling *p = (Microneedling *)m->data;
-  PetscReal      times[MAX_SESSIONS], v[MAX_SESSIONS];
+  PetscReal      times[MAX_SESSIONS];
   PetscInt       n, count = 0;
   PetscReal      interval = 0, depth_total = 0, a_lat;
   PetscBool      explicit_times = PETSC_FALSE;
@@ -82,19 +96,11 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
         for (PetscInt k = 0; k < n; k++)
           p->session_time[k] = times[k];
         break;
-      case MN_P_NEEDLE_LENGTH: /* one value, or one per session */
-        n = 1;
-        PetscCall(MHModelParamRealArray(m, PetscOptionsObject, e->name, e->unit, e->help, MAX_SESSIONS, NULL, e->def, e->range, &n, v));
-        PetscCheck(n == 1 || n == p->nsessions, m->comm, PETSC_ERR_ARG_SIZ, "-%s_needle_length_mm: gives %" PetscInt_FMT " values for %" PetscInt_FMT " sessions; give 1 or one per session", m->name, n, p->nsessions);
-        for (PetscInt k = 0; k < PetscMax(p->nsessions, 1); k++)
-          p->length[k] = v[n == 1 ? 0 : k];
+      case MN_P_NEEDLE_LENGTH:
+        PetscCall(MNReadPerSession(m, PetscOptionsObject, e, p->nsessions, 1, p->length));
         break;
-      case MN_P_DENSITY: /* one value, or one per session */
-        n = 1;
-        PetscCall(MHModelParamRealArray(m, PetscOptionsObject, e->name, e->unit, e->help, MAX_SESSIONS, NULL, e->def, e->range, &n, v));
-        PetscCheck(n == 1 || n == p->nsessions, m->comm, PETSC_ERR_ARG_SIZ, "-%s_density_per_cm2: gives %" PetscInt_FMT " values for %" PetscInt_FMT " sessions; give 1 or one per session", m->name, n, p->nsessions);
-        for (PetscInt k = 0; k < PetscMax(p->nsessions, 1); k++)
-          p->density[k] = v[n == 1 ? 0 : k] / 100; /* per mm^2 */
+      case MN_P_DENSITY:
+        PetscCall(MNReadPerSession(m, PetscOptionsObject, e, p->nsessions, 100, p->density)); /* per mm^2 */
         break;
       case MN_P_DOMAIN: /* random patterns default to a patch */
         PetscCall(MHModelParamEnum(m, PetscOptionsObject, e->name, e->help, e->choices, (PetscInt)(p->pattern == MN_PATTERN_RANDOM ? e->alt[0] : e->def[0]), &p->domain));
