@@ -78,7 +78,7 @@ typedef struct {
   PetscReal thickness[NL], top[NL + 1]; /* layer depths [mm] */
   /* needles and protocol */
   PetscReal  length[MAX_SESSIONS], density[MAX_SESSIONS]; /* mm, per mm^2 */
-  PetscReal  penetration, r_surface, r_tip;
+  PetscReal  penetration, r_surface, r_tip, tip_length;
   PetscInt   pattern, passes, domain, seed;
   PetscReal  patch_width, margin, cell[2];
   PetscInt   nsessions;
@@ -153,6 +153,7 @@ enum { MN_P_SKIN,
   MN_P_PENETRATION,
   MN_P_NEEDLE_RADIUS,
   MN_P_NEEDLE_TIP_RADIUS,
+  MN_P_NEEDLE_TIP_LENGTH,
   MN_P_PATTERN,
   MN_P_SEED,
   MN_P_PASSES,

@@ -68,9 +68,27 @@ PetscReal MNDiskStripArea(PetscReal r, PetscReal x0, PetscReal x1)
   return r > 0 && a < b ? 2 * (S(r, b) - S(r, a)) : 0;
 }
 
+/* The tip's length and the depth where it starts (the whole depth for tip 0 or tip >= depth). */
+static inline void TipOf(const MNShape *s, PetscReal *t, PetscReal *zs)
+{
+  *t  = s->tip > 0 && s->tip < s->depth ? s->tip : s->depth;
+  *zs = s->depth - *t;
+}
+
+/* The radius at depth z in [0, depth] */
+static inline PetscReal ShapeRadius(const MNShape *s, PetscReal z)
+{
+  PetscReal t, zs;
+  TipOf(s, &t, &zs);
+  if (zs > 0 && z <= zs) return s->r_surface;
+  return s->r_surface + (s->r_tip - s->r_surface) * (z - zs) / t;
+}
+
 PetscReal MNShapeVolume(const MNShape *s)
 {
-  return PETSC_PI * s->depth * (s->r_surface * s->r_surface + s->r_surface * s->r_tip + s->r_tip * s->r_tip) / 3;
+  PetscReal t, zs;
+  TipOf(s, &t, &zs);
+  return PETSC_PI * s->r_surface * s->r_surface * zs + PETSC_PI * t * (s->r_surface * s->r_surface + s->r_surface * s->r_tip + s->r_tip * s->r_tip) / 3;
 }
 
 /* The mean over rho in [ra, rb] (ra <= rb; the value at ra when equal) of the area of the disk of
@@ -114,14 +132,15 @@ static PetscReal QuadrantMean(PetscReal X, PetscReal Y, PetscReal ra, PetscReal 
   return PETSC_PI * (rb * rb + rb * ra + ra * ra) / 3 - CapMean(ax, ra, rb) - CapMean(ay, ra, rb) + k;
 }
 
-/* The needle volume in [X0,X1] x [Y0,Y1] x [z0,z1] (x, y relative to its axis) over the box volume */
-static PetscReal BoxFraction(const MNShape *s, PetscReal X0, PetscReal X1, PetscReal Y0, PetscReal Y1, PetscReal z0, PetscReal z1)
+/* The needle volume in [X0,X1] x [Y0,Y1] x [za,zb] (x, y relative to its axis; the radius linear
+   in z over [za, zb]) over the volume of the box [X0,X1] x [Y0,Y1] x [z0,z1] */
+static PetscReal SegmentFraction(const MNShape *s, PetscReal X0, PetscReal X1, PetscReal Y0, PetscReal Y1, PetscReal za, PetscReal zb, PetscReal z0, PetscReal z1)
 {
-  PetscReal za = PetscMax(z0, 0), zb = PetscMin(z1, s->depth), ra, rb, rmin, rmax, near, far, A;
+  PetscReal ra, rb, rmin, rmax, near, far, A;
 
   if (za >= zb || X1 <= X0 || Y1 <= Y0) return 0;
-  ra   = s->r_surface + (s->r_tip - s->r_surface) * za / s->depth;
-  rb   = s->r_surface + (s->r_tip - s->r_surface) * zb / s->depth;
+  ra   = ShapeRadius(s, za);
+  rb   = ShapeRadius(s, zb);
   rmin = PetscMin(ra, rb);
   rmax = PetscMax(ra, rb);
   near = PetscHypotReal(X0 > 0 ? X0 : (X1 < 0 ? X1 : 0), Y0 > 0 ? Y0 : (Y1 < 0 ? Y1 : 0));
@@ -140,6 +159,17 @@ static PetscReal BoxFraction(const MNShape *s, PetscReal X0, PetscReal X1, Petsc
   }
   A = QuadrantMean(X0, Y0, rmin, rmax) - QuadrantMean(X1, Y0, rmin, rmax) - QuadrantMean(X0, Y1, rmin, rmax) + QuadrantMean(X1, Y1, rmin, rmax);
   return A / ((X1 - X0) * (Y1 - Y0)) * ((zb - za) / (z1 - z0));
+}
+
+/* The needle volume in [X0,X1] x [Y0,Y1] x [z0,z1] (x, y relative to its axis) over the box
+   volume: the shaft's part and the tip's, each with its radius linear in z */
+static PetscReal BoxFraction(const MNShape *s, PetscReal X0, PetscReal X1, PetscReal Y0, PetscReal Y1, PetscReal z0, PetscReal z1)
+{
+  PetscReal za = PetscMax(z0, 0), zb = PetscMin(z1, s->depth), t, zs;
+
+  TipOf(s, &t, &zs);
+  if (za < zs && zs < zb) return SegmentFraction(s, X0, X1, Y0, Y1, za, zs, z0, z1) + SegmentFraction(s, X0, X1, Y0, Y1, zs, zb, z0, z1);
+  return SegmentFraction(s, X0, X1, Y0, Y1, za, zb, z0, z1);
 }
 
 /* Images k = kmin..kmax of a needle at c with period P that can reach [lo, hi] */

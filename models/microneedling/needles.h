@@ -1,7 +1,9 @@
-/* Geometry of microneedle channels: volume fractions of needle cones in grid cells, and needle
-   patterns. Lengths in mm; z points into the skin, z = 0 at the surface. A channel is a cone
-   frustum around a vertical axis: radius r(z) = r_surface + (r_tip - r_surface) z / depth for
-   0 <= z <= depth, nothing below. All functions are pure (no MPI, no global state). */
+/* Geometry of microneedle channels: volume fractions of needle channels in grid cells, and needle
+   patterns. Lengths in mm; z points into the skin, z = 0 at the surface. A channel is a shaft and
+   a tip around a vertical axis: radius r_surface down to z_s = depth - tip, then a linear taper
+   to r_tip at depth, nothing below; tip 0 (or >= depth) tapers over the whole depth (a cone
+   frustum, r(z) = r_surface + (r_tip - r_surface) z / depth). All functions are pure (no MPI, no
+   global state). */
 #pragma once
 
 #include <petscsys.h>
@@ -9,6 +11,7 @@
 
 typedef struct {
   PetscReal depth, r_surface, r_tip; /* mm; depth > 0, radii >= 0 */
+  PetscReal tip;                     /* mm; length of the tapering tip (0: the whole depth) */
 } MNShape;
 
 /* Exact area of the disk of radius r centred at the origin intersected with [x0,x1] x [y0,y1]. */
@@ -24,7 +27,7 @@ PETSC_EXTERN PetscReal MNVolumeFraction3D(const MNShape *, PetscReal xc, PetscRe
    interval of length Ly holding the whole needle] x [z0,z1] over (x1-x0) Ly (z1-z0), the cell
    average of chord_y(x,z) / Ly. periodx > 0: periodic images in x. Clamped to [0, 1]. */
 PETSC_EXTERN PetscReal MNVolumeFraction2D(const MNShape *, PetscReal xc, PetscReal Ly, PetscReal x0, PetscReal x1, PetscReal z0, PetscReal z1, PetscReal periodx);
-/* Exact volume of the frustum, mm^3. */
+/* Exact volume of the channel (shaft and tip), mm^3. */
 PETSC_EXTERN PetscReal MNShapeVolume(const MNShape *);
 
 typedef enum { MN_PATTERN_SQUARE,

@@ -34,6 +34,8 @@ const MNParam MNParams[MN_NPARAMS] = {
     .status = MN_CHOICE, .source = "device: classic roller needle 0.1 mm across"},
   [MN_P_NEEDLE_TIP_RADIUS] = {"needle_tip_radius_mm", MN_REAL, "mm", "Channel radius at its tip (linear taper from the surface)", .def = {0.005}, .range = MH_CLOSED(0, 1), TO(r_tip),
     .status = MN_CHOICE, .source = "device: classic roller needle"},
+  [MN_P_NEEDLE_TIP_LENGTH] = {"needle_tip_length_mm", MN_REAL, "mm", "Length of the channel's tapering tip below a shaft of the surface radius (0: the channel tapers over its whole depth, a cone frustum)", .def = {0}, .range = MH_CLOSED(0, 3), TO(tip_length),
+    .status = MN_CHOICE, .source = "device geometry; the default keeps the whole-depth taper"},
   [MN_P_PATTERN] = {"pattern", MN_ENUM, "choice", "Needle pattern", .def = {MN_PATTERN_SQUARE}, .choices = patterns, TO(pattern),
     .status = MN_CHOICE, .source = "protocol"},
   [MN_P_SEED] = {"seed", MN_INT, "1", "Seed of the random offsets and random patterns", .def = {1}, .range = MH_CLOSED(0, PETSC_MAX_INT), TO(seed),

@@ -5,7 +5,7 @@
 
 static MNShape Shape(const Microneedling *p, PetscInt k)
 {
-  MNShape s = {p->length[k] * p->penetration, p->r_surface, p->r_tip};
+  MNShape s = {p->length[k] * p->penetration, p->r_surface, p->r_tip, p->tip_length};
   return s;
 }
 
@@ -135,21 +135,22 @@ PetscErrorCode MNDescribeSetUp(MHModel m)
   }
   PetscCall(MHModelAddTable(m, "sessions", "Treatment sessions, numbered from 1 in order: time, needle length, channel depth (length x penetration fraction), density, channels made in the domain, passes", "time,needle_length,channel_depth,density,channels,passes", "day,mm,mm,1/cm^2,1,1", NULL, p->nsessions, 6, sess));
   PetscCall(PetscFree(sess));
-  PetscCall(PetscMalloc1(7 * total + 1, &ndl));
+  PetscCall(PetscMalloc1(8 * total + 1, &ndl));
   for (PetscInt k = 0; k < p->nsessions; k++)
     for (PetscInt i = 0, q = 0; i < p->nneedles[k]; i++, r++) {
-      PetscReal *row = &ndl[7 * r];
+      PetscReal *row = &ndl[8 * r];
       while (i >= p->pass_end[k][q])
         q++;
       row[0] = (PetscReal)(k + 1), row[1] = (PetscReal)(q + 1), row[2] = p->xy[k][2 * i], row[3] = p->xy[k][2 * i + 1];
       row[4] = p->length[k] * p->penetration, row[5] = p->r_surface, row[6] = p->r_tip;
+      row[7] = p->tip_length > 0 && p->tip_length < row[4] ? p->tip_length : row[4];
     }
   PetscCall(PetscSNPrintf(what, sizeof what,
-      "Channels: session and pass (from 1), axis position, depth, radius at the surface and at the tip; each a cone frustum. %s%s",
+      "Channels: session and pass (from 1), axis position, depth, radius at the surface and at the tip, length of the tapering tip; each a shaft of the surface radius down to depth - tip_length, then a linear taper (a cone frustum when tip_length = depth). %s%s",
       p->domain == DOMAIN_UNIT_CELL ? "The domain is a periodic unit cell: a channel near an edge continues across it. " : "",
       p->dim == 2 ? "In 2-D the x-z section is the y-average of a 3-D slab this many mm thick, in which y lies: " : ""));
   if (p->dim == 2) PetscCall(PetscSNPrintf(what + strlen(what), sizeof what - strlen(what), "%g", (double)p->lateral[1]));
-  PetscCall(MHModelAddTable(m, "needles", what, "session,pass,x,y,depth,radius_surface,radius_tip", "1,1,mm,mm,mm,mm,mm", NULL, total, 7, ndl));
+  PetscCall(MHModelAddTable(m, "needles", what, "session,pass,x,y,depth,radius_surface,radius_tip,tip_length", "1,1,mm,mm,mm,mm,mm,mm", NULL, total, 8, ndl));
   PetscCall(PetscFree(ndl));
   PetscFunctionReturn(0);
 }

@@ -75,7 +75,7 @@ with h5py.File(d["path"], "r") as f:
     mhtest.check(np.array_equal(ses[:, 0], [0, 3.3]) and np.array_equal(f["events"][:], [0, 3.3]), f"/model/sessions times {ses[:, 0]}")
     mhtest.check(np.allclose(ses[:, 2], 0.5) and np.allclose(ses[:, 3], 250), f"/model/sessions depth, density {ses[:]}")
     cols = ndl.attrs["columns"].split(",")
-    mhtest.check(ndl.shape == (2, 7) and cols[:4] == ["session", "pass", "x", "y"], f"/model/needles {ndl.shape} {cols}")
+    mhtest.check(ndl.shape == (2, 8) and cols[:4] == ["session", "pass", "x", "y"] and cols[7] == "tip_length", f"/model/needles {ndl.shape} {cols}")
     mhtest.check(np.array_equal(ndl[:, 0], [1, 2]) and np.allclose(ndl[:, 4], 0.5), f"/model/needles rows {ndl[:]}")
     lx = f["grid/x_faces"][-1]
     mhtest.check(np.all((ndl[:, 2] >= 0) & (ndl[:, 2] < lx)), f"needle axes outside the unit cell [0, {lx})")

@@ -30,14 +30,16 @@ static PetscBool verbose  = PETSC_FALSE;
   } while (0)
 
 static const MNShape shapes[] = {
-    {0.60, 0.12, 0.00},          /* sharp cone */
-    {0.55, 0.15, 0.04},          /* frustum */
-    {0.45, 0.05, 0.11},          /* inverted frustum (wider at the tip) */
-    {0.50, 0.10, 0.10},          /* cylinder */
-    {0.50, 0.10, 0.10 * 0.9999}, /* near-cylinder: r barely changes across a cell */
+    {0.60, 0.12, 0.00, 0},          /* sharp cone */
+    {0.55, 0.15, 0.04, 0},          /* frustum */
+    {0.45, 0.05, 0.11, 0},          /* inverted frustum (wider at the tip) */
+    {0.50, 0.10, 0.10, 0},          /* cylinder */
+    {0.50, 0.10, 0.10 * 0.9999, 0}, /* near-cylinder: r barely changes across a cell */
+    {0.60, 0.12, 0.005, 0.17},      /* shaft and a sharp tip (the tip starts inside a cell) */
+    {0.50, 0.08, 0.02, 0.50},       /* tip as long as the channel: a frustum again */
 };
-static const char *const shape_names[] = {"sharp cone", "frustum", "inverted frustum", "cylinder", "near-cylinder"};
-#define NSHAPES 5
+static const char *const shape_names[] = {"sharp cone", "frustum", "inverted frustum", "cylinder", "near-cylinder", "shaft and tip", "tip = depth"};
+#define NSHAPES 7
 
 /* Area of the disk in the box by the midpoint rule in the angle, x = r sin(t) */
 static PetscReal RefArea(PetscReal r, PetscReal x0, PetscReal x1, PetscReal y0, PetscReal y1)
@@ -132,9 +134,17 @@ static void GaussLegendre(PetscInt n, PetscReal *x, PetscReal *w)
   }
 }
 
+/* The tip's start: the depth below which the channel tapers (0 when it tapers all the way) */
+static PetscReal TipStart(const MNShape *s)
+{
+  return s->tip > 0 && s->tip < s->depth ? s->depth - s->tip : 0;
+}
+
 static PetscReal Radius(const MNShape *s, PetscReal z)
 {
-  return s->r_surface + (s->r_tip - s->r_surface) * z / s->depth;
+  PetscReal zs = TipStart(s);
+  if (z <= zs) return s->r_surface;
+  return s->r_surface + (s->r_tip - s->r_surface) * (z - zs) / (s->depth - zs);
 }
 
 /* Reference: the needle volume in a box (relative to the axis) by quadrature of MNDiskRectArea in
@@ -142,7 +152,7 @@ static PetscReal Radius(const MNShape *s, PetscReal z)
    split geometrically towards 0 with 10 Gauss points on each part. */
 static PetscReal RefVolume(const MNShape *s, PetscReal X0, PetscReal X1, PetscReal Y0, PetscReal Y1, PetscReal z0, PetscReal z1)
 {
-  PetscReal gx[10], gw[10], za = PetscMax(z0, 0), zb = PetscMin(z1, s->depth), z[10], v = 0;
+  PetscReal gx[10], gw[10], za = PetscMax(z0, 0), zb = PetscMin(z1, s->depth), z[12], v = 0;
   PetscReal d[8] = {X0, X1, Y0, Y1, PetscHypotReal(X0, Y0), PetscHypotReal(X0, Y1), PetscHypotReal(X1, Y0), PetscHypotReal(X1, Y1)};
   PetscInt  n    = 2;
 
@@ -150,9 +160,12 @@ static PetscReal RefVolume(const MNShape *s, PetscReal X0, PetscReal X1, PetscRe
   GaussLegendre(10, gx, gw);
   z[0] = za;
   z[1] = zb;
-  for (PetscInt k = 0; k < 8 && Radius(s, za) != Radius(s, zb); k++) {
-    PetscReal t = (PetscAbsReal(d[k]) - Radius(s, za)) / (Radius(s, zb) - Radius(s, za));
-    if (t > 0 && t < 1) z[n++] = za + t * (zb - za);
+  if (TipStart(s) > za && TipStart(s) < zb) z[n++] = TipStart(s); /* the radius is linear on each side */
+  for (PetscInt k = 0; k < 8; k++) {                              /* where the circle meets a box edge or corner: in the taper only */
+    PetscReal ta = PetscMax(za, TipStart(s)), ra = Radius(s, ta), rb = Radius(s, zb), t;
+    if (ta >= zb || ra == rb) break;
+    t = (PetscAbsReal(d[k]) - ra) / (rb - ra);
+    if (t > 0 && t < 1) z[n++] = ta + t * (zb - ta);
   }
   for (PetscInt i = 1; i < n; i++)
     for (PetscInt j = i; j > 0 && z[j] < z[j - 1]; j--)
@@ -251,7 +264,7 @@ static PetscErrorCode TestVolume(void)
 
 static PetscErrorCode TestBounds(void)
 {
-  const MNShape cyl = {0.5, 0.2, 0.2}, cone = {0.5, 0.2, 0.05};
+  const MNShape cyl = {0.5, 0.2, 0.2, 0}, cone = {0.5, 0.2, 0.05, 0};
   PetscReal     lo[3] = {0.31, 0.28, 0.1}, hi[3] = {0.33, 0.3, 0.15}, period[2] = {0.5, 0.5}, f;
 
   PetscFunctionBeginUser;

@@ -162,8 +162,13 @@ def _needle_outlines(run, t, y_slice):
         if s > latest:
             continue
         xc, depth, rs, rt = d["x"][i], d["depth"][i], d["radius_surface"][i], d["radius_tip"][i]
+        tip = d["tip_length"][i] if "tip_length" in d else depth  # older files: the whole depth tapers
+        zs = depth - tip  # the shaft ends, the tip starts
+
+        def radius(z):
+            return np.where(z <= zs, rs, rs + (rt - rs) * (z - zs) / tip)
         if y_slice is None:
-            shapes = [np.array([[xc - rs, 0.0], [xc + rs, 0.0], [xc + rt, depth], [xc - rt, depth]])]
+            shapes = [np.array([[xc - rs, 0.0], [xc + rs, 0.0], [xc + rs, zs], [xc + rt, depth], [xc - rt, depth], [xc - rs, zs]])]
         else:
             ly = run.faces["y"][-1] - run.faces["y"][0]
             yshift = (-ly, 0.0, ly) if run.periodic.get("y") else (0.0,)
@@ -172,9 +177,9 @@ def _needle_outlines(run, t, y_slice):
                 dy = abs(y_slice - (d["y"][i] + sy))
                 if dy >= rs:
                     continue
-                zmax = depth if dy <= rt else depth * (rs - dy) / (rs - rt)
+                zmax = depth if dy <= rt else zs + tip * (rs - dy) / (rs - rt)
                 z = np.linspace(0.0, zmax, 24)
-                w = np.sqrt(np.maximum((rs + (rt - rs) * z / depth) ** 2 - dy * dy, 0.0))
+                w = np.sqrt(np.maximum(radius(z) ** 2 - dy * dy, 0.0))
                 shapes.append(np.concatenate([np.column_stack([xc - w, z]), np.column_stack([xc + w, z])[::-1]]))
         for sx in xshift:
             for p in shapes:
