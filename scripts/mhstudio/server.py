@@ -77,6 +77,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         path = self.path.split("?", 1)[0]
         s = self.studio
+        if path == "/favicon.ico":
+            return self.send(204, b"", "image/x-icon")
         try:
             if path in STATIC:
                 name, ctype = STATIC[path]
@@ -177,6 +179,7 @@ def serve(source, exe, scratch, port, wall_limit, ready=None):
     Handler.studio = studio
     httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     httpd.daemon_threads = True
+    studio.port = httpd.server_address[1]  # the port bound (--port 0: any free one)
     if ready:
         ready(httpd)
     try:

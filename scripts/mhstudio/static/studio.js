@@ -36,7 +36,7 @@ function buildForm() {
   for (const p of S.params) {
     const div = document.createElement("div");
     div.className = "param";
-    const unit = p.unit && p.unit !== "1" ? ` (${p.unit})` : "";
+    const u = p.kind === "real" && p.unit !== "1" ? p.unit : "", unit = u ? ` (${u})` : "";
     let html = `<label for="p_${p.name}" title="${p.help}">${p.label}${unit}</label><div class="row">`;
     if (p.kind === "choice") {
       html += `<select id="p_${p.name}">` + p.choices.map((c) => `<option${c === p.default ? " selected" : ""}>${c}</option>`).join("") + "</select>";
@@ -44,7 +44,7 @@ function buildForm() {
     } else {
       html += `<input type="range" id="r_${p.name}" min="${p.min}" max="${p.max}" step="${p.step}" value="${p.default}">` +
               `<input type="number" id="p_${p.name}" min="${p.min}" max="${p.max}" step="any" value="${p.default}">`;
-      html += `</div><div class="range">allowed ${p.min} to ${p.max}${p.unit && p.unit !== "1" ? " " + p.unit : ""}</div>`;
+      html += `</div><div class="range">allowed ${p.min} to ${p.max}${u ? " " + u : ""}${p.kind === "int" ? " (whole number)" : ""}</div>`;
     }
     div.innerHTML = html;
     form.appendChild(div);
@@ -107,6 +107,7 @@ async function loadRun(id) {
   const r = await api(`/api/runs/${id}/summary`);
   if (!r.ok) { message(r.body.error); setState("failed"); return; }
   S.current = { id, summary: r.body, fields: {} };
+  message("");
   await drawAll();
   $("keep").disabled = false;
   downloads();
@@ -218,11 +219,11 @@ function heatmap(which, s, lo, hi) {
       colours.push(v === null ? "#999" : colour(v, lo, hi));
     }
   const datasets = [{ type: "bar", label: "cells", data: cells, backgroundColor: colours, borderColor: colours, borderWidth: 0.5,
-                      barPercentage: 1, categoryPercentage: 1, grouped: false, _field: s.fd.name, _run: s.run.id, _index: s.idx }];
+                      barPercentage: 1, categoryPercentage: 1, grouped: false, order: 10, _field: s.fd.name, _run: s.run.id, _index: s.idx }];
   const x0 = xf[0], x1 = xf[nx], L = x1 - x0, lay = sum.layers;
   if (lay) for (let k = 0; k + 1 < lay.rows.length; k++)
     datasets.push({ type: "line", label: "layer boundary", data: [{ x: x0, y: lay.data.bottom[k] }, { x: x1, y: lay.data.bottom[k] }],
-                    borderColor: "rgba(255,255,255,0.8)", borderDash: [5, 4], borderWidth: 1, pointRadius: 0 });
+                    borderColor: "rgba(255,255,255,0.85)", borderDash: [5, 4], borderWidth: 1, pointRadius: 0, order: 0 });
   const nd = sum.needles, sess = sum.sessions;
   if (nd && sess) {
     const latest = Math.max(0, ...sess.data.time.map((ts, k) => (ts <= t + 1e-9 ? k + 1 : 0)));
@@ -233,7 +234,7 @@ function heatmap(which, s, lo, hi) {
       for (const sh of [-L, 0, L]) {
         if (x + sh + rs < x0 || x + sh - rs > x1) continue;
         datasets.push({ type: "line", label: `needle, session ${sn}`, data: [{ x: x + sh - rs, y: 0 }, { x: x + sh - rt, y: d }, { x: x + sh + rt, y: d }, { x: x + sh + rs, y: 0 }],
-                        borderColor: "white", borderWidth: sn === latest ? 2 : 1, borderDash: sn === latest ? [] : [3, 3], pointRadius: 0 });
+                        borderColor: "white", borderWidth: sn === latest ? 2 : 1, borderDash: sn === latest ? [] : [3, 3], pointRadius: 0, order: 0 });
       }
     }
   }
