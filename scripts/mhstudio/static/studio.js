@@ -198,9 +198,11 @@ async function drawSections() {
   }
   if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) { lo -= 0.5; hi += 0.5; }
   const unit = shown[0].fd.unit;
-  $("cb_hi").textContent = hi.toPrecision(3);
-  $("cb_lo").textContent = lo.toPrecision(3);
+  const fmt = (v) => (Math.abs(v) < 1e-9 * Math.max(Math.abs(lo), Math.abs(hi)) ? "0" : v.toPrecision(3));
+  $("cb_hi").textContent = fmt(hi);
+  $("cb_lo").textContent = fmt(lo);
   $("cb_unit").textContent = unit === "1" ? name : `${name} [${unit}]`;
+  $("colorbar").style.visibility = "visible";
   $("cb_grad").style.background = `linear-gradient(to top, ${VIRIDIS.join(",")})`;
   $("fig_kept").classList.toggle("hidden", !S.kept);
   $("timelabel").textContent = shown.map((s) => `${s.run.id}: day ${s.run.summary.time[s.idx].toFixed(2)}`).join("   ");
@@ -223,7 +225,7 @@ function heatmap(which, s, lo, hi) {
   const x0 = xf[0], x1 = xf[nx], L = x1 - x0, lay = sum.layers;
   if (lay) for (let k = 0; k + 1 < lay.rows.length; k++)
     datasets.push({ type: "line", label: "layer boundary", data: [{ x: x0, y: lay.data.bottom[k] }, { x: x1, y: lay.data.bottom[k] }],
-                    borderColor: "rgba(255,255,255,0.85)", borderDash: [5, 4], borderWidth: 1, pointRadius: 0, order: 0 });
+                    borderColor: "rgba(255,255,255,0.85)", borderDash: [5, 4], borderWidth: 1, pointRadius: 0, order: 0, clip: 0 });
   const nd = sum.needles, sess = sum.sessions;
   if (nd && sess) {
     const latest = Math.max(0, ...sess.data.time.map((ts, k) => (ts <= t + 1e-9 ? k + 1 : 0)));
@@ -234,7 +236,7 @@ function heatmap(which, s, lo, hi) {
       for (const sh of [-L, 0, L]) {
         if (x + sh + rs < x0 || x + sh - rs > x1) continue;
         datasets.push({ type: "line", label: `needle, session ${sn}`, data: [{ x: x + sh - rs, y: 0 }, { x: x + sh - rt, y: d }, { x: x + sh + rt, y: d }, { x: x + sh + rs, y: 0 }],
-                        borderColor: "white", borderWidth: sn === latest ? 2 : 1, borderDash: sn === latest ? [] : [3, 3], pointRadius: 0, order: 0 });
+                        borderColor: "white", borderWidth: sn === latest ? 2 : 1, borderDash: sn === latest ? [] : [3, 3], pointRadius: 0, order: 0, clip: 0 });
       }
     }
   }
