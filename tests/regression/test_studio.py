@@ -123,6 +123,16 @@ def wait_state(drv, states, what):
         fail(f"{what}: the page did not reach {states} in {WAIT} s; page: {drv.find_element(By.TAG_NAME, 'body').text[:1500]}")
 
 
+def wait_run(drv, rid, what):
+    """Waits until the page shows run rid drawn (or a failure); fails unless drawn."""
+    js = "return (studio.current && studio.current.id === arguments[0] && document.body.dataset.state === 'done') || document.body.dataset.state === 'failed';"
+    try:
+        WebDriverWait(drv, WAIT, poll_frequency=0.2).until(lambda d: d.execute_script(js, rid))
+    except Exception:
+        fail(f"{what}: run {rid} not drawn in {WAIT} s; page: {drv.find_element(By.TAG_NAME, 'body').text[:1500]}")
+    check(drv.execute_script("return document.body.dataset.state") == "done", f"{what} failed: {message(drv)}")
+
+
 def set_value(drv, name, value):
     e = drv.find_element(By.ID, f"p_{name}")
     e.clear()
@@ -193,14 +203,13 @@ def main():
         set_value(drv, "needle_length_mm", 1.0)
         set_value(drv, "follow_up_days", 28)
         drv.find_element(By.ID, "run").click()
-        wait_state(drv, ("running", "loading", "done"), "starting a run")
+        WebDriverWait(drv, WAIT).until(lambda d: d.execute_script("return document.body.dataset.state") != "idle")
         # a second run while one runs: refused (409), a message, no run
         code = submit(drv, {"needle_length_mm": 0.5})
         st = json.loads(http(port, "/api/status")[1])
         if st["state"] == "running":
             check(code == 409 and "already" in message(drv), f"a second run while one runs: status {code}, message '{message(drv)}'")
-        wait_state(drv, ("done", "failed"), "the first run")
-        check(drv.execute_script("return document.body.dataset.state") == "done", f"the first run failed: {message(drv)}")
+        wait_run(drv, "r1", "the first run")
         st = json.loads(http(port, "/api/status")[1])
         check(st["id"] == "r1" and st["params"]["needle_length_mm"] == 1.0 and st["t"] == st["t_end"] == 84.0,
               f"status after the first run: {st}")
@@ -238,9 +247,7 @@ def main():
         drv.find_element(By.ID, "keep").click()
         set_value(drv, "needle_length_mm", 0.5)
         drv.find_element(By.ID, "run").click()
-        wait_state(drv, ("running", "loading", "done"), "starting the second run")
-        wait_state(drv, ("done", "failed"), "the second run")
-        check(drv.execute_script("return document.body.dataset.state") == "done", f"the second run failed: {message(drv)}")
+        wait_run(drv, "r2", "the second run")
         h5b = download(port, "r2", "h5", tmp)
         drawn = check_drawn(drv, "r2", h5b)
         check_drawn(drv, "r1", h5)
