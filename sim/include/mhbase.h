@@ -7,7 +7,7 @@
 
 #define MH_MAX_FIELDS 32
 #define MH_MAX_TAXIS 16
-#define MH_MAX_OUTCOMES 128
+#define MH_MAX_OUTCOMES 256
 #define MH_NAME_LEN 64
 #define MH_MAX_PARAMS 256
 #define MH_MAX_BREAKS 16

@@ -88,6 +88,9 @@ with h5py.File(d["path"], "r") as f:
     mhtest.check(kinds <= {"literature", "calibrated", "prior", "derived", "choice"}, f"statuses {kinds}")
     mhtest.check(status["closure_rate_per_h.epidermis"].startswith("calibrated; Gupta2011"), f"closure status {status['closure_rate_per_h.epidermis']}")
     mhtest.check(status["signal_decay_per_h"].startswith("prior"), f"signal decay status {status['signal_decay_per_h']}")
+# the most sessions the model allows fit the framework's outcome table (8 outcomes per session)
+rc, out = mhtest.run(["-model", "microneedling", "-microneedling_sessions", "16", "-help"], malloc_dump=False)
+mhtest.check(rc == 0 and "microheal: error" not in out, f"16 sessions refused: {[l for l in out.splitlines() if 'microheal: error' in l]}")
 rc, helptext = mhtest.run(["-model", "microneedling", "-help"], malloc_dump=False)
 line = [h for h in helptext.splitlines() if h.startswith("  -microneedling_closure_rate_per_h ")]
 mhtest.check(len(line) == 1 and "{calibrated: Gupta2011" in line[0], f"-help lacks the closure rate's status and source: {line}")
