@@ -134,7 +134,7 @@ async function drawAll() {
   for (const id of Object.keys(SERIES)) drawSeries(id);
   const sel = $("field");
   if (!sel.options.length) {
-    for (const f of S.current.summary.fields) sel.add(new Option(`${f} [${S.current.summary.units[f]}]`, f));
+    for (const f of S.current.summary.fields) sel.add(new Option(`${f} [${S.current.summary.unit_words[f]}]`, f));
     sel.value = S.field;
   }
   $("slider").max = S.current.summary.time.length - 1;
@@ -201,7 +201,7 @@ async function drawSections() {
   const fmt = (v) => (Math.abs(v) < 1e-9 * Math.max(Math.abs(lo), Math.abs(hi)) ? "0" : v.toPrecision(3));
   $("cb_hi").textContent = fmt(hi);
   $("cb_lo").textContent = fmt(lo);
-  $("cb_unit").textContent = unit === "1" ? name : `${name} [${unit}]`;
+  $("cb_unit").textContent = `${name} [${shown[0].fd.unit_words || unit}]`;
   $("colorbar").style.visibility = "visible";
   $("cb_grad").style.background = `linear-gradient(to top, ${VIRIDIS.join(",")})`;
   $("fig_kept").classList.toggle("hidden", !S.kept);
