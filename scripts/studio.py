@@ -4,7 +4,9 @@ heal and compare two protocols (scripts/README.md, 'Studio'). Run through ./scri
 import argparse
 import atexit
 import errno
+import glob
 import os
+import re
 import shutil
 import signal
 import sys
@@ -14,6 +16,21 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mhstudio import server  # noqa: E402
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def prune_stale(tmpdir):
+    """Removes the scratch folders of studios that are no longer running (one killed with SIGKILL
+    cannot remove its own): folders of this user named after a process that does not exist."""
+    for path in glob.glob(os.path.join(tmpdir, "microheal-studio-*")):
+        m = re.fullmatch(r"microheal-studio-(\d+)-[^/]+", os.path.basename(path))
+        if not m or os.path.islink(path) or not os.path.isdir(path) or os.stat(path).st_uid != os.getuid():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (PermissionError, OverflowError):
+            pass  # running (as another user), or not a pid
 
 
 def main():
@@ -26,6 +43,7 @@ def main():
         ap.error(f"--port {a.port}: not a port number")
     if not os.access(a.exe, os.X_OK):
         sys.exit(f"studio: no executable {a.exe}; build first (./scripts/setup)")
+    prune_stale(tempfile.gettempdir())
     scratch = tempfile.mkdtemp(prefix=f"microheal-studio-{os.getpid()}-")
     atexit.register(shutil.rmtree, scratch, True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -8,8 +8,6 @@ import subprocess
 import threading
 import time
 
-from . import params
-
 PROGRESS = re.compile(r"t = (\S+) of (\S+) \S+ \(\s*([0-9.]+)%\)")
 KEEP_RUNS = 6  # run folders kept in the scratch area; older ones are pruned
 

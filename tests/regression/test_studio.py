@@ -18,7 +18,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -47,7 +46,7 @@ SHOTS = os.path.join(os.path.dirname(mhtest.EXE), "test_studio")
 
 
 def accepted(name, value, skin="face"):
-    p = subprocess.run([mhtest.EXE, "-model", "microneedling", f"-microneedling_skin", skin, f"-microneedling_{name}", repr(value), "-help"],
+    p = subprocess.run([mhtest.EXE, "-model", "microneedling", "-microneedling_skin", skin, f"-microneedling_{name}", repr(value), "-help"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     return p.returncode == 0
 
@@ -80,6 +79,13 @@ def check_ranges():
 
 
 def start_server(tmp):
+    # a studio killed with SIGKILL left its scratch folder: the next one removes it, and keeps the
+    # folder of a studio that is still running (here: this test's own pid)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale, alive = os.path.join(tmp, f"microheal-studio-{dead.pid}-old"), os.path.join(tmp, f"microheal-studio-{os.getpid()}-live")
+    for d in (stale, alive):
+        os.makedirs(os.path.join(d, "r1"))
     env = dict(os.environ, TMPDIR=tmp)
     p = subprocess.Popen([sys.executable, os.path.join(mhtest.SOURCE, "scripts", "studio.py"), "--port", "0", "--exe", mhtest.EXE,
                           "--wall-limit", "120"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
@@ -88,6 +94,8 @@ def start_server(tmp):
     if not m:
         p.kill()
         fail(f"studio did not start: {line}{p.stdout.read()[-2000:]}")
+    check(not os.path.exists(stale) and os.path.isdir(alive), f"stale scratch folders: {stale} should be gone, {alive} kept")
+    shutil.rmtree(alive)
     return p, int(m.group(1))
 
 
