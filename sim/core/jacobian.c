@@ -123,7 +123,9 @@ PetscErrorCode MHOperatorsJacobianPattern(MHDisc *sim, Mat A)
 
 /* A = shift I + sign dR/du, assembled cell by cell: one block row per cell, with its diagonal
    block (reaction and transport) and one block per face neighbour. The taxis part differentiates
-   the limited face density as if it were first-order upwind (an inexact Newton direction). */
+   the limited face density as if it were first-order upwind (an inexact Newton direction). With
+   capacities, the transport rows of each cell are scaled by its inverse capacities, as in the
+   residual, before the reaction block is added. */
 PetscErrorCode MHOperatorsJacobian(MHDisc *sim, PetscReal t, Vec U, PetscReal shift, PetscReal sign, Mat A)
 {
   const MHGrid          *g = &sim->grid;
@@ -195,9 +197,10 @@ PetscErrorCode MHOperatorsJacobian(MHDisc *sim, PetscReal t, Vec U, PetscReal sh
 #define V(r, col, q) vals[(r)*ld + (col)*nf + (q)]
     if (m->ops.reaction_jacobian) {
       m->ops.reaction_jacobian(m->data, t, cl->x, &u[gc * nf], Jr);
-      for (PetscInt r = 0; r < nf; r++)
-        for (PetscInt q = 0; q < nf; q++)
-          V(r, 0, q) = Jr[r * nf + q];
+      if (!F->icap)
+        for (PetscInt r = 0; r < nf; r++)
+          for (PetscInt q = 0; q < nf; q++)
+            V(r, 0, q) = Jr[r * nf + q];
       PetscReal bad = 0;
       for (PetscInt p = 0; p < nout; p++)
         bad += PetscAbsScalar(Jr[out[p]]);
@@ -260,6 +263,16 @@ PetscErrorCode MHOperatorsJacobian(MHDisc *sim, PetscReal t, Vec U, PetscReal sh
           }
         }
       }
+    }
+    if (F->icap) {
+      const PetscReal *ic = &F->icap[OOff(g, i, j, k) * nf];
+      for (PetscInt r = 0; r < nf; r++)
+        for (PetscInt e = 0; e < ld; e++)
+          vals[r * ld + e] *= ic[r];
+      if (m->ops.reaction_jacobian)
+        for (PetscInt r = 0; r < nf; r++)
+          for (PetscInt q = 0; q < nf; q++)
+            V(r, 0, q) += Jr[r * nf + q];
     }
     {
       PetscInt  gb[7], ord[7], dup[7], nblk;

@@ -78,7 +78,9 @@ static inline PetscReal LimitedFaceValue(PetscReal v, PetscReal uLL, PetscReal u
    over the centre distance; zero on the faces of the domain, which are handled apart. An array
    that does not vary along an axis is stored once for it (stride 0): a layered medium keeps one
    value per layer face, a uniform one a single value. Widths per axis are padded by two cells on
-   each side (periodic wrap, else the end cell repeated). */
+   each side (periodic wrap, else the end cell repeated). With the model's capacity hook, also the
+   inverse capacities of the owned cells, by which the residual and the Jacobian scale the
+   transport of each cell (not its reactions). */
 struct _n_MHFaces {
   PetscInt         q0, nq, ntaxis;
   PetscReal       *T[3], *X[3];
@@ -89,6 +91,7 @@ struct _n_MHFaces {
   PetscInt         nstored;            /* values held in T[] and X[] together */
   PetscInt        *off[3];             /* state offset (values) of cell i along a at [i - xs[a] + 2], i = xs-2 .. xs+xm+1 */
   PetscReal       *buf;                /* taxis fluxes through the max faces of the previous line and plane */
+  PetscReal       *icap;               /* 1/capacity of the owned cells (nf per cell, in owned order); NULL without the model's capacity */
   PetscInt64       checked;            /* the id of the last Jacobian matrix whose pattern was checked */
   PetscObjectState checked_state;      /* and its nonzero state then */
 };

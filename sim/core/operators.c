@@ -2,6 +2,15 @@
 
      du_i/dt = R_i(t, x, u) + div(D_i grad u_i) - sum_k div(chi_k u_i grad u_c(k))
 
+   or, where the model gives capacities rho_i (MHModelOps.capacity), with D_i and chi_k those of
+   the conserved amount rho_i u_i (the model returns D rho and chi rho):
+
+     du_i/dt = R_i(t, x, u) + (1/rho_i) [div(D_i grad u_i) - sum_k div(chi_k u_i grad u_c(k))]
+
+   the same face fluxes as above (harmonic means of the cells' D rho and chi rho, the taxis moving
+   the upwind, limited u, not rho u), divided in each cell by its capacity: the sum of rho u
+   times the cell volume telescopes, and a uniform u stays steady across jumps of rho.
+
    Diffusion: conservative two-point fluxes with distance-weighted harmonic means of the cell
    diffusivities, exact for layered media whose interfaces lie on cell faces. Taxis: face velocity
    from the attractant's gradient and the harmonic mean of the cells' sensitivities, the moving
@@ -22,6 +31,7 @@ static PetscErrorCode MHFacesDestroy(void *ctx)
     PetscCall(PetscFree4(F->iw[a], F->hw[a], F->idist[a], F->off[a]));
   }
   PetscCall(PetscFree(F->buf));
+  PetscCall(PetscFree(F->icap));
   PetscCall(PetscFree(F));
   PetscFunctionReturn(0);
 }
@@ -161,6 +171,22 @@ PetscErrorCode MHOperatorsSetUp(MHDisc *sim)
   }
   PetscCall(VecRestoreArrayRead(sim->coef, &c));
   if (F->ntaxis) PetscCall(PetscMalloc1(F->ntaxis * (g->xm[0] + 1 + g->xm[0] + g->xm[0] * g->xm[1]), &F->buf));
+  if (m->ops.capacity) {
+    PetscInt  n = 0;
+    PetscReal cap[MH_MAX_FIELDS];
+    MHCell    cell;
+    PetscCall(PetscMalloc1(g->xm[0] * g->xm[1] * g->xm[2] * nf, &F->icap));
+    MH_FOR_OWNED_CELLS_COUNTED (g, i, j, k, n) {
+      PetscInt idx[3] = {i, j, k};
+      MHGridCellOf(g, idx, &cell);
+      m->ops.capacity(m->data, cell.x, cap);
+      for (PetscInt q = 0; q < nf; q++) {
+        PetscCheck(cap[q] > 0 && !PetscIsInfOrNanReal(cap[q]), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "model %s: capacity of %s at (%g, %g, %g) is %g; it must be finite and > 0", m->name, m->field_name[q], (double)cell.x[0], (double)cell.x[1], (double)cell.x[2], (double)cap[q]);
+        F->icap[n * nf + q] = 1 / cap[q];
+      }
+    }
+    F->nstored += g->xm[0] * g->xm[1] * g->xm[2] * nf;
+  }
   PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &box));
   PetscCall(PetscContainerSetPointer(box, F));
   PetscCall(PetscContainerSetUserDestroy(box, MHFacesDestroy));
@@ -171,7 +197,7 @@ PetscErrorCode MHOperatorsSetUp(MHDisc *sim)
 }
 
 /* What the residual reads besides the state, for the roofline benchmark's traffic model: the face
-   coefficient values stored (T and X), and whether it reads the state in place (one rank). */
+   coefficient values stored (T and X, and the inverse capacities), and whether it reads the state in place (one rank). */
 PetscErrorCode MHOperatorsStorage(MHDisc *sim, PetscInt *nface_values, PetscBool *in_place)
 {
   PetscFunctionBeginUser;
@@ -336,7 +362,8 @@ static void TaxisLine(const MHFaces *F, MHModel m, PetscInt tx, const MHGrid *g,
 }
 
 /* Line by line along the first axis: the reactions, the diffusion, the taxis, and the Dirichlet
-   faces of the domain. With one rank the state is read in place (neighbours across a periodic
+   faces of the domain (with capacities: the transport, scaled by the inverse capacities, then the
+   reactions). With one rank the state is read in place (neighbours across a periodic
    axis wrap around); otherwise from the ghosted local vector. */
 PetscErrorCode MHOperatorsRHS(MHDisc *sim, PetscReal t, Vec U, Vec Fv)
 {
@@ -390,11 +417,14 @@ PetscErrorCode MHOperatorsRHS(MHDisc *sim, PetscReal t, Vec U, Vec Fv)
       const PetscInt pf = dim > 1 ? L.d[dim - 1][4] : 0;
       for (PetscInt a = 1; a < dim; a++)
         x[g->phys[a]] = g->centres[a][idx[a]];
-      for (PetscInt i = 0; i < xm0; i++) {
-        x[g->phys[0]] = g->centres[0][xs0 + i];
-        m->ops.reaction(m->data, t, x, &ul[L.o0[i]], &fl[i * nf]);
-        __builtin_prefetch(&ul[L.o0[i] + pf], 0, 1);
-      }
+      if (!F->icap)
+        for (PetscInt i = 0; i < xm0; i++) {
+          x[g->phys[0]] = g->centres[0][xs0 + i];
+          m->ops.reaction(m->data, t, x, &ul[L.o0[i]], &fl[i * nf]);
+          __builtin_prefetch(&ul[L.o0[i] + pf], 0, 1);
+        }
+      else /* the transport first, divided by the capacities below, then the reactions */
+        PetscCall(PetscArrayzero(fl, xm0 * nf));
       if (nq) DiffusionLineAny(nq, nf, &L, &ul[q0], &fl[q0]);
       for (PetscInt tx = 0; tx < F->ntaxis; tx++)
         TaxisLine(F, m, tx, g, &L, idx, first, ul, fl);
@@ -412,6 +442,16 @@ PetscErrorCode MHOperatorsRHS(MHDisc *sim, PetscReal t, Vec U, Vec Fv)
           for (PetscInt i = i0; i < i1; i++)
             BoundaryFace(m, bc, side, &ul[L.o0[i]], &cl[i * nc], g->widths[a][a ? idx[a] : xs0 + i], &fl[i * nf]);
         }
+      if (F->icap) {
+        const PetscReal *ic = &F->icap[OOff(g, xs0, j, k) * nf];
+        PetscScalar      r[MH_MAX_FIELDS];
+        for (PetscInt i = 0; i < xm0; i++) {
+          x[g->phys[0]] = g->centres[0][xs0 + i];
+          m->ops.reaction(m->data, t, x, &ul[L.o0[i]], r);
+          for (PetscInt q = 0; q < nf; q++)
+            fl[i * nf + q] = fl[i * nf + q] * ic[i * nf + q] + r[q];
+        }
+      }
     }
   PetscCall(VecRestoreArray(Fv, &f));
   PetscCall(VecRestoreArrayRead(sim->coef, &c));

@@ -135,6 +135,13 @@ typedef struct {
   MHCoefFn  diffusivity;       /* optional: no diffusion without it */
   MHCoefFn  taxis;             /* sensitivities, one per taxis pair */
   MHPointFn exact;             /* optional exact solution u(t, x) */
+  /* optional: nf per-cell capacities (finite, > 0; 1 without it). With it, field u_f carries the
+     conserved amount capacity_f u_f: its diffusivity and the taxis sensitivities of pairs moving it
+     are those of that amount (the model returns D capacity, chi capacity; faces take their cells'
+     harmonic means as always), and its transport in each cell is divided by the cell's capacity:
+     capacity du/dt = div(D capacity grad u) - div(chi capacity u grad c) + capacity R. A uniform
+     u is then steady across a jump in capacity, and sum capacity u volume is conserved. */
+  MHCoefFn capacity;
   /* optional scalar outcomes at time t (collective); may ask the run to stop */
   PetscErrorCode (*outcomes)(MHModel, const MHGrid *, PetscReal t, Vec U, PetscReal out[], PetscBool *stop);
   PetscErrorCode (*destroy)(MHModel); /* optional: without it, PetscFree(data) */
