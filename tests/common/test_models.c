@@ -4,7 +4,12 @@
                 u moves up grad c (taxis), linear reaction -k u + s c. Depth is the last axis.
    mms_layered  one field, D jumps tenfold at depth 1/2; u = 1 + exp(-t) P W with P the product of
                 cos(pi x_l) over the lateral axes and W continuous with continuous flux D W' =
-                sin(pi depth); the source makes it exact under zero-flux boundaries. */
+                sin(pi depth); the source makes it exact under zero-flux boundaries.
+   captest      fields u and c with capacities (MHModelOps.capacity) that jump at a depth (1/2 by
+                default, on a face): u's rho_top above, rho_bottom below (1 and 2), c's 1 above and
+                rho_c below (1/2); the model returns D rho and chi rho (u diffuses with D, c with
+                D_c, u moves up grad c with chi), reactions as optest's; pseudo-random initial data
+                from the cell centres (the same on any number of ranks). */
 #include "test_models.h"
 
 typedef struct {
@@ -203,11 +208,117 @@ static PetscErrorCode Create_mms_layered(MHModel m)
   PetscFunctionReturn(0);
 }
 
+/* ---- captest ---- */
+typedef struct {
+  PetscInt  dim;
+  PetscReal depth, rho_top, rho_bottom, rho_c, D, D_c, chi, k, s;
+} CapTest;
+
+static void CapCapacity(const void *ctx, const PetscReal x[3], PetscReal rho[])
+{
+  const CapTest  *p   = (const CapTest *)ctx;
+  const PetscBool top = (PetscBool)(Depth(p->dim, x) < p->depth);
+  rho[0]              = top ? p->rho_top : p->rho_bottom;
+  rho[1]              = top ? 1 : p->rho_c;
+}
+
+static void CapDiffusivity(const void *ctx, const PetscReal x[3], PetscReal D[])
+{
+  const CapTest *p = (const CapTest *)ctx;
+  PetscReal      rho[2];
+  CapCapacity(ctx, x, rho);
+  D[0] = p->D * rho[0];
+  D[1] = p->D_c * rho[1];
+}
+
+static void CapTaxis(const void *ctx, const PetscReal x[3], PetscReal chi[])
+{
+  PetscReal rho[2];
+  CapCapacity(ctx, x, rho);
+  chi[0] = ((const CapTest *)ctx)->chi * rho[0];
+}
+
+static void CapReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar f[])
+{
+  const CapTest *p = (const CapTest *)ctx;
+  f[0]             = -p->k * u[0] + p->s * u[1];
+  f[1]             = -p->k * u[1];
+}
+
+static void CapReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar J[])
+{
+  const CapTest *p = (const CapTest *)ctx;
+  J[0]             = -p->k;
+  J[1]             = p->s;
+  J[2]             = 0;
+  J[3]             = -p->k;
+}
+
+/* in [0.5, 1.5), a hash of the cell centre and the field */
+static PetscErrorCode CapInitial(MHModel m, const MHCell *c, PetscScalar u[])
+{
+  PetscFunctionBeginUser;
+  for (PetscInt f = 0; f < 2; f++) {
+    PetscReal h = PetscSinReal(12.9898 * c->x[0] + 78.233 * c->x[1] + 37.719 * c->x[2] + 4.1 * f) * 43758.5453;
+    u[f]        = 0.5 + (h - PetscFloorReal(h));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CapSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject, MHSetup *setup)
+{
+  CapTest *p = (CapTest *)m->data;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "depth", "1", "depth of the capacity jump", 0.5, MH_CLOSED(0.1, 0.9), &p->depth));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "rho_top", "1", "capacity of u above the jump", 1.0, MH_POSITIVE, &p->rho_top));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "rho_bottom", "1", "capacity of u below the jump", 2.0, MH_POSITIVE, &p->rho_bottom));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "rho_c", "1", "capacity of c below the jump (1 above)", 0.5, MH_POSITIVE, &p->rho_c));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "D", "1", "diffusivity of u", 1.0, MH_NONNEGATIVE, &p->D));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "D_c", "1", "diffusivity of c", 0.5, MH_NONNEGATIVE, &p->D_c));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "chi", "1", "taxis sensitivity of u up c", 0.3, MH_ANY, &p->chi));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "k", "1", "decay", 0.5, MH_NONNEGATIVE, &p->k));
+  PetscCall(MHModelParamReal(m, PetscOptionsObject, "s", "1", "production of u from c", 0.2, MH_NONNEGATIVE, &p->s));
+  setup->t_end      = 0.05;
+  setup->nbreaks[0] = setup->nbreaks[2] = 1;
+  setup->breaks[0][0] = setup->breaks[2][0] = p->depth;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CapSetUp(MHModel m, const MHGrid *g)
+{
+  PetscFunctionBeginUser;
+  ((CapTest *)m->data)->dim = g->dim;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Create_captest(MHModel m)
+{
+  const char *names[] = {"u", "c"}, *units[] = {"1", "1"};
+  CapTest    *p;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&p));
+  m->data = p;
+  PetscCall(MHModelSetFields(m, 2, names, units));
+  PetscCall(MHModelAddTaxis(m, 0, 1));
+  m->ops.setfromoptions    = CapSetFromOptions;
+  m->ops.setup             = CapSetUp;
+  m->ops.initial           = CapInitial;
+  m->ops.reaction          = CapReaction;
+  m->ops.reaction_jacobian = CapReactionJacobian;
+  m->ops.diffusivity       = CapDiffusivity;
+  m->ops.taxis             = CapTaxis;
+  m->ops.capacity          = CapCapacity;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TestModelsRegister(void)
 {
   PetscFunctionBeginUser;
   PetscCall(MHModelRegister("optest", Create_optest));
   PetscCall(MHModelRegister("mms_layered", Create_mms_layered));
+  PetscCall(MHModelRegister("captest", Create_captest));
   PetscFunctionReturn(0);
 }
 
