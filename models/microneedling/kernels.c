@@ -2,8 +2,9 @@
    after a course of microneedling (models/microneedling/README.md: fields, equations, parameters and their sources; equations, parameters and
    sources in models/microneedling/README.md). Length in mm, time in days.
 
-     d'   = -k_L d                                             open channel (needle volume fraction)
-     s'   = div(D_s grad s) + rho_L d + sigma_n n/N_ref - k_s s  damage signal (erythema proxy)
+     d'   = -k_c (1 + beta s) (d - q) - q / tau_r               open channel (needle volume fraction)
+     q'   = -q / tau_r                                         its share still recoiling elastically
+     s'   = div(D_s grad s) + (1 - a) (rho_L d + sigma_n n/N_ref) - k_s s  damage signal (erythema proxy)
      n'   = div(D_n grad n) + a_n v_L s - k_n n                neutrophils
      m1'  = div(D_m grad m1) + k_mn n - (k_sw + d_m) m1        inflammatory macrophages
      m2'  = div(D_m grad m2) + k_sw m1 - d_m m2                repair macrophages
@@ -14,7 +15,12 @@
      c1'  = [delta_c phi1 f + alpha_c (1 - q3) A] - (delta_c + g) c1 + J
      e'   = [delta_e f + alpha_e A] - delta_e e - k_el (n / N_ref) e
 
-   with h(T) = T/(K_T + T), A = max(f - fbar_L, 0) the fibroblast excess, g = k_mmp (n + m1)/N_ref
+   with k_c = v_L / r the closure rate of the residual channel: the layer's wall speed v_L (slowed
+   by the occlusion factor in the stratum corneum and epidermis while the site is occluded) over
+   the channel's residual radius r at that depth (the latest session's needle radius times
+   sqrt(1 - recoil fraction), at least MN_MIN_CHANNEL_RADIUS); beta couples closure to
+   inflammation and a is the share of the signal's production an anti-inflammatory suppresses.
+   With h(T) = T/(K_T + T), A = max(f - fbar_L, 0) the fibroblast excess, g = k_mmp (n + m1)/N_ref
    the inflammatory (MMP) degradation and J = kappa (phi1 c3 - phi3 c1) the maturation of
    collagen III into I toward the baseline type ratio; the bracketed production exists in the
    dermal layers only. Collagen is a fraction of the layer's baseline total collagen, fibroblasts
@@ -33,18 +39,38 @@ static inline PetscReal Hill(const Microneedling *p, PetscScalar T, PetscReal *d
   return Tp / (p->K_T + Tp);
 }
 
+/* The residual channel's closure rate k_c at depth z and time t [1/day] (see the equations). */
+static inline PetscReal ClosureRate(const Microneedling *p, PetscReal t, PetscReal z, PetscInt L)
+{
+  PetscInt  k = -1;
+  PetscReal v = p->v_close[L], r = MN_MIN_CHANNEL_RADIUS;
+
+  for (PetscInt q = 0; q < p->nsessions && p->session_time[q] <= t + 1e-12; q++)
+    k = q;
+  if (k >= 0) {
+    MNShape sh = MNSessionShape(p, k);
+    r          = PetscMax(PetscSqrtReal(1 - p->recoil_frac) * MNShapeRadiusAt(&sh, z), MN_MIN_CHANNEL_RADIUS);
+    if (L <= EPI && t - p->session_time[k] < p->occlusion) v /= p->occlusion_slow;
+  }
+  return v / r;
+}
+
 /* The per-layer set-up shared by the reaction and its Jacobian, at a point and state. */
 typedef struct {
   PetscInt  L;                    /* layer */
   PetscReal h, dh;                /* h(T) and h'(T) */
+  PetscReal kc, gain, kr;         /* closure rate of the residual channel, its inflammation factor, recoil rate */
   PetscReal fbar, K, rf, w, phi1; /* fibroblast baseline and capacity, proliferation, dermal weight, collagen I share */
 } LayerSetUp;
 
-static inline LayerSetUp LayerSetUpAt(const Microneedling *p, const PetscReal x[3], const PetscScalar u[])
+static inline LayerSetUp LayerSetUpAt(const Microneedling *p, PetscReal t, const PetscReal x[3], const PetscScalar u[])
 {
   LayerSetUp c;
 
   c.L    = Layer(p, x[2]);
+  c.kc   = ClosureRate(p, t, x[2], c.L);
+  c.gain = 1 + p->closure_gain * PetscMax(PetscRealPart(u[S]), 0.0);
+  c.kr   = 1 / p->recoil_time;
   c.h    = Hill(p, u[T], &c.dh);
   c.fbar = Baseline(c.L);
   c.K    = dermal[c.L] ? p->f_max / p->f0[c.L] : 1;
@@ -57,14 +83,15 @@ static inline LayerSetUp LayerSetUpAt(const Microneedling *p, const PetscReal x[
 void MNReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar r[])
 {
   const Microneedling *p = (const Microneedling *)ctx;
-  LayerSetUp           c = LayerSetUpAt(p, x, u);
+  LayerSetUp           c = LayerSetUpAt(p, t, x, u);
   PetscInt             L = c.L;
   PetscReal            h = c.h, fbar = c.fbar, K = c.K, rf = c.rf, w = c.w, phi1 = c.phi1;
   PetscScalar          A = PetscMax(PetscRealPart(u[F]) - fbar, 0.0), g = p->k_mmp * (u[N] + u[M1]) / p->N_ref;
   PetscScalar          J = p->kappa * (phi1 * u[C3] - p->phi3 * u[C1]);
 
-  r[D]  = -p->k_close[L] * u[D];
-  r[S]  = p->rho_s[L] * u[D] + p->sigma_n * u[N] / p->N_ref - p->k_s * u[S];
+  r[D]  = -c.kc * c.gain * (u[D] - u[RC]) - c.kr * u[RC];
+  r[RC] = -c.kr * u[RC];
+  r[S]  = (1 - p->anti_inflammatory) * (p->rho_s[L] * u[D] + p->sigma_n * u[N] / p->N_ref) - p->k_s * u[S];
   r[N]  = p->a_n * p->vascular[L] * u[S] - p->k_n * u[N];
   r[M1] = p->k_mn * u[N] - (p->k_sw + p->d_m) * u[M1];
   r[M2] = p->k_sw * u[M1] - p->d_m * u[M2];
@@ -78,7 +105,7 @@ void MNReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscS
 void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar Jm[])
 {
   const Microneedling *p  = (const Microneedling *)ctx;
-  LayerSetUp           c  = LayerSetUpAt(p, x, u);
+  LayerSetUp           c  = LayerSetUpAt(p, t, x, u);
   PetscInt             L  = c.L;
   PetscReal            dh = c.dh, h = c.h, fbar = c.fbar, K = c.K, rf = c.rf, w = c.w, phi1 = c.phi1;
   PetscReal            dA = PetscRealPart(u[F]) > fbar ? 1 : 0, dg = p->k_mmp / p->N_ref;
@@ -87,10 +114,13 @@ void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], cons
 
   for (PetscInt i = 0; i < NF * NF; i++)
     Jm[i] = 0;
-  JAC(D, D)   = -p->k_close[L];
-  JAC(S, D)   = p->rho_s[L];
+  JAC(D, D)   = -c.kc * c.gain;
+  JAC(D, RC)  = c.kc * c.gain - c.kr;
+  JAC(D, S)   = PetscRealPart(u[S]) > 0 ? -c.kc * p->closure_gain * (u[D] - u[RC]) : 0;
+  JAC(RC, RC) = -c.kr;
+  JAC(S, D)   = (1 - p->anti_inflammatory) * p->rho_s[L];
   JAC(S, S)   = -p->k_s;
-  JAC(S, N)   = p->sigma_n / p->N_ref;
+  JAC(S, N)   = (1 - p->anti_inflammatory) * p->sigma_n / p->N_ref;
   JAC(N, S)   = p->a_n * p->vascular[L];
   JAC(N, N)   = -p->k_n;
   JAC(M1, N)  = p->k_mn;

@@ -73,7 +73,7 @@ PetscErrorCode MHModelCreate_microneedling(MHModel m)
       m->coupling[i][j] = (PetscBool)(i == j);
   {
     const PetscInt pairs[][2] = {
-        {S, D}, {S, N}, {N, S}, {M1, N}, {M2, M1}, {T, M1}, {T, M2}, {F, T}, {C3, F}, {C3, N}, {C3, M1}, {C3, C1}, {C1, F}, {C1, N}, {C1, M1}, {C1, C3}, {E, F}, {E, N}};
+        {D, S}, {D, RC}, {S, D}, {S, N}, {N, S}, {M1, N}, {M2, M1}, {T, M1}, {T, M2}, {F, T}, {C3, F}, {C3, N}, {C3, M1}, {C3, C1}, {C1, F}, {C1, N}, {C1, M1}, {C1, C3}, {E, F}, {E, N}};
     for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++)
       m->coupling[pairs[q][0]][pairs[q][1]] = PETSC_TRUE;
   }

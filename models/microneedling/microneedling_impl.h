@@ -28,9 +28,10 @@ enum { D,
   C3,
   C1,
   E,
+  RC,
   NF };
-static const char *const field_names[NF] = {"damage", "signal", "neutrophils", "macrophages_inflammatory", "macrophages_repair", "tgfb", "fibroblasts", "collagen_III", "collagen_I", "elastin"};
-static const char *const field_units[NF] = {"1", "1", "cells/mm^3", "cells/mm^3", "cells/mm^3", "ng/mL", "1", "1", "1", "1"};
+static const char *const field_names[NF] = {"damage", "signal", "neutrophils", "macrophages_inflammatory", "macrophages_repair", "tgfb", "fibroblasts", "collagen_III", "collagen_I", "elastin", "recoil"};
+static const char *const field_units[NF] = {"1", "1", "cells/mm^3", "cells/mm^3", "cells/mm^3", "ng/mL", "1", "1", "1", "1", "1"};
 /* transported fields (rows of Microneedling.Dl); the macrophage phenotypes share one diffusivity
    option (parameter_table.c) */
 static const PetscInt moving[] = {S, N, M1, M2, T, F};
@@ -89,7 +90,9 @@ typedef struct {
   PetscReal  lateral[2];                         /* domain size in x, y [mm] */
   PetscInt   dim;
   /* per-layer coefficients, rates in per day */
-  PetscReal k_close[NL], rho_s[NL], bolus_s[NL], vascular[NL], f0[NL];
+  PetscReal v_close[NL], rho_s[NL], bolus_s[NL], vascular[NL], f0[NL];  /* v_close: wall speed [mm/day] */
+  PetscReal recoil_frac, recoil_time;                                   /* share of the opening that recoils, its time constant [day] */
+  PetscReal occlusion, occlusion_slow, closure_gain, anti_inflammatory; /* occluded time after a session [day], ... */
   PetscReal Dl[NMOVING][NL], chi[NL];
   PetscReal k_s, sigma_n, a_n, k_n, k_mn, k_sw, d_m, k_T1, k_T2, k_T, bolus_T, K_T;
   PetscReal f_max, r_f, delta_f;
@@ -107,6 +110,13 @@ static inline PetscInt Layer(const Microneedling *p, PetscReal z)
   while (L < NL - 1 && z >= p->top[L + 1])
     L++;
   return L;
+}
+
+/* The channel that session k's needles make (depth = length x penetration fraction). */
+static inline MNShape MNSessionShape(const Microneedling *p, PetscInt k)
+{
+  MNShape s = {p->length[k] * p->penetration, p->r_surface, p->r_tip, p->tip_length};
+  return s;
 }
 
 static inline PetscReal Baseline(PetscInt L)
@@ -133,13 +143,13 @@ typedef struct {
   MNParamKind        kind;
   const char        *unit; /* as recorded in the output (MHModelParamInt: 1, MHModelParamEnum: choice) */
   const char        *help;
-  PetscReal          def[NL];  /* the default: def[0], or one per layer (MN_PER_LAYER) */
-  PetscReal          alt[NL];  /* the default an earlier option chooses instead (skin body, pattern random) */
-  MHRange            range;    /* allowed values (MN_INT: [lo, hi]) */
-  const char *const *choices;  /* MN_ENUM: the value names, NULL-terminated */
-  PetscBool          own;      /* read by its own code in MNSetFromOptions; otherwise by the table's loop */
-  size_t             offset;   /* the table's loop: destination in Microneedling */
-  PetscBool          per_hour; /* the table's loop: a rate read per hour, stored per day (x 24) */
+  PetscReal          def[NL]; /* the default: def[0], or one per layer (MN_PER_LAYER) */
+  PetscReal          alt[NL]; /* the default an earlier option chooses instead (skin body, pattern random) */
+  MHRange            range;   /* allowed values (MN_INT: [lo, hi]) */
+  const char *const *choices; /* MN_ENUM: the value names, NULL-terminated */
+  PetscBool          own;     /* read by its own code in MNSetFromOptions; otherwise by the table's loop */
+  size_t             offset;  /* the table's loop: destination in Microneedling */
+  PetscReal          scale;   /* the table's loop: stored = value x scale (0: 1), e.g. 24 for a rate read per hour */
   MNStatus           status;
   const char        *source; /* keys of references.bib, or the reason for a prior, choice or derived value */
 } MNParam;
@@ -160,7 +170,13 @@ enum { MN_P_SKIN,
   MN_P_DOMAIN,
   MN_P_PATCH_WIDTH,
   MN_P_MARGIN,
-  MN_P_CLOSURE_RATE,
+  MN_P_RECOIL_FRACTION,
+  MN_P_RECOIL_TIME,
+  MN_P_CLOSURE_SPEED,
+  MN_P_OCCLUSION_HOURS,
+  MN_P_OCCLUSION_SLOWDOWN,
+  MN_P_CLOSURE_INFLAMMATION,
+  MN_P_ANTI_INFLAMMATORY,
   MN_P_SIGNAL_RELEASE,
   MN_P_SIGNAL_BOLUS,
   MN_P_VASCULAR,
@@ -202,6 +218,10 @@ enum { MN_P_SKIN,
   MN_P_FOLLOW_UP,
   MN_NPARAMS };
 PETSC_INTERN const MNParam MNParams[MN_NPARAMS];
+
+/* Smallest residual channel radius the closure rate uses [mm]: a channel narrower than a cell
+   (~10 um across) closes as one a cell wide. */
+#define MN_MIN_CHANNEL_RADIUS 0.005
 
 /* kernels.c */
 PETSC_INTERN void           MNReaction(const void *, PetscReal, const PetscReal[3], const PetscScalar[], PetscScalar[]);

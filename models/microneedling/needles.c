@@ -84,6 +84,11 @@ static inline PetscReal ShapeRadius(const MNShape *s, PetscReal z)
   return s->r_surface + (s->r_tip - s->r_surface) * (z - zs) / t;
 }
 
+PetscReal MNShapeRadiusAt(const MNShape *s, PetscReal z)
+{
+  return ShapeRadius(s, PetscClipInterval(z, 0, s->depth));
+}
+
 PetscReal MNShapeVolume(const MNShape *s)
 {
   PetscReal t, zs;

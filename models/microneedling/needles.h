@@ -27,6 +27,8 @@ PETSC_EXTERN PetscReal MNVolumeFraction3D(const MNShape *, PetscReal xc, PetscRe
    interval of length Ly holding the whole needle] x [z0,z1] over (x1-x0) Ly (z1-z0), the cell
    average of chord_y(x,z) / Ly. periodx > 0: periodic images in x. Clamped to [0, 1]. */
 PETSC_EXTERN PetscReal MNVolumeFraction2D(const MNShape *, PetscReal xc, PetscReal Ly, PetscReal x0, PetscReal x1, PetscReal z0, PetscReal z1, PetscReal periodx);
+/* The channel's radius at depth z, z clipped to [0, depth] (below the tip: the tip's radius). */
+PETSC_EXTERN PetscReal MNShapeRadiusAt(const MNShape *, PetscReal z);
 /* Exact volume of the channel (shaft and tip), mm^3. */
 PETSC_EXTERN PetscReal MNShapeVolume(const MNShape *);
 

@@ -12,10 +12,10 @@ static PetscReal Crossing(PetscReal t0, PetscReal v0, PetscReal t1, PetscReal v1
 /* What the outcomes integrate over the cells (each times the cell volume), summed over the ranks
    in one reduction: reals only, in this order. */
 typedef struct {
-  PetscReal epi_deficit, epi_volume; /* barrier deficit D in the epidermis, and its volume */
-  PetscReal deficit;                 /* D over the whole domain (dye-tight closure) */
-  PetscReal vascular_deficit;        /* D weighted by the layer's vascular weight (bleeding) */
-  PetscReal signal, volume;          /* the inflammatory signal S, and the domain's volume */
+  PetscReal sc_deficit, sc_volume; /* barrier deficit: D in the stratum corneum, and its volume */
+  PetscReal deficit;               /* D over the whole domain (dye-tight closure) */
+  PetscReal vascular_deficit;      /* D weighted by the layer's vascular weight (bleeding) */
+  PetscReal signal, volume;        /* the inflammatory signal S, and the domain's volume */
   PetscReal c1[NL], c3[NL], elastin[NL], layer_volume[NL];
 } Integrals;
 
@@ -35,7 +35,7 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     PetscReal          dv = MHGridCellVolume(g, idx), z = g->dim == 1 ? 0 : g->centres[g->dim - 1][idx[g->dim - 1]];
     PetscInt           L = Layer(p, z);
     const PetscScalar *v = &u[n * NF];
-    if (L <= EPI) loc.epi_deficit += PetscRealPart(v[D]) * dv, loc.epi_volume += dv;
+    if (L == SC) loc.sc_deficit += PetscRealPart(v[D]) * dv, loc.sc_volume += dv;
     loc.deficit += PetscRealPart(v[D]) * dv;
     loc.vascular_deficit += p->vascular[L] * PetscRealPart(v[D]) * dv;
     loc.signal += PetscRealPart(v[S]) * dv;
@@ -47,7 +47,7 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
   }
   PetscCall(VecRestoreArrayRead(U, &u));
   PetscCall(MPIU_Allreduce(&loc, &sum, (PetscMPIInt)(sizeof loc / sizeof(PetscReal)), MPIU_REAL, MPIU_SUM, m->comm));
-  B        = sum.epi_volume > 0 ? sum.epi_deficit / sum.epi_volume : 0;
+  B        = sum.sc_volume > 0 ? sum.sc_deficit / sum.sc_volume : 0;
   V        = sum.deficit;
   Sm       = sum.signal / sum.volume;
   area     = sum.volume / (g->faces[zd][g->n[zd]] - g->faces[zd][0]); /* the skin surface [mm^2] (2-D: per mm of y) */

@@ -29,7 +29,7 @@ static PetscErrorCode MNParamRead(MHModel m, PetscOptionItems *PetscOptionsObjec
     SETERRQ(m->comm, PETSC_ERR_PLIB, "parameter %s: no uniform reading for its kind", e->name);
   }
   for (PetscInt k = 0; k < n; k++)
-    ((PetscReal *)dest)[k] = e->per_hour ? 24 * v[k] : v[k];
+    ((PetscReal *)dest)[k] = e->scale != 0 ? e->scale * v[k] : v[k];
   PetscFunctionReturn(0);
 }
 

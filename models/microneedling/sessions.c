@@ -3,12 +3,6 @@
    output's /model tables of layers, sessions and channels. */
 #include "microneedling_impl.h"
 
-static MNShape Shape(const Microneedling *p, PetscInt k)
-{
-  MNShape s = {p->length[k] * p->penetration, p->r_surface, p->r_tip, p->tip_length};
-  return s;
-}
-
 /* Needle axes of every session and pass, the same on every rank: lattice patterns shifted by a
    seeded random offset per pass and session (the first pass of the first session centred),
    random patterns drawn afresh. */
@@ -57,7 +51,7 @@ PetscErrorCode MNNeedlesCreate(Microneedling *p)
    at different y exact; passes, shifted at random, combine as independent: 1 - prod(1 - phi). */
 static PetscReal CellFraction(const Microneedling *p, PetscInt k, const MHCell *c)
 {
-  MNShape   s    = Shape(p, k);
+  MNShape   s    = MNSessionShape(p, k);
   PetscReal open = 1, rmax = PetscMax(p->r_surface, p->r_tip);
   PetscReal per[2]  = {0, 0};
   PetscBool unitary = (PetscBool)(p->domain == DOMAIN_UNIT_CELL);
@@ -102,6 +96,7 @@ PetscErrorCode MNSession(MHModel m, const MHGrid *g, PetscInt k, PetscReal t, Ve
     dnew   = 1 - (1 - PetscRealPart(v[D])) * (1 - phi);
     opened = dnew - PetscRealPart(v[D]);
     v[D]   = dnew;
+    v[RC] += p->recoil_frac * opened;
     v[S] += p->bolus_s[L] * opened;
     v[T] += p->bolus_T * p->vascular[L] * opened;
   }

@@ -86,14 +86,14 @@ with h5py.File(d["path"], "r") as f:
     mhtest.check(sorted(status) == sorted(names), f"/parameters status lacks {sorted(set(names) - set(status))}")
     kinds = {v.split(";")[0] for v in status.values()}
     mhtest.check(kinds <= {"literature", "calibrated", "prior", "derived", "choice"}, f"statuses {kinds}")
-    mhtest.check(status["closure_rate_per_h.epidermis"].startswith("calibrated; Gupta2011"), f"closure status {status['closure_rate_per_h.epidermis']}")
+    mhtest.check(status["closure_speed_um_per_h.epidermis"].startswith("calibrated; validation/calibrate.py"), f"closure status {status['closure_speed_um_per_h.epidermis']}")
     mhtest.check(status["signal_decay_per_h"].startswith("prior"), f"signal decay status {status['signal_decay_per_h']}")
 # the most sessions the model allows fit the framework's outcome table (8 outcomes per session)
 rc, out = mhtest.run(["-model", "microneedling", "-microneedling_sessions", "16", "-help"], malloc_dump=False)
 mhtest.check(rc == 0 and "microheal: error" not in out, f"16 sessions refused: {[l for l in out.splitlines() if 'microheal: error' in l]}")
 rc, helptext = mhtest.run(["-model", "microneedling", "-help"], malloc_dump=False)
-line = [h for h in helptext.splitlines() if h.startswith("  -microneedling_closure_rate_per_h ")]
-mhtest.check(len(line) == 1 and "{calibrated: Gupta2011" in line[0], f"-help lacks the closure rate's status and source: {line}")
+line = [h for h in helptext.splitlines() if h.startswith("  -microneedling_closure_speed_um_per_h ")]
+mhtest.check(len(line) == 1 and "{calibrated: validation/calibrate.py" in line[0] and "(um/h)" in line[0], f"-help lacks the closure speed's unit, status and source: {line}")
 say("sessions: barrier %.2f/%.2f h, dye-tight %.2f/%.2f h" % (o["barrier_recovery_h_1"], o["barrier_recovery_h_2"], o["dye_tight_h_1"], o["dye_tight_h_2"]))
 
 

@@ -1,13 +1,11 @@
 #!/usr/bin/env python3
-"""Dye-tight closure after 370 and 770 um needles: ~12 h and ~18 h (+-30 %), ratio 1.5 +- 0.3
-(validation/dye_tight_closure/README.md; Kalluri, Kolli & Banga 2011). Dye-tight is the time the open
-channel volume falls below 5 % of its post-session value (outcome dye_tight_h_1). The papillary
-(0.185/h) and reticular (0.105/h) closure rates were fitted to these two numbers, so the match
-itself is a calibration; the non-circular part is that it must not hang on the grid or on the
-needle radius: a grid twice as fine in x and z and radii 0.035 and 0.15 mm (needles 0.07-0.3 mm
-across, default 0.05 mm) are reported, and the grid change must stay under 5 %. Also reported, not
-checked: the same needles at penetration fraction 0.2, the channel depth Kalluri 2011 measured in
-rat skin (152 um from 770 um needles), where the calibrated rates give far faster closure."""
+"""Dye-tight closure after Kalluri et al. 2011's 770 um needles (validation/dye_tight_closure/README.md):
+calcein pores closed by 18 h in hairless rats. Calibration: the viable layers' closure speed is
+fitted to this number (validation/calibrate.py), with Kalluri's geometry: 140 um wide at the base,
+4 um tip radius, channels 152.5 um deep (penetration fraction 152.5/770). Dye-tight is the time
+the open channel volume falls below 5 % of its post-session value (outcome dye_tight_h_1). The
+check: the fit (18 h +- 5 %) and that it does not hang on the grid (twice as fine in x and z: < 5 %
+change). Kalluri's 370 um needles (12 h) are the held-out check of validation/closure_held_out."""
 import os
 import sys
 
@@ -16,10 +14,11 @@ import common  # noqa: E402
 
 CASE = "dye_tight_closure"
 CONFIG = "validation/dye_tight_closure/config.yaml"
-TARGET = {0.37: 12.0, 0.77: 18.0}
-REL, RATIO, RATIO_TOL, GRID_TOL = 0.30, 1.5, 0.3, 0.05
-VARIANTS = [("base", []), ("grid x2", ["-nx", 32, "-nz", 72]), ("radius 0.035", ["-microneedling_needle_radius_mm", 0.035]), ("radius 0.15", ["-microneedling_needle_radius_mm", 0.15])]
-INFO = [("penetration 0.2", ["-microneedling_penetration_fraction", 0.2])]
+TARGET = {0.77: 18.0}
+REL, GRID_TOL = 0.05, 0.05
+KALLURI = ["-microneedling_needle_radius_mm", 0.07, "-microneedling_needle_tip_radius_mm", 0.004, "-microneedling_penetration_fraction", 152.5 / 770]
+VARIANTS = [("base", KALLURI), ("grid x2", KALLURI + ["-nx", 32, "-nz", 72])]
+INFO = [("full penetration", KALLURI + ["-microneedling_penetration_fraction", 1])]
 
 res, series = {}, {}
 for name, extra in VARIANTS + INFO:
@@ -29,11 +28,10 @@ for name, extra in VARIANTS + INFO:
         if name == "base":
             series[L] = common.table(path)
 
-print(f"{'variant':16s} {'370 um [h]':>11s} {'770 um [h]':>11s} {'ratio':>7s}")
+print(f"{'variant':18s} {'770 um [h]':>11s}")
 for name, _ in VARIANTS + INFO:
-    a, b = res[name, 0.37], res[name, 0.77]
-    print(f"{name:16s} {a:11.2f} {b:11.2f} {b / a:7.3f}")
-print(f"{'target':16s} {'12 +- 3.6':>11s} {'18 +- 5.4':>11s} {'1.5+-0.3':>7s}")
+    print(f"{name:18s} {res[name, 0.77]:11.2f}")
+print(f"{'target (fit)':18s} {'18 +- 0.9':>11s}")
 
 import matplotlib  # noqa: E402
 matplotlib.use("Agg")
@@ -50,12 +48,12 @@ ax.set_xlim(0, 30)
 ax.set_ylim(1e-3, 1.5)
 ax.set_xlabel("hours after the session")
 ax.set_ylabel("open channel volume / post-session value")
-ax.set_title("dye-tight at 5 %; Kalluri 2011: 12 h and 18 h (+-30 %)", fontsize=9)
+ax.set_title("dye-tight at 5 %; Kalluri 2011: 18 h (the fit)", fontsize=9)
 ax.legend(fontsize=8)
 fig.tight_layout()
 fig.savefig(os.path.join(common.outdir(CASE), CASE + ".png"), dpi=120)
 
-a, b = res["base", 0.37], res["base", 0.77]
+b = res["base", 0.77]
 grid = max(abs(res["grid x2", L] / res["base", L] - 1) for L in TARGET)
-ok = all(abs(res["base", L] / TARGET[L] - 1) <= REL for L in TARGET) and abs(b / a - RATIO) <= RATIO_TOL and grid <= GRID_TOL
-common.report(CASE, ok, f"dye-tight {a:.1f} h (370 um, target 12 +- 30 %), {b:.1f} h (770 um, 18 +- 30 %), ratio {b / a:.2f} (1.5 +- 0.3); grid x2 changes them by {100 * grid:.1f} %, radius 0.035-0.15 mm gives {min(res[n, 0.37] for n, _ in VARIANTS):.1f}-{max(res[n, 0.37] for n, _ in VARIANTS):.1f} h and {min(res[n, 0.77] for n, _ in VARIANTS):.1f}-{max(res[n, 0.77] for n, _ in VARIANTS):.1f} h")
+ok = all(abs(res["base", L] / TARGET[L] - 1) <= REL for L in TARGET) and grid <= GRID_TOL
+common.report(CASE, ok, f"dye-tight {b:.1f} h (770 um, calibrated to 18 h +- 5 %); grid x2 changes it by {100 * grid:.1f} %; full penetration (0.77 mm deep) {res['full penetration', 0.77]:.1f} h (reported)")

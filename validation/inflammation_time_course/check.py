@@ -1,10 +1,18 @@
 #!/usr/bin/env python3
-"""Inflammation after one session (validation/inflammation_time_course/README.md): after 1.5 mm needles the
-inflammation proxy (mean damage signal) peaks within 24 h and falls below 10 % of its peak between
-24 and 72 h (clinical erythema clears in 24-72 h); after 0.25 and 0.4 mm arrays it resolves within
-2 +- 1 h (redness under 2 h, Bal et al. 2008); and nothing is sustained past 5 days (Schmitt et al.
-2018): at day 5 the signal, the neutrophils and the inflammatory macrophages (domain integrals)
-are below 10 % of their peaks, for every needle length."""
+"""Inflammation after one session (validation/inflammation_time_course/README.md).
+
+Calibration (the damage signal's release, validation/calibrate.py): after 1.5 mm needles the
+inflammation proxy (mean damage signal) falls below 10 % of its peak at 48 h (clinical erythema
+clears in 24-72 h; the check is 24-72 h), and it peaks within 24 h. After 0.25 and 0.4 mm arrays it
+resolves within 2 +- 1 h (redness under 2 h, Bal et al. 2008; set by the signal's decay prior).
+
+Held out (leukocyte rates are priors and literature values, fitted to none of these), for every
+needle length: neutrophils (domain integral) peak at 18 h (Kim et al. 2008, mouse excisional
+wounds; accepted 9-36 h); inflammatory (M1) macrophages peak at day 1-3 and repair (M2)
+macrophages later, at day 6 (Kuninaka et al. 2022, mouse wounds; accepted: M1 peak in 1-3 days, M2
+peak in 3-9 days, the days next to their sampled peak); and M1 outnumber M2 more than 2-fold in
+wounds 2-5 days old (Kuninaka et al. 2022, human wounds; the mean M1/M2 ratio of the domain
+integrals over days 2-5). Reported only: each series at day 5 over its peak."""
 import os
 import sys
 
@@ -25,29 +33,32 @@ for L in [DEEP] + SHALLOW:
     res[L] = (common.outcomes(path), common.table(path))
 
 
-def late(t, v):
-    """Value at DAY over the peak, and the last time the series is at or above LATE x peak [days]."""
-    above = np.where(v >= LATE * v.max())[0]
-    return np.interp(DAY, t, v) / v.max(), t[above[-1]] if len(above) else 0.0
+def peak_day(t, v):
+    return float(t[int(np.argmax(v))])
 
 
 checks = []
 o = res[DEEP][0]
 checks.append((f"{DEEP} mm: peak time [h]", o["inflammation_peak_h_1"], "< 24", o["inflammation_peak_h_1"] < 24))
-checks.append((f"{DEEP} mm: resolution [h]", o["inflammation_resolution_h_1"], "24 - 72", 24 <= o["inflammation_resolution_h_1"] <= 72))
+checks.append((f"{DEEP} mm: resolution [h] (calibrated to 36)", o["inflammation_resolution_h_1"], "24 - 72", 24 <= o["inflammation_resolution_h_1"] <= 72))
 for L in SHALLOW:
     v = res[L][0]["inflammation_resolution_h_1"]
     checks.append((f"{L} mm: resolution [h]", v, "1 - 3", 1 <= v <= 3))
 for L in [DEEP] + SHALLOW:
     t = res[L][1]
-    for col, label in SERIES:
-        frac, last = late(t["t"], t[col])
-        checks.append((f"{L} mm: {label} day {DAY:g} / peak", frac, f"< {LATE:g}", frac < LATE))
-        checks[-1] += (last,)
+    n, m1, m2 = (peak_day(t["t"], t[c]) for c in ("neutrophils_integral", "macrophages_inflammatory_integral", "macrophages_repair_integral"))
+    checks.append((f"{L} mm: neutrophil peak [h] (Kim 2008: 18 h)", 24 * n, "9 - 36", 9 <= 24 * n <= 36))
+    checks.append((f"{L} mm: M1 macrophage peak [day] (Kuninaka 2022: 1-3)", m1, "1 - 3", 1 <= m1 <= 3))
+    checks.append((f"{L} mm: M2 macrophage peak [day] (Kuninaka 2022: 6)", m2, "3 - 9", 3 <= m2 <= 9 and m2 > m1))
+    w = (t["t"] >= 2) & (t["t"] <= 5)
+    ratio = float(np.mean(t["macrophages_inflammatory_integral"][w] / t["macrophages_repair_integral"][w]))
+    checks.append((f"{L} mm: M1/M2, days 2-5 (Kuninaka 2022: > 2)", ratio, "> 2", ratio > 2))
+late = {L: max(float(np.interp(DAY, res[L][1]["t"], res[L][1][c]) / res[L][1][c].max()) for c, _ in SERIES) for L in [DEEP] + SHALLOW}
 
-print(f"{'quantity':52s} {'value':>9s} {'target':>8s} {'':4s} {'last day >= 10 % of peak':>24s}")
+print(f"{'quantity':58s} {'value':>9s} {'target':>8s}")
 for c in checks:
-    print(f"{c[0]:52s} {c[1]:9.3f} {c[2]:>8s} {'ok' if c[3] else 'FAIL':4s} {c[4] if len(c) > 4 else float('nan'):24.2f}")
+    print(f"{c[0]:58s} {c[1]:9.3f} {c[2]:>8s} {'ok' if c[3] else 'FAIL'}")
+print("reported: the highest of signal, neutrophils and M1 at day 5 over its peak: " + ", ".join(f"{100 * v:.0f} % ({L} mm)" for L, v in late.items()))
 
 import matplotlib  # noqa: E402
 matplotlib.use("Agg")
@@ -79,7 +90,7 @@ fig.savefig(os.path.join(common.outdir(CASE), CASE + ".png"), dpi=120)
 
 failed = [c for c in checks if not c[3]]
 summary = f"{DEEP} mm peak {o['inflammation_peak_h_1']:.1f} h, resolved {o['inflammation_resolution_h_1']:.1f} h; " + ", ".join(f"{L} mm resolved {res[L][0]['inflammation_resolution_h_1']:.2f} h" for L in SHALLOW)
-summary += f"; at day {DAY:g} the worst series is at {100 * max(c[1] for c in checks if len(c) > 4):.0f} % of its peak"
+summary += f"; {len(checks) - len(failed)} of {len(checks)} checks pass"
 if failed:
     summary += " (failed: " + "; ".join(f"{c[0]} = {c[1]:.3g}, target {c[2]}" for c in failed) + ")"
 common.report(CASE, not failed, summary)
