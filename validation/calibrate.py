@@ -8,6 +8,8 @@ published number (and only that number; the validation cases check others):
   occlusion               occlusion_slowdown                pores open 72 h under a drug patch, placebo arm (Brogden 2013)
   erythema                signal_release_per_day, deep      erythema gone 36 h after 1.5 mm needles, inside the
                                                             24-72 h clinical window (48 h, its middle, is out of reach: 36.7 h at 1e4/day)
+  macrophage switch       macrophage_switch_per_day         inflammatory (Gr-1+) share of wound macrophages 20 % at day 7
+                                                            (Daley 2010, mouse sponge wounds; 1.5 mm needles here)
   collagen                collagen_deposition_per_day       +53 % papillary collagen 8 weeks after five monthly 1.5 mm
                                                             sessions (Lotfi 2013; validation/collagen_lotfi)
 
@@ -28,6 +30,8 @@ import argparse
 import math
 import os
 import sys
+
+import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 import common  # noqa: E402
@@ -51,12 +55,22 @@ def speeds(v):
 
 def args_of(v):
     return speeds(v) + ["-microneedling_occlusion_slowdown", f"{v['slow']:.6g}", "-microneedling_closure_inflammation_gain", f"{v['gain']:.6g}",
-                        "-microneedling_signal_release_per_day", f"0,0,0,{v['release']:.6g},{v['release']:.6g}", "-microneedling_collagen_deposition_per_day", f"{v['deposition']:.6g}"]
+                        "-microneedling_signal_release_per_day", f"0,0,0,{v['release']:.6g},{v['release']:.6g}", "-microneedling_collagen_deposition_per_day", f"{v['deposition']:.6g}",
+                        "-microneedling_macrophage_switch_per_day", f"{v['switch']:.6g}"]
 
 
 def outcome(tag, config, extra, name, v):
+    """An outcome of the run by name, or name(path) for a quantity the outcomes do not hold."""
     path = common.run(CASE, tag, config, args_of(v) + extra)
-    return common.outcomes(path)[name]
+    return name(path) if callable(name) else common.outcomes(path)[name]
+
+
+def m1_share_day7(path):
+    """Inflammatory share of the macrophages (domain integrals) at day 7."""
+    t = common.table(path)
+    m1 = np.interp(7.0, t["t"], t["macrophages_inflammatory_integral"])
+    m2 = np.interp(7.0, t["t"], t["macrophages_repair_integral"])
+    return float(m1 / (m1 + m2))
 
 
 # step: (value name, tag, config, extra args, outcome, target, bracket, outcome rises with value)
@@ -65,6 +79,7 @@ STEPS = [
     ("viable", "dye770", DYE, ["-microneedling_needle_length_mm", 0.77] + KALLURI, "dye_tight_h_1", 18.0, (0.1, 100), False),
     ("slow", "occluded_placebo", BARRIER, OCCLUDED, "barrier_recovery_h_1", 72.0, (1, 1000), True),
     ("release", "erythema_1.5mm", INFLAMMATION, ["-microneedling_needle_length_mm", 1.5], "inflammation_resolution_h_1", 36.0, (1, 1e4), True),
+    ("switch", "macrophages_1.5mm", INFLAMMATION, ["-microneedling_needle_length_mm", 1.5], m1_share_day7, 0.20, (0.01, 10), False),
     ("deposition", "lotfi", LOTFI, [], "collagen_gain_papillary", 0.53, (1e-3, 10), True),
 ]
 
@@ -90,13 +105,14 @@ def defaults():
     p = common.parameters(path)
     return {"sc": float(p["closure_speed_um_per_h.stratum_corneum"]), "viable": float(p["closure_speed_um_per_h.epidermis"]),
             "slow": float(p["occlusion_slowdown"]), "gain": float(p["closure_inflammation_gain"]),
-            "release": float(p["signal_release_per_day.reticular_dermis"]), "deposition": float(p["collagen_deposition_per_day"])}
+            "release": float(p["signal_release_per_day.reticular_dermis"]), "deposition": float(p["collagen_deposition_per_day"]),
+            "switch": float(p["macrophage_switch_per_day"])}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--write-check", action="store_true", help="exit 1 when a table default is more than 2 %% off its fit")
-    ap.add_argument("--steps", default="sc,viable,slow,release,deposition", help="the values to fit (default: all), comma-separated")
+    ap.add_argument("--steps", default="sc,viable,slow,release,switch,deposition", help="the values to fit (default: all), comma-separated")
     a = ap.parse_args()
     want = a.steps.split(",")
     d = defaults()
@@ -109,7 +125,8 @@ def main():
             new, got = solve(v, step)
             moved = max(moved, abs(new / v[step[0]] - 1))
             v[step[0]] = new
-            print(f"  sweep {sweep + 1}: {step[0]:7s} = {new:10.5g}  ({step[4]} = {got:.3g}, target {step[5]:g})", flush=True)
+            what = step[4].__name__ if callable(step[4]) else step[4]
+            print(f"  sweep {sweep + 1}: {step[0]:7s} = {new:10.5g}  ({what} = {got:.3g}, target {step[5]:g})", flush=True)
         if moved < 0.005:
             break
     print(f"\n{'value':8s} {'fitted':>10s} {'default':>10s}")

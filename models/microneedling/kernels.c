@@ -9,7 +9,7 @@
      m1'  = div(D_m grad m1) + k_mn n - (k_sw + d_m) m1        inflammatory macrophages
      m2'  = div(D_m grad m2) + k_sw m1 - d_m m2                repair macrophages
      T'   = div(D_T grad T) + k_T1 m1 + k_T2 m2 - k_T T        active TGF-beta (excess)
-     f'   = div(D_f grad f) - div(chi f grad T)
+     f'   = [div(D_f f0 grad f) - div(chi f0 f grad T)] / f0_L  (cells conserved: capacity f0_L)
             + r_f h(T) f (1 - f/K_L) - delta_f (f - fbar_L)    fibroblasts / layer baseline
      c3'  = [delta_c phi3 f + alpha_c q3 A] - (delta_c + g) c3 - J
      c1'  = [delta_c phi1 f + alpha_c (1 - q3) A] - (delta_c + g) c1 + J
@@ -148,6 +148,15 @@ void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], cons
 #undef JAC
 }
 
+/* Fibroblasts are relative to their layer's resident density f0_L: the cells a cell of the grid
+   holds are f0_L f, so f0_L is their capacity (1 where there are none), and their diffusivity and
+   chemotactic sensitivity are given for the cells (x f0_L): cells, not relative units, are
+   conserved where they cross from the papillary (500/mm^3) into the reticular dermis (250/mm^3). */
+static inline PetscReal FibroblastCapacity(const Microneedling *p, PetscInt L)
+{
+  return dermal[L] && p->f0[L] > 0 ? p->f0[L] : 1;
+}
+
 void MNDiffusivity(const void *ctx, const PetscReal x[3], PetscReal Dv[])
 {
   const Microneedling *p = (const Microneedling *)ctx;
@@ -157,12 +166,23 @@ void MNDiffusivity(const void *ctx, const PetscReal x[3], PetscReal Dv[])
     Dv[f] = 0;
   for (PetscInt q = 0; q < NMOVING; q++)
     Dv[moving[q]] = p->Dl[q][L];
+  Dv[F] *= FibroblastCapacity(p, L);
 }
 
 void MNTaxis(const void *ctx, const PetscReal x[3], PetscReal chi[])
 {
   const Microneedling *p = (const Microneedling *)ctx;
-  chi[0]                 = p->chi[Layer(p, x[2])];
+  PetscInt             L = Layer(p, x[2]);
+  chi[0]                 = p->chi[L] * FibroblastCapacity(p, L);
+}
+
+void MNCapacity(const void *ctx, const PetscReal x[3], PetscReal cap[])
+{
+  const Microneedling *p = (const Microneedling *)ctx;
+
+  for (PetscInt f = 0; f < NF; f++)
+    cap[f] = 1;
+  cap[F] = FibroblastCapacity(p, Layer(p, x[2]));
 }
 
 PetscErrorCode MNInitial(MHModel m, const MHCell *c, PetscScalar u[])

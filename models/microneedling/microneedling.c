@@ -85,6 +85,7 @@ PetscErrorCode MHModelCreate_microneedling(MHModel m)
   m->ops.reaction_jacobian = MNReactionJacobian;
   m->ops.diffusivity       = MNDiffusivity;
   m->ops.taxis             = MNTaxis;
+  m->ops.capacity          = MNCapacity;
   m->ops.outcomes          = MNOutcomes;
   m->ops.event             = MNSession;
   m->ops.destroy           = Destroy;

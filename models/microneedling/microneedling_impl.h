@@ -51,7 +51,7 @@ static const char *const patterns[] = {"square", "hexagonal", "random", NULL}; /
 enum { OUT_BARRIER,
   OUT_INFLAMMATION,
   OUT_SERIES_PER_LAYER };
-#define PER_LAYER 5 /* collagen gain, I, III, I fraction, elastin */
+#define PER_LAYER 7 /* collagen gain, I, III, I fraction, elastin, histological collagen area and its gain */
 /* Each session's outcomes, in the order of their names (outcomes.c) */
 enum { SESSION_BARRIER_H,
   SESSION_DYE_TIGHT_H,
@@ -98,6 +98,7 @@ typedef struct {
   PetscReal f_max, r_f, delta_f;
   PetscReal delta_c, phi3, alpha_c, q3, kappa, k_mmp, N_ref;
   PetscReal delta_e, alpha_e, k_el;
+  PetscReal area0[NL]; /* share of a histological section collagen covers at baseline */
   PetscReal follow_up;
   /* outcome thresholds and accumulators */
   PetscReal barrier_frac, dye_frac, resolve_frac;
@@ -212,6 +213,7 @@ enum { MN_P_SKIN,
   MN_P_ELASTIN_TURNOVER,
   MN_P_ELASTIN_DEPOSITION,
   MN_P_ELASTASE_DEGRADATION,
+  MN_P_COLLAGEN_AREA,
   MN_P_BARRIER_RECOVERY,
   MN_P_DYE_TIGHT,
   MN_P_INFLAMMATION_RESOLUTION,
@@ -228,6 +230,7 @@ PETSC_INTERN void           MNReaction(const void *, PetscReal, const PetscReal[
 PETSC_INTERN void           MNReactionJacobian(const void *, PetscReal, const PetscReal[3], const PetscScalar[], PetscScalar[]);
 PETSC_INTERN void           MNDiffusivity(const void *, const PetscReal[3], PetscReal[]);
 PETSC_INTERN void           MNTaxis(const void *, const PetscReal[3], PetscReal[]);
+PETSC_INTERN void           MNCapacity(const void *, const PetscReal[3], PetscReal[]);
 PETSC_INTERN PetscErrorCode MNInitial(MHModel, const MHCell *, PetscScalar[]);
 /* parameters.c */
 PETSC_INTERN PetscErrorCode MNSetFromOptions(MHModel, PetscOptionItems *, MHSetup *);

@@ -17,6 +17,7 @@ typedef struct {
   PetscReal vascular_deficit;      /* D weighted by the layer's vascular weight (bleeding) */
   PetscReal signal, volume;        /* the inflammatory signal S, and the domain's volume */
   PetscReal c1[NL], c3[NL], elastin[NL], layer_volume[NL];
+  PetscReal area[NL]; /* histological collagen area: min(1, baseline share x (c1 + c3)) */
 } Integrals;
 
 PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscReal out[], PetscBool *stop)
@@ -43,6 +44,7 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     loc.c1[L] += PetscRealPart(v[C1]) * dv;
     loc.c3[L] += PetscRealPart(v[C3]) * dv;
     loc.elastin[L] += PetscRealPart(v[E]) * dv;
+    loc.area[L] += PetscMin(1.0, p->area0[L] * PetscRealPart(v[C1] + v[C3])) * dv;
     loc.layer_volume[L] += dv;
   }
   PetscCall(VecRestoreArrayRead(U, &u));
@@ -61,6 +63,8 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     out[o++] = c3 / p->phi3;
     out[o++] = c1 / (c1 + c3);
     out[o++] = e;
+    out[o++] = sum.area[L] / sum.layer_volume[L];
+    out[o++] = p->area0[L] > 0 ? sum.area[L] / sum.layer_volume[L] / p->area0[L] - 1 : 0;
   }
   /* per session: barrier recovery, dye-tight closure, inflammation peak, its time, resolution */
   if (p->acc.current >= 0) {
@@ -116,6 +120,10 @@ PetscErrorCode MNAddOutcomes(MHModel m)
     PetscCall(PetscSNPrintf(name, sizeof name, "collagen_I_fraction_%s", layer_short[L]));
     PetscCall(MHModelAddOutcome(m, name, "1"));
     PetscCall(PetscSNPrintf(name, sizeof name, "elastin_rel_%s", layer_short[L]));
+    PetscCall(MHModelAddOutcome(m, name, "1"));
+    PetscCall(PetscSNPrintf(name, sizeof name, "collagen_area_%s", layer_short[L]));
+    PetscCall(MHModelAddOutcome(m, name, "1"));
+    PetscCall(PetscSNPrintf(name, sizeof name, "collagen_area_gain_%s", layer_short[L]));
     PetscCall(MHModelAddOutcome(m, name, "1"));
   }
   for (PetscInt k = 0; k < p->nsessions; k++) {

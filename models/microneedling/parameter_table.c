@@ -90,8 +90,8 @@ const MNParam MNParams[MN_NPARAMS] = {
     .status = MN_LITERATURE, .source = "Kim2008: neutrophils peak at 18 h after mouse excisions"},
   [MN_P_MONOCYTE_RECRUITMENT] = {"monocyte_recruitment_per_day", MN_REAL, "1/day", "Inflammatory macrophages recruited per neutrophil and day", .def = {0.5}, .range = MH_NONNEGATIVE, TO(k_mn),
     .status = MN_PRIOR, .source = "macrophages lag neutrophils"},
-  [MN_P_MACROPHAGE_SWITCH] = {"macrophage_switch_per_day", MN_REAL, "1/day", "Switch from inflammatory to repair phenotype", .def = {0.8}, .range = MH_NONNEGATIVE, TO(k_sw),
-    .status = MN_PRIOR, .source = "typical modelling value"},
+  [MN_P_MACROPHAGE_SWITCH] = {"macrophage_switch_per_day", MN_REAL, "1/day", "Switch from inflammatory to repair phenotype (calibrated: 20 % inflammatory at day 7, Daley 2010)", .def = {0.4845}, .range = MH_NONNEGATIVE, TO(k_sw),
+    .status = MN_CALIBRATED, .source = "validation/calibrate.py: Daley2010, Gr-1+ share of wound macrophages 20 % at day 7 (mouse sponge wounds; 1.5 mm needles here)"},
   [MN_P_MACROPHAGE_REMOVAL] = {"macrophage_removal_per_day", MN_REAL, "1/day", "Macrophage removal (0.2-0.6, Waugh & Sherratt 2006, Jin 2011)", .def = {0.4}, .range = MH_POSITIVE, TO(d_m),
     .status = MN_LITERATURE, .source = "WaughSherratt2006, Jin2011 (0.2-0.6)"},
   [MN_P_TGFB_SECRETION_INFLAMMATORY] = {"tgfb_secretion_inflammatory", MN_REAL, "ng/mL/day per cell/mm^3", "TGF-beta secretion by inflammatory macrophages", .def = {0.01}, .range = MH_NONNEGATIVE, TO(k_T1),
@@ -120,7 +120,7 @@ const MNParam MNParams[MN_NPARAMS] = {
     .status = MN_PRIOR, .source = "assumed, not fitted"},
   [MN_P_COLLAGEN_III_FRACTION] = {"collagen_III_fraction", MN_REAL, "1", "Baseline collagen III share (8-15 %, Reilly 2021)", .def = {0.15}, .range = {0, 1, PETSC_TRUE, PETSC_TRUE}, TO(phi3),
     .status = MN_LITERATURE, .source = "8-15 %, Reilly 2021 (not in references.bib)"},
-  [MN_P_COLLAGEN_DEPOSITION] = {"collagen_deposition_per_day", MN_REAL, "1/day", "New collagen per day and unit fibroblast excess (calibrated: +53 % papillary, Lotfi 2013)", .def = {0.0152}, .range = MH_NONNEGATIVE, TO(alpha_c),
+  [MN_P_COLLAGEN_DEPOSITION] = {"collagen_deposition_per_day", MN_REAL, "1/day", "New collagen per day and unit fibroblast excess (calibrated: +53 % papillary, Lotfi 2013)", .def = {0.0189}, .range = MH_NONNEGATIVE, TO(alpha_c),
     .status = MN_CALIBRATED, .source = "validation/calibrate.py: Lotfi2013, +53 % papillary collagen 8 weeks after 5 monthly 1.5 mm sessions, demo-sized grid"},
   [MN_P_NEW_COLLAGEN_III_FRACTION] = {"new_collagen_III_fraction", MN_REAL, "1", "Collagen III share of new matrix (granulation tissue is III-rich)", .def = {0.7}, .range = MH_CLOSED(0, 1), TO(q3),
     .status = MN_PRIOR, .source = "granulation matrix is III-rich"},
@@ -136,6 +136,9 @@ const MNParam MNParams[MN_NPARAMS] = {
     .status = MN_PRIOR, .source = "slow"},
   [MN_P_ELASTASE_DEGRADATION] = {"elastase_degradation_per_day", MN_REAL, "1/day", "Elastin degradation by neutrophil elastase at the reference density", .def = {0.02}, .range = MH_NONNEGATIVE, TO(k_el),
     .status = MN_PRIOR, .source = "early net loss allowed (ElDomyati2015)"},
+
+  [MN_P_COLLAGEN_AREA] = {"collagen_area_fraction", MN_PER_LAYER, "1", "Share of a histological section's area that collagen fibres cover at baseline (Masson trichrome); fibres cover baseline share x collagen density, at most all of it", .def = {0, 0, 0.5, 0.75, 0.5}, .range = MH_CLOSED(0, 1), TO(area0),
+    .status = MN_PRIOR, .source = "outcomes only: looser papillary, denser reticular dermis (no single source)"},
 
   /* outcomes and run length */
   [MN_P_BARRIER_RECOVERY] = {"barrier_recovery_fraction", MN_REAL, "1", "Barrier recovered when its deficit is below this share of the post-session value", .def = {0.1}, .range = {0, 1, PETSC_TRUE, PETSC_TRUE}, TO(barrier_frac),

@@ -6,7 +6,10 @@
 - dose response: deeper needles give more dermal collagen (0.5 < 1.0 < 1.5 mm), and so do denser
   ones (100 < 300 per cm^2);
 - needles that stop in the epidermis: the barrier recovers within 72 h and dermal collagen
-  changes by less than 5 %.
+  changes by less than 5 %;
+- closure: the recoiling share is recoil_fraction of the opening just after a session and gone
+  within an hour; wider channels close later (barrier and dye-tight); occlusion lengthens the
+  barrier time about occlusion_slowdown-fold; an anti-inflammatory lowers the inflammation.
 -verbose prints the measured numbers."""
 import os
 import sys
@@ -120,3 +123,25 @@ mhtest.check(e["barrier_recovery_h_1"] < 72, f"epidermis-only barrier recovery {
 for layer in ("papillary", "reticular"):
     v = e[f"collagen_gain_{layer}"]
     mhtest.check(abs(v) < 0.05, f"epidermis-only needles changed {layer} collagen by {v:.3g} (must stay under 5 %)")
+
+
+# closure: recoil, width, occlusion, anti-inflammatory (one session, 1 mm needles, 2 days)
+def closure(tag, extra):
+    return run(tag, ["-microneedling_needle_length_mm", "1.0", "-microneedling_follow_up_days", "2", "-output_count", "48"] + extra)
+
+
+base = closure("closure_base", [])
+dmg, rec, t = base["fields"]["damage"], base["fields"]["recoil"], base["time"]
+share = rec[0].sum() / dmg[0].sum()
+say(f"recoil share just after the session {share:.4f} (recoil_fraction 0.75); at 1 h: {rec[1].max():.3g}")
+mhtest.check(abs(share - 0.75) < 1e-12, f"recoiling share after the session {share}, expected recoil_fraction 0.75")
+mhtest.check(abs(t[1] - 1 / 24) < 1e-9 and rec[1].max() < 1e-4 * rec[0].max(), f"recoil not gone within an hour: {rec[1].max()} at t = {t[1]}")
+wide = closure("closure_wide", ["-microneedling_needle_radius_mm", "0.1"])
+occl = closure("closure_occluded", ["-microneedling_occlusion_h", "1000"])
+nsaid = closure("closure_nsaid", ["-microneedling_anti_inflammatory", "1"])
+ob, ow, oo, on = base["outcomes"], wide["outcomes"], occl["outcomes"], nsaid["outcomes"]
+say("barrier / dye-tight [h]: base %.2f / %.2f, radius 0.1 %.2f / %.2f, occluded %.1f / %.1f" % (ob["barrier_recovery_h_1"], ob["dye_tight_h_1"], ow["barrier_recovery_h_1"], ow["dye_tight_h_1"], oo["barrier_recovery_h_1"], oo["dye_tight_h_1"]))
+mhtest.check(ow["barrier_recovery_h_1"] > 1.5 * ob["barrier_recovery_h_1"] and ow["dye_tight_h_1"] > 1.5 * ob["dye_tight_h_1"], "a channel twice as wide must close later")
+slow = float(base["parameters"]["occlusion_slowdown"])
+mhtest.check(not np.isfinite(oo["barrier_recovery_h_1"]) or oo["barrier_recovery_h_1"] > 0.5 * slow * ob["barrier_recovery_h_1"], f"occlusion must slow the barrier ~{slow:g}-fold: {oo['barrier_recovery_h_1']} vs {ob['barrier_recovery_h_1']}")
+mhtest.check(on["inflammation_exposure_h_1"] < 0.5 * ob["inflammation_exposure_h_1"], f"an anti-inflammatory must lower the inflammation: {on['inflammation_exposure_h_1']} vs {ob['inflammation_exposure_h_1']}")

@@ -9,7 +9,7 @@
   - the coarse operators' correction matters: the same run without it (plain Galerkin products,
     -pc_mg_galerkin pmat) needs more iterations on the finer grid;
   - the answer does not depend on the ranks beyond the linear tolerance (odd splits included);
-  - a Krylov solve is bounded: with -ksp_max_it 1 no solve takes two iterations, failed solves
+  - a Krylov solve is bounded: with -ksp_max_it 2 no solve takes three iterations, failed solves
     shrink the step, and the run still ends;
   - explicit integrators (-ts_type rk) run the same equations."""
 import os
@@ -73,23 +73,25 @@ nl, li, _ = iterations(DEMO + ["-nx", "32", "-nz", "72", "-pc_mg_galerkin", "pma
 mhtest.check(li / nl > 1.3 * ratio["2-D"][1], f"plain Galerkin coarse operators took {li / nl:.3g} linear iterations per Newton "
              f"iteration, the corrected ones {ratio['2-D'][1]:.3g}: the correction should matter")
 
-# ranks: 1 against 2 (an odd split of 15 cells) with tight linear solves
+# ranks: 1 against 2 (an odd split of 15 cells) with tight linear and Newton solves (at the demo's
+# snes_rtol 1e-6 the Newton iterates differ by ~1e-5 between rank counts)
 runs = {}
 for ranks in (1, 2):
     path = os.path.join(d, f"np{ranks}.h5")
-    mhtest.run(DEMO + ["-nx", "15", "-t_end", "2", "-quiet", "-output", path, "-ksp_rtol", "1e-10"], ranks=ranks)
+    mhtest.run(DEMO + ["-nx", "15", "-t_end", "2", "-quiet", "-output", path, "-ksp_rtol", "1e-10", "-snes_rtol", "1e-10"], ranks=ranks)
     runs[ranks] = mhtest.read(path)
 for k, v in runs[1]["fields"].items():
     dev = np.max(np.abs(runs[2]["fields"][k] - v)) / max(np.max(np.abs(v)), 1e-30)
     mhtest.check(dev <= 1e-6, f"{k}: 2 ranks differ from 1 by {dev:.3g} relative")
 
-# bounded Krylov solves
-nl, li, out = iterations(DEMO + ["-ksp_max_it", "1", "-t_end", "1"])
+# bounded Krylov solves (2 iterations: with 1, the demo's Newton cannot reach its tolerance from
+# some states at any step size, so the step shrinks without end; 2 still fails 50-odd solves)
+nl, li, out = iterations(DEMO + ["-ksp_max_it", "2", "-t_end", "1"])
 fails = re.search(r"total number of nonlinear solve failures=(\d+)", out)
-mhtest.check(fails and int(fails.group(1)) > 0, f"-ksp_max_it 1: no failed Newton solve, so the bound was never reached:\n{out[-1500:]}")
-# a Newton solve that fails on its linear solve does not count that iteration: one each
-mhtest.check(li <= nl + int(fails.group(1)), f"-ksp_max_it 1: {li} linear iterations in {nl} Newton iterations and {fails.group(1)} failed solves")
-mhtest.check("Done: t = 1 day" in out, f"-ksp_max_it 1: the run did not end at t = 1:\n{out[-1500:]}")
+mhtest.check(fails and int(fails.group(1)) > 0, f"-ksp_max_it 2: no failed Newton solve, so the bound was never reached:\n{out[-1500:]}")
+# a Newton solve that fails on its linear solve does not count that iteration: two each at most
+mhtest.check(li <= 2 * (nl + int(fails.group(1))), f"-ksp_max_it 2: {li} linear iterations in {nl} Newton iterations and {fails.group(1)} failed solves")
+mhtest.check("Done: t = 1 day" in out, f"-ksp_max_it 2: the run did not end at t = 1:\n{out[-1500:]}")
 
 # explicit integrators take du/dt = R(t, u) (no IFunction, no Jacobian): the same solution
 runs = {}

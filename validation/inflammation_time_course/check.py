@@ -58,6 +58,10 @@ late = {L: max(float(np.interp(DAY, res[L][1]["t"], res[L][1][c]) / res[L][1][c]
 print(f"{'quantity':58s} {'value':>9s} {'target':>8s}")
 for c in checks:
     print(f"{c[0]:58s} {c[1]:9.3f} {c[2]:>8s} {'ok' if c[3] else 'FAIL'}")
+t = res[DEEP][1]
+share = {d: float(np.interp(d, t["t"], t["macrophages_inflammatory_integral"]) / (np.interp(d, t["t"], t["macrophages_inflammatory_integral"]) + np.interp(d, t["t"], t["macrophages_repair_integral"]))) for d in (1, 3, 5, 7)}
+print(f"reported, {DEEP} mm: inflammatory share of macrophages at day 1/3/5/7: " + " / ".join(f"{100 * v:.0f} %" for v in share.values())
+      + " (Daley 2010, mouse sponge wounds: 85 % at day 1; 20 % at day 7 is the calibration of the switch rate)")
 print("reported: the highest of signal, neutrophils and M1 at day 5 over its peak: " + ", ".join(f"{100 * v:.0f} % ({L} mm)" for L, v in late.items()))
 
 import matplotlib  # noqa: E402
