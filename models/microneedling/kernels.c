@@ -11,15 +11,16 @@
      T'   = div(D_T grad T) + k_T1 m1 + k_T2 m2 - k_T T        active TGF-beta (excess)
      f'   = [div(D_f f0 grad f) - div(chi f0 f grad T)] / f0_L  (cells conserved: capacity f0_L)
             + r_f h(T) f (1 - f/K_L) - delta_f (f - fbar_L)    fibroblasts / layer baseline
-     c3'  = [delta_c phi3 f + alpha_c q3 A] - (delta_c + g) c3 - J
-     c1'  = [delta_c phi1 f + alpha_c (1 - q3) A] - (delta_c + g) c1 + J
+     c3'  = [delta_c (1 - s_A) phi3 f + alpha_c rho_A q3 A] - (delta_c + g) c3 - J
+     c1'  = [delta_c (1 - s_A) phi1 f + alpha_c rho_A (1 - q3) A] - (delta_c + g) c1 + J
      e'   = [delta_e f + alpha_e A] - delta_e e - k_el (n / N_ref) e
 
    with k_c = v_L / r the closure rate of the residual channel: the layer's wall speed v_L (slowed
    by the occlusion factor in the stratum corneum and epidermis while the site is occluded) over
    the channel's residual radius r at that depth (the latest session's needle radius times
    sqrt(1 - recoil fraction), at least MN_MIN_CHANNEL_RADIUS); beta couples closure to
-   inflammation and a is the share of the signal's production an anti-inflammatory suppresses.
+   inflammation and a is the share of the signal's production an anti-inflammatory suppresses;
+   s_A and rho_A are aged skin's production shortfall and synthesis (0 and 1 at 30, parameters.c).
    With h(T) = T/(K_T + T), A = max(f - fbar_L, 0) the fibroblast excess, g = k_mmp (n + m1)/N_ref
    the inflammatory (MMP) degradation and J = kappa (phi1 c3 - phi3 c1) the maturation of
    collagen III into I toward the baseline type ratio; the bracketed production exists in the
@@ -88,6 +89,7 @@ void MNReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscS
   PetscReal            h = c.h, fbar = c.fbar, K = c.K, rf = c.rf, w = c.w, phi1 = c.phi1;
   PetscScalar          A = PetscMax(PetscRealPart(u[F]) - fbar, 0.0), g = p->k_mmp * (u[N] + u[M1]) / p->N_ref;
   PetscScalar          J = p->kappa * (phi1 * u[C3] - p->phi3 * u[C1]);
+  PetscReal            P = p->delta_c * (1 - p->shortfall), a = p->alpha_c * p->responsiveness;
 
   r[D]  = -c.kc * c.gain * (u[D] - u[RC]) - c.kr * u[RC];
   r[RC] = -c.kr * u[RC];
@@ -97,8 +99,8 @@ void MNReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscS
   r[M2] = p->k_sw * u[M1] - p->d_m * u[M2];
   r[T]  = p->k_T1 * u[M1] + p->k_T2 * u[M2] - p->k_T * u[T];
   r[F]  = rf * h * u[F] * (1 - u[F] / K) - p->delta_f * (u[F] - fbar);
-  r[C3] = w * (p->delta_c * p->phi3 * u[F] + p->alpha_c * p->q3 * A) - (p->delta_c + g) * u[C3] - J;
-  r[C1] = w * (p->delta_c * phi1 * u[F] + p->alpha_c * (1 - p->q3) * A) - (p->delta_c + g) * u[C1] + J;
+  r[C3] = w * (P * p->phi3 * u[F] + a * p->q3 * A) - (p->delta_c + g) * u[C3] - J;
+  r[C1] = w * (P * phi1 * u[F] + a * (1 - p->q3) * A) - (p->delta_c + g) * u[C1] + J;
   r[E]  = w * (p->delta_e * u[F] + p->alpha_e * A) - p->delta_e * u[E] - p->k_el * u[N] / p->N_ref * u[E];
 }
 
@@ -110,6 +112,7 @@ void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], cons
   PetscReal            dh = c.dh, h = c.h, fbar = c.fbar, K = c.K, rf = c.rf, w = c.w, phi1 = c.phi1;
   PetscReal            dA = PetscRealPart(u[F]) > fbar ? 1 : 0, dg = p->k_mmp / p->N_ref;
   PetscScalar          g = p->k_mmp * (u[N] + u[M1]) / p->N_ref;
+  PetscReal            P = p->delta_c * (1 - p->shortfall), a = p->alpha_c * p->responsiveness;
 #define JAC(i, j) Jm[(i)*NF + (j)]
 
   for (PetscInt i = 0; i < NF * NF; i++)
@@ -132,12 +135,12 @@ void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], cons
   JAC(T, T)   = -p->k_T;
   JAC(F, T)   = rf * dh * u[F] * (1 - u[F] / K);
   JAC(F, F)   = rf * h * (1 - 2 * u[F] / K) - p->delta_f;
-  JAC(C3, F)  = w * (p->delta_c * p->phi3 + p->alpha_c * p->q3 * dA);
+  JAC(C3, F)  = w * (P * p->phi3 + a * p->q3 * dA);
   JAC(C3, N)  = -dg * u[C3];
   JAC(C3, M1) = -dg * u[C3];
   JAC(C3, C3) = -(p->delta_c + g) - p->kappa * phi1;
   JAC(C3, C1) = p->kappa * p->phi3;
-  JAC(C1, F)  = w * (p->delta_c * phi1 + p->alpha_c * (1 - p->q3) * dA);
+  JAC(C1, F)  = w * (P * phi1 + a * (1 - p->q3) * dA);
   JAC(C1, N)  = -dg * u[C1];
   JAC(C1, M1) = -dg * u[C1];
   JAC(C1, C1) = -(p->delta_c + g) - p->kappa * p->phi3;

@@ -42,8 +42,12 @@ typedef enum { SKIN_FACE,
 static const char *const skins[] = {"face", "body", NULL};
 typedef enum { DOMAIN_UNIT_CELL,
   DOMAIN_PATCH } Domain;
-static const char *const domains[]  = {"unit_cell", "patch", NULL};
-static const char *const patterns[] = {"square", "hexagonal", "random", NULL}; /* MNPattern order */
+static const char *const domains[] = {"unit_cell", "patch", NULL};
+/* Ogunjimi 2020's groups (self-reported, upper arm, n = 111) and their mean micropore lifetimes [h];
+   cohort: the study's mean weighted by group size (32, 22, 23, 10, 23) */
+static const char *const skin_groups[]      = {"cohort", "asian", "black", "latino", "multiracial", "white", NULL};
+static const PetscReal   skin_group_hours[] = {53.76, 44.1, 66.5, 61.1, 48.0, 50.2};
+static const char *const patterns[]         = {"square", "hexagonal", "random", NULL}; /* MNPattern order */
 
 #define MAX_SESSIONS 16
 #define MAX_PASSES 64
@@ -51,7 +55,7 @@ static const char *const patterns[] = {"square", "hexagonal", "random", NULL}; /
 enum { OUT_BARRIER,
   OUT_INFLAMMATION,
   OUT_SERIES_PER_LAYER };
-#define PER_LAYER 7 /* collagen gain, I, III, I fraction, elastin, histological collagen area and its gain */
+#define PER_LAYER 8 /* collagen gain, I, III, I fraction, elastin, histological collagen area and its gain, gain over untreated skin of the same age */
 /* Each session's outcomes, in the order of their names (outcomes.c) */
 enum { SESSION_BARRIER_H,
   SESSION_DYE_TIGHT_H,
@@ -75,7 +79,9 @@ typedef struct {
 
 typedef struct {
   /* skin */
-  PetscInt  skin;
+  PetscInt  skin, group;
+  PetscReal age;                        /* years */
+  PetscReal shortfall, responsiveness;  /* aged skin: homeostatic collagen production short of turnover, new-collagen synthesis (1 at 30) */
   PetscReal thickness[NL], top[NL + 1]; /* layer depths [mm] */
   /* needles and protocol */
   PetscReal  length[MAX_SESSIONS], density[MAX_SESSIONS]; /* mm, per mm^2 */
@@ -155,6 +161,8 @@ typedef struct {
   const char        *source; /* keys of references.bib, or the reason for a prior, choice or derived value */
 } MNParam;
 enum { MN_P_SKIN,
+  MN_P_AGE,
+  MN_P_SKIN_GROUP,
   MN_P_LAYER_THICKNESS,
   MN_P_SESSIONS,
   MN_P_INTERVAL,
@@ -220,6 +228,19 @@ enum { MN_P_SKIN,
   MN_P_FOLLOW_UP,
   MN_NPARAMS };
 PETSC_INTERN const MNParam MNParams[MN_NPARAMS];
+
+/* Aged skin (parameters.c): collagen content relative to its peak at 30, C(A) = 1 - k (A - 30)^2
+   after 30 (through Sibilla's group means, 73.28 at 25-34 y and 55.3 at 65-74 y, with zero slope
+   at the peak), its relative loss per year -C'/C, new-collagen synthesis (Varani 2006: procollagen
+   I 82 vs 56 ng/mL from fibroblasts of 18-29 and 80+ year olds, -0.52 %/year) and the dermis's
+   thickness (Branchet 1990: -6 % per decade), each 1 (or 0) at 30 and below. */
+#define MN_AGE_PEAK 30.0
+PETSC_INTERN PetscReal MNAgeCollagen(PetscReal age);
+PETSC_INTERN PetscReal MNAgeCollagenLoss(PetscReal age);
+PETSC_INTERN PetscReal MNAgeSynthesis(PetscReal age);
+PETSC_INTERN PetscReal MNAgeDermis(PetscReal age);
+/* Total collagen of untreated skin at time t [day] over its value at t = 0 (parameters.c). */
+PETSC_INTERN PetscReal MNUntreatedCollagen(const Microneedling *, PetscReal t);
 
 /* Smallest residual channel radius the closure rate uses [mm]: a channel narrower than a cell
    (~10 um across) closes as one a cell wide. */

@@ -65,6 +65,7 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     out[o++] = e;
     out[o++] = sum.area[L] / sum.layer_volume[L];
     out[o++] = p->area0[L] > 0 ? sum.area[L] / sum.layer_volume[L] / p->area0[L] - 1 : 0;
+    out[o++] = c1 + c3 - MNUntreatedCollagen(p, t);
   }
   /* per session: barrier recovery, dye-tight closure, inflammation peak, its time, resolution */
   if (p->acc.current >= 0) {
@@ -124,6 +125,8 @@ PetscErrorCode MNAddOutcomes(MHModel m)
     PetscCall(PetscSNPrintf(name, sizeof name, "collagen_area_%s", layer_short[L]));
     PetscCall(MHModelAddOutcome(m, name, "1"));
     PetscCall(PetscSNPrintf(name, sizeof name, "collagen_area_gain_%s", layer_short[L]));
+    PetscCall(MHModelAddOutcome(m, name, "1"));
+    PetscCall(PetscSNPrintf(name, sizeof name, "collagen_gain_vs_untreated_%s", layer_short[L]));
     PetscCall(MHModelAddOutcome(m, name, "1"));
   }
   for (PetscInt k = 0; k < p->nsessions; k++) {

@@ -47,6 +47,37 @@ static PetscErrorCode MNReadPerSession(MHModel m, PetscOptionItems *PetscOptions
   PetscFunctionReturn(0);
 }
 
+PetscReal MNAgeCollagen(PetscReal age)
+{
+  const PetscReal k = (1 - 55.3 / 73.28) / ((70 - MN_AGE_PEAK) * (70 - MN_AGE_PEAK)); /* through 55.3/73.28 at 70 (65-74 y) */
+  PetscReal       a = PetscMax(age - MN_AGE_PEAK, 0);
+  return 1 - k * a * a;
+}
+
+PetscReal MNAgeCollagenLoss(PetscReal age)
+{
+  const PetscReal k = (1 - 55.3 / 73.28) / ((70 - MN_AGE_PEAK) * (70 - MN_AGE_PEAK));
+  return 2 * k * PetscMax(age - MN_AGE_PEAK, 0) / MNAgeCollagen(age);
+}
+
+PetscReal MNAgeSynthesis(PetscReal age)
+{
+  const PetscReal per_year = (1 - 56.0 / 82.0) / (85 - 23.5); /* 18-29 y (mid 23.5) against 80+ (taken as 85) */
+  return 1 - per_year * PetscMax(age - MN_AGE_PEAK, 0);
+}
+
+PetscReal MNAgeDermis(PetscReal age)
+{
+  return 1 - 0.006 * PetscMax(age - MN_AGE_PEAK, 0);
+}
+
+/* Untreated skin: f = 1 and no inflammation, so each layer's total collagen obeys
+   c' = delta_c (1 - shortfall) - delta_c c from c = 1 (maturation conserves the total). */
+PetscReal MNUntreatedCollagen(const Microneedling *p, PetscReal t)
+{
+  return 1 - p->shortfall + p->shortfall * PetscExpReal(-p->delta_c * t);
+}
+
 /* Reads every parameter of the table in its order: most by MNParamRead, those marked own (the
    skin preset's thicknesses, the protocol's sessions, the domain's default) by their code below,
    each followed by the checks that need it. */
@@ -70,7 +101,12 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
       switch (i) {
       case MN_P_LAYER_THICKNESS:
         n = NL;
-        PetscCall(MHModelParamRealArray(m, PetscOptionsObject, e->name, e->unit, e->help, NL, layer_name, p->skin == SKIN_FACE ? e->def : e->alt, e->range, &n, p->thickness));
+        { /* the preset's dermis thins with age (Branchet 1990) */
+          PetscReal def[NL];
+          for (PetscInt L = 0; L < NL; L++)
+            def[L] = (p->skin == SKIN_FACE ? e->def : e->alt)[L] * (L == PAP || L == RET ? MNAgeDermis(p->age) : 1);
+          PetscCall(MHModelParamRealArray(m, PetscOptionsObject, e->name, e->unit, e->help, NL, layer_name, def, e->range, &n, p->thickness));
+        }
         p->top[0] = 0;
         for (PetscInt L = 0; L < NL; L++)
           p->top[L + 1] = p->top[L] + p->thickness[L];
@@ -126,6 +162,17 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
         for (PetscInt k = 1; k < p->nsessions; k++)
           PetscCheck(p->density[k] == p->density[0], m->comm, PETSC_ERR_ARG_INCOMP, "-%s_density_per_cm2: session %" PetscInt_FMT " has %g per cm^2, session 1 %g; a unit cell holds one density, use -%s_domain patch", m->name, k + 1, (double)(100 * p->density[k]), (double)(100 * p->density[0]), m->name);
       }
+      break;
+    case MN_P_CLOSURE_SPEED: /* the barrier closes as fast as the skin group's micropores */
+      p->v_close[SC] *= skin_group_hours[0] / skin_group_hours[p->group];
+      p->v_close[EPI] *= skin_group_hours[0] / skin_group_hours[p->group];
+      break;
+    case MN_P_COLLAGEN_TURNOVER: /* aged skin: production short of turnover by the yearly loss */
+      p->shortfall = MNAgeCollagenLoss(p->age) / (365.25 * p->delta_c);
+      PetscCheck(p->shortfall < 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-%s_collagen_turnover_per_day %g: too slow for the collagen loss at age %g (%.3g per year); raise it", m->name, (double)p->delta_c, (double)p->age, (double)MNAgeCollagenLoss(p->age));
+      break;
+    case MN_P_COLLAGEN_DEPOSITION:
+      p->responsiveness = MNAgeSynthesis(p->age);
       break;
     case MN_P_MACROPHAGE_DIFFUSIVITY: /* repair macrophages move as inflammatory ones */
       for (PetscInt L = 0; L < NL; L++)

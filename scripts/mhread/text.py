@@ -24,7 +24,7 @@ UNIT_WORDS = {
 }
 # Quantities drawn in another unit than stored: name stem -> (factor, unit drawn). The collagen gain
 # is stored as a fraction (0.5 = +50 %) and drawn in percent everywhere.
-DRAWN_AS = {"collagen_gain": (100.0, "%")}
+DRAWN_AS = {"collagen_gain": (100.0, "%"), "collagen_gain_vs_untreated": (100.0, "%"), "collagen_area_gain": (100.0, "%")}
 ARBITRARY_NOTE = ("arbitrary units: the damage signal (and inflammation, its mean) has no absolute scale; "
                   "compare it between runs and times")
 

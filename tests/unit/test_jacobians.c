@@ -1,6 +1,7 @@
 /* Every registered model's analytic reaction Jacobian against central finite differences of its
-   reaction, at random states and positions, with default parameters and with every choice of
-   each enumerated parameter. States are drawn around the model's initial condition. */
+   reaction, at random states and positions, with default parameters, with every choice of each
+   enumerated parameter, and with the option sets of `cases` below (terms the defaults switch off).
+   States are drawn around the model's initial condition. */
 #include "microheal.h"
 
 static const char help[]   = "Analytic reaction Jacobians of every model against finite differences.\n";
@@ -104,6 +105,11 @@ static PetscErrorCode CheckModel(const char name[], const char extra[], PetscRan
   PetscFunctionReturn(0);
 }
 
+/* Option sets that switch on terms the defaults leave out */
+static const char *const cases[][2] = {
+    {"microneedling", "-microneedling_age_years 70 -microneedling_closure_inflammation_gain 3 -microneedling_anti_inflammatory 0.5 -microneedling_occlusion_h 1000"},
+};
+
 int main(int argc, char **argv)
 {
   PetscInt     n;
@@ -137,6 +143,8 @@ int main(int argc, char **argv)
     }
     PetscCall(MHModelDestroy(&m));
   }
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+    PetscCall(CheckModel(cases[c][0], cases[c][1], rnd));
   PetscCall(PetscFree(names));
   PetscCall(PetscRandomDestroy(&rnd));
   PetscCall(PetscFinalize());

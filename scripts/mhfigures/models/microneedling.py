@@ -100,7 +100,7 @@ def timeseries_panels(run, tab):
     have_sessions = len(run.events) > 0 and run.tunit == "day"
     panels = []
     for col, ylabel, title in (("barrier_deficit", "barrier deficit [open fraction]",
-                                "Barrier deficit: open fraction of stratum corneum + epidermis"),
+                                "Barrier deficit: open fraction of the stratum corneum"),
                                ("inflammation", "inflammation [arbitrary units]", "Inflammation: mean damage signal")):
         if col not in tab:
             continue
@@ -116,6 +116,10 @@ def timeseries_panels(run, tab):
             for lay in layers if f"collagen_I_fraction_{lay}" in tab]
     ela = [(f"elastin_rel_{lay}", lay, colour[lay], "-") for lay in layers if f"elastin_rel_{lay}" in tab]
     gain = [(f"collagen_gain_{lay}", lay, colour[lay], "-") for lay in layers]
+    # aged skin: the gain over untreated skin of the same age (equal to the gain at rest, age 30)
+    aged = [(f"collagen_gain_vs_untreated_{lay}", lay, colour[lay], "-") for lay in layers
+            if f"collagen_gain_vs_untreated_{lay}" in tab
+            and np.nanmax(np.abs(tab[f"collagen_gain_vs_untreated_{lay}"] - tab[f"collagen_gain_{lay}"])) > 1e-9]
     for curves, ylabel, title, what, keys in (
             (rel, "mean / baseline [× baseline]", "Collagen I and III (mean over the layer / baseline)",
              "collagen I and III relative to baseline", ("collagen_rel",)),
@@ -124,7 +128,9 @@ def timeseries_panels(run, tab):
             (ela, "mean / baseline [× baseline]", "Elastin (mean over the layer / baseline)", "elastin",
              ("elastin_rel", "elastin")),
             (gain, "collagen gain [%]", "Collagen gain: mean (I + III) over the layer / baseline − 1",
-             "collagen gain", ("collagen_gain",))):
+             "collagen gain", ("collagen_gain",)),
+            (aged, "collagen gain over untreated [%]", "Collagen gain over untreated skin of the same age",
+             "collagen gain over untreated skin", ("collagen_gain_vs_untreated",))):
         if curves:
             panels.append((lambda ax, cu=curves, yl=ylabel, ti=title: panel_days(ax, run, tab, cu, yl, ti),
                            what + " per layer", keys + tuple(c[0] for c in curves)))
