@@ -37,9 +37,19 @@ static const char *const field_units[NF] = {"1", "1", "cells/mm^3", "cells/mm^3"
 static const PetscInt moving[] = {S, N, M1, M2, T, F};
 #define NMOVING 6
 
+/* Skin presets: the default layer thicknesses of a body site (parameter_table.c, MNSites) */
 typedef enum { SKIN_FACE,
-  SKIN_BODY } Skin;
-static const char *const skins[] = {"face", "body", NULL};
+  SKIN_BODY,
+  SKIN_DORSAL_HAND,
+  SKIN_BACK,
+  SKIN_NECK,
+  NSKINS } Skin;
+static const char *const skins[] = {"face", "body", "dorsal_hand", "back", "neck", NULL};
+typedef struct {
+  PetscReal   mm[NL]; /* layer thicknesses */
+  const char *source; /* where each comes from */
+} MNSite;
+PETSC_INTERN const MNSite MNSites[NSKINS];
 typedef enum { DOMAIN_UNIT_CELL,
   DOMAIN_PATCH } Domain;
 static const char *const domains[] = {"unit_cell", "patch", NULL};

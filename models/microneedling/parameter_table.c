@@ -10,16 +10,27 @@
 #define OWN .own = PETSC_TRUE
 
 /* clang-format off */
+/* The skin presets' layer thicknesses [mm]: stratum corneum, epidermis (viable), papillary and
+   reticular dermis, hypodermis; the papillary dermis is taken as the dermis's top fifth where a
+   source gives the dermis whole. */
+const MNSite MNSites[NSKINS] = {
+  [SKIN_FACE] = {{0.015, 0.080, 0.250, 1.0, 0.5}, "cheek-like face: SC Egawa2007 (cheek 16.8 um); epidermis and dermis from face histology (no single source); hypodermis: enough for the channels"},
+  [SKIN_BODY] = {{0.023, 0.100, 0.400, 2.0, 0.5}, "generic trunk and limbs: SC Egawa2007 (volar forearm 22.6 um); dermis 2.4 mm (no single source)"},
+  [SKIN_DORSAL_HAND] = {{0.029, 0.131, 0.423, 1.692, 0.5}, "SC 29.3 um (Egawa2007); epidermis 138-189 um in all (LeeHwang2002), its middle less the SC; dermis 2.115 mm (Oltulu2018, women, their thinnest site)"},
+  [SKIN_BACK] = {{0.011, 0.070, 0.388, 1.554, 0.5}, "SC 11.0 um and viable epidermis 70.3 um at the shoulder (SandbyMoller2003); dermis 1.942 mm (LeeHwang2002)"},
+  [SKIN_NECK] = {{0.015, 0.080, 0.290, 1.160, 0.5}, "dermis 1.45 mm, the middle of LeeHwang2002's anterior neck, chest and buttock group (1.318-1.586 mm); SC and epidermis: the face preset's (no neck value read)"},
+};
+
 const MNParam MNParams[MN_NPARAMS] = {
   /* skin */
-  [MN_P_SKIN] = {"skin", MN_ENUM, "choice", "Skin preset for the layer thicknesses (face or body; the README's Parameters table gives both)", .def = {SKIN_FACE}, .choices = skins, TO(skin),
+  [MN_P_SKIN] = {"skin", MN_ENUM, "choice", "Skin preset: the layer thicknesses of a body site (the README's table gives each with its sources)", .def = {SKIN_FACE}, .choices = skins, TO(skin),
     .status = MN_CHOICE, .source = "picks the default layer thicknesses"},
   [MN_P_AGE] = {"age_years", MN_REAL, "year", "Age: aged skin loses collagen untreated (outcomes *_vs_untreated compare with it), makes less new collagen and has a thinner dermis; 30 (the peak of collagen content): skin at rest, as calibrated", .def = {30}, .range = MH_CLOSED(18, 100), TO(age),
     .status = MN_LITERATURE, .source = "Reilly2021 citing Sibilla (collagen score 73.28 at 25-34 y, 55.3 at 65-74 y); Varani2006 (procollagen I 82 vs 56 ng/mL, 18-29 vs 80+ y); Branchet1990 (dermis -6 % per decade)"},
   [MN_P_SKIN_GROUP] = {"skin_group", MN_ENUM, "choice", "Population whose micropore lifetime scales the barrier's closure speed (stratum corneum, epidermis): Ogunjimi 2020's self-reported groups; cohort: the study's mean", .def = {0}, .choices = skin_groups, TO(group),
     .status = MN_LITERATURE, .source = "Ogunjimi2020 (upper arm, n = 111): 44.1 h Asian, 66.5 Black, 61.1 Latino, 48.0 multiracial, 50.2 White; cohort mean 53.8 h; no inflammation data by group"},
-  [MN_P_LAYER_THICKNESS] = {"layer_thickness_mm", MN_PER_LAYER, "mm", "Layer thicknesses", .def = {0.015, 0.080, 0.250, 1.0, 0.5}, .alt = {0.023, 0.100, 0.400, 2.0, 0.5}, .range = MH_POSITIVE, OWN,
-    .status = MN_LITERATURE, .source = "face (alt: body); Egawa 2007 (SC; not in references.bib); face histology; papillary = top fifth of the dermis"},
+  [MN_P_LAYER_THICKNESS] = {"layer_thickness_mm", MN_PER_LAYER, "mm", "Layer thicknesses (default: the skin preset's, the dermis thinned by age)", .range = MH_POSITIVE, OWN,
+    .status = MN_LITERATURE, .source = "the skin preset's (MNSites in parameter_table.c; sources per site there and in the README)"},
 
   /* protocol */
   [MN_P_SESSIONS] = {"sessions", MN_INT, "1", "Number of treatment sessions (with -microneedling_interval_days; 0: untreated skin)", .def = {1}, .range = MH_CLOSED(0, MAX_SESSIONS), OWN,

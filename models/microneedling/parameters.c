@@ -104,7 +104,7 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
         { /* the preset's dermis thins with age (Branchet 1990) */
           PetscReal def[NL];
           for (PetscInt L = 0; L < NL; L++)
-            def[L] = (p->skin == SKIN_FACE ? e->def : e->alt)[L] * (L == PAP || L == RET ? MNAgeDermis(p->age) : 1);
+            def[L] = MNSites[p->skin].mm[L] * (L == PAP || L == RET ? MNAgeDermis(p->age) : 1);
           PetscCall(MHModelParamRealArray(m, PetscOptionsObject, e->name, e->unit, e->help, NL, layer_name, def, e->range, &n, p->thickness));
         }
         p->top[0] = 0;

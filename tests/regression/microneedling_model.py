@@ -173,3 +173,13 @@ young, old = (run(f"aged_{A}", ["-microneedling_age_years", str(A), "-microneedl
 say(f"one 1.5 mm session, 120 days, same layers: papillary gain over untreated {young['collagen_gain_vs_untreated_papillary']:.4f} (30) vs {old['collagen_gain_vs_untreated_papillary']:.4f} (70)")
 mhtest.check(0 < old["collagen_gain_vs_untreated_papillary"] < young["collagen_gain_vs_untreated_papillary"], "treatment at 70 must add collagen over untreated skin, less than at 30 (same layers)")
 mhtest.check(young["collagen_gain_vs_untreated_papillary"] == young["collagen_gain_papillary"], "at 30 (the peak) untreated skin is at rest: the two gains must agree")
+
+# skin presets: each sets its documented layer thicknesses (models/microneedling/README.md), the
+# dermis thinned by age
+PRESETS = {"dorsal_hand": [0.029, 0.131, 0.423, 1.692, 0.5], "back": [0.011, 0.070, 0.388, 1.554, 0.5], "neck": [0.015, 0.080, 0.290, 1.160, 0.5]}
+for site, mm in PRESETS.items():
+    par = run(f"site_{site}", ["-microneedling_skin", site, "-microneedling_sessions", "0", "-t_end", "1", "-output_count", "1"])["parameters"]
+    got = [float(par[f"layer_thickness_mm.{layer}"]) for layer in ("stratum_corneum", "epidermis", "papillary_dermis", "reticular_dermis", "hypodermis")]
+    mhtest.check(np.allclose(got, mm, rtol=0, atol=1e-12), f"skin {site}: thicknesses {got}, expected {mm}")
+par = run("site_back_60", ["-microneedling_skin", "back", "-microneedling_age_years", "60", "-microneedling_sessions", "0", "-t_end", "1", "-output_count", "1"])["parameters"]
+mhtest.check(abs(float(par["layer_thickness_mm.reticular_dermis"]) - 1.554 * 0.82) < 1e-12 and abs(float(par["layer_thickness_mm.epidermis"]) - 0.070) < 1e-12, "skin back at 60: dermis thinned 18 %, epidermis kept")
