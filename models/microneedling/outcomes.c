@@ -111,23 +111,13 @@ PetscErrorCode MNAddOutcomes(MHModel m)
   PetscCall(MHModelAddOutcome(m, "barrier_deficit", "1"));
   PetscCall(MHModelAddOutcome(m, "inflammation", "1"));
   for (PetscInt L = PAP; L <= RET; L++) {
-    char name[MH_NAME_LEN];
-    PetscCall(PetscSNPrintf(name, sizeof name, "collagen_gain_%s", layer_short[L]));
-    PetscCall(MHModelAddOutcome(m, name, "1"));
-    PetscCall(PetscSNPrintf(name, sizeof name, "collagen_I_rel_%s", layer_short[L]));
-    PetscCall(MHModelAddOutcome(m, name, "1"));
-    PetscCall(PetscSNPrintf(name, sizeof name, "collagen_III_rel_%s", layer_short[L]));
-    PetscCall(MHModelAddOutcome(m, name, "1"));
-    PetscCall(PetscSNPrintf(name, sizeof name, "collagen_I_fraction_%s", layer_short[L]));
-    PetscCall(MHModelAddOutcome(m, name, "1"));
-    PetscCall(PetscSNPrintf(name, sizeof name, "elastin_rel_%s", layer_short[L]));
-    PetscCall(MHModelAddOutcome(m, name, "1"));
-    PetscCall(PetscSNPrintf(name, sizeof name, "collagen_area_%s", layer_short[L]));
-    PetscCall(MHModelAddOutcome(m, name, "1"));
-    PetscCall(PetscSNPrintf(name, sizeof name, "collagen_area_gain_%s", layer_short[L]));
-    PetscCall(MHModelAddOutcome(m, name, "1"));
-    PetscCall(PetscSNPrintf(name, sizeof name, "collagen_gain_vs_untreated_%s", layer_short[L]));
-    PetscCall(MHModelAddOutcome(m, name, "1"));
+    /* in the order MNOutcomes writes them (PER_LAYER) */
+    const char *what[PER_LAYER] = {"collagen_gain", "collagen_I_rel", "collagen_III_rel", "collagen_I_fraction", "elastin_rel", "collagen_area", "collagen_area_gain", "collagen_gain_vs_untreated"};
+    for (PetscInt q = 0; q < PER_LAYER; q++) {
+      char name[MH_NAME_LEN];
+      PetscCall(PetscSNPrintf(name, sizeof name, "%s_%s", what[q], layer_short[L]));
+      PetscCall(MHModelAddOutcome(m, name, "1"));
+    }
   }
   for (PetscInt k = 0; k < p->nsessions; k++) {
     const char *what[PER_SESSION] = {"barrier_recovery_h", /* in the order of SESSION_* */ "dye_tight_h", "inflammation_peak", "inflammation_peak_h", "inflammation_resolution_h", "bleeding_ul_per_cm2", "open_barrier_exposure_h", "inflammation_exposure_h"};

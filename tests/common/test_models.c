@@ -350,3 +350,54 @@ PetscErrorCode TestSimDestroy(MHSim *sim)
   PetscCall(PetscOptionsDestroy(&test_options[test_depth]));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode TestGatherNatural(MHSim sim, Vec U, Vec *seq)
+{
+  const MHGrid *g;
+  Vec           nat;
+  VecScatter    sc;
+
+  PetscFunctionBeginUser;
+  PetscCall(MHSimGetGrid(sim, &g));
+  PetscCall(DMDACreateNaturalVector(g->da, &nat));
+  PetscCall(DMDAGlobalToNaturalBegin(g->da, U, INSERT_VALUES, nat));
+  PetscCall(DMDAGlobalToNaturalEnd(g->da, U, INSERT_VALUES, nat));
+  PetscCall(VecScatterCreateToZero(nat, &sc, seq));
+  PetscCall(VecScatterBegin(sc, nat, *seq, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(sc, nat, *seq, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterDestroy(&sc));
+  PetscCall(VecDestroy(&nat));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TestJacobianVsDifferences(MHSim sim, Vec U, Vec V, PetscReal *err, PetscReal *nrm)
+{
+  Vec Up, Um, Fp, Fm, JV;
+  Mat J;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(U, &Up));
+  PetscCall(VecDuplicate(U, &Um));
+  PetscCall(VecDuplicate(U, &Fp));
+  PetscCall(VecDuplicate(U, &Fm));
+  PetscCall(VecDuplicate(U, &JV));
+  PetscCall(VecWAXPY(Up, 1e-4, V, U));
+  PetscCall(VecWAXPY(Um, -1e-4, V, U));
+  PetscCall(MHSimComputeRHS(sim, 0, Up, Fp));
+  PetscCall(MHSimComputeRHS(sim, 0, Um, Fm));
+  PetscCall(VecAXPY(Fp, -1, Fm));
+  PetscCall(VecScale(Fp, 1 / 2e-4));
+  PetscCall(MHSimCreateJacobianMatrix(sim, &J));
+  PetscCall(MHSimComputeRHSJacobian(sim, 0, U, J));
+  PetscCall(MatMult(J, V, JV));
+  PetscCall(VecNorm(JV, NORM_INFINITY, nrm));
+  PetscCall(VecAXPY(JV, -1, Fp));
+  PetscCall(VecNorm(JV, NORM_INFINITY, err));
+  PetscCall(MatDestroy(&J));
+  PetscCall(VecDestroy(&Up));
+  PetscCall(VecDestroy(&Um));
+  PetscCall(VecDestroy(&Fp));
+  PetscCall(VecDestroy(&Fm));
+  PetscCall(VecDestroy(&JV));
+  PetscFunctionReturn(0);
+}

@@ -8,26 +8,6 @@ static int        failures = 0;
 
 static const char *tight = "-ts_rtol 1e-8 -ts_atol 1e-8 -snes_rtol 1e-13 -snes_atol 1e-14 -snes_stol 1e-16 -ksp_rtol 1e-13 -ksp_atol 1e-16 -output none -quiet";
 
-/* The world's vector gathered on rank 0 in natural (serial) order. */
-static PetscErrorCode GatherNatural(MHSim sim, Vec U, Vec *seq)
-{
-  const MHGrid *g;
-  Vec           nat;
-  VecScatter    sc;
-
-  PetscFunctionBeginUser;
-  PetscCall(MHSimGetGrid(sim, &g));
-  PetscCall(DMDACreateNaturalVector(g->da, &nat));
-  PetscCall(DMDAGlobalToNaturalBegin(g->da, U, INSERT_VALUES, nat));
-  PetscCall(DMDAGlobalToNaturalEnd(g->da, U, INSERT_VALUES, nat));
-  PetscCall(VecScatterCreateToZero(nat, &sc, seq));
-  PetscCall(VecScatterBegin(sc, nat, *seq, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(sc, nat, *seq, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterDestroy(&sc));
-  PetscCall(VecDestroy(&nat));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode Compare(const char *what, Vec par, Vec ser)
 {
   PetscReal scale, err;
@@ -60,9 +40,9 @@ static PetscErrorCode TestCase(const char grid[])
   PetscCall(MHSimGetSolution(sim, &U));
   PetscCall(VecDuplicate(U, &F));
   PetscCall(MHSimComputeRHS(sim, 0.1, U, F));
-  PetscCall(GatherNatural(sim, F, &Fseq));
+  PetscCall(TestGatherNatural(sim, F, &Fseq));
   PetscCall(MHSimSolve(sim));
-  PetscCall(GatherNatural(sim, U, &Useq));
+  PetscCall(TestGatherNatural(sim, U, &Useq));
   if (!rank) {
     PetscCall(TestSimFromString(PETSC_COMM_SELF, opts, &ser));
     PetscCall(MHSimGetSolution(ser, &Us));

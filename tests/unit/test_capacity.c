@@ -68,26 +68,6 @@ static PetscErrorCode FillZigzag(MHSim sim, Vec U)
   PetscFunctionReturn(0);
 }
 
-/* The world's vector gathered on rank 0 in natural (serial) order. */
-static PetscErrorCode GatherNatural(MHSim sim, Vec U, Vec *seq)
-{
-  const MHGrid *g;
-  Vec           nat;
-  VecScatter    sc;
-
-  PetscFunctionBeginUser;
-  PetscCall(MHSimGetGrid(sim, &g));
-  PetscCall(DMDACreateNaturalVector(g->da, &nat));
-  PetscCall(DMDAGlobalToNaturalBegin(g->da, U, INSERT_VALUES, nat));
-  PetscCall(DMDAGlobalToNaturalEnd(g->da, U, INSERT_VALUES, nat));
-  PetscCall(VecScatterCreateToZero(nat, &sc, seq));
-  PetscCall(VecScatterBegin(sc, nat, *seq, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(sc, nat, *seq, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterDestroy(&sc));
-  PetscCall(VecDestroy(&nat));
-  PetscFunctionReturn(0);
-}
-
 /* Pure diffusion from the pseudo-random initial state over several implicit steps: the weighted
    totals before and after, the steps taken, and the final state. */
 static PetscErrorCode Integrate(MPI_Comm comm, const char opts[], PetscReal before[2], PetscReal after[2], PetscReal plain_before[2], PetscReal plain_after[2], PetscInt *steps, MHSim *simp)
@@ -114,8 +94,7 @@ static PetscErrorCode TestDim(PetscInt dim)
   char               opts[1024], grid[256];
   const char        *ax = dim == 1 ? "x" : "z";
   MHSim              sim;
-  Vec                U, F, V, Up, Um, Fp, Fm, JV;
-  Mat                J;
+  Vec                U, F, V;
   PetscReal          sum[2], abs[2], plain[2], nrm, err;
   PetscRandom        rnd;
   const PetscScalar *f;
@@ -189,32 +168,10 @@ static PetscErrorCode TestDim(PetscInt dim)
   PetscCall(PetscRandomSeed(rnd));
   PetscCall(VecDuplicate(U, &V));
   PetscCall(VecSetRandom(V, rnd));
-  PetscCall(VecDuplicate(U, &Up));
-  PetscCall(VecDuplicate(U, &Um));
-  PetscCall(VecDuplicate(U, &Fp));
-  PetscCall(VecDuplicate(U, &Fm));
-  PetscCall(VecDuplicate(U, &JV));
-  PetscCall(VecWAXPY(Up, 1e-4, V, U));
-  PetscCall(VecWAXPY(Um, -1e-4, V, U));
-  PetscCall(MHSimComputeRHS(sim, 0, Up, Fp));
-  PetscCall(MHSimComputeRHS(sim, 0, Um, Fm));
-  PetscCall(VecAXPY(Fp, -1, Fm));
-  PetscCall(VecScale(Fp, 1 / 2e-4));
-  PetscCall(MHSimCreateJacobianMatrix(sim, &J));
-  PetscCall(MHSimComputeRHSJacobian(sim, 0, U, J));
-  PetscCall(MatMult(J, V, JV));
-  PetscCall(VecNorm(JV, NORM_INFINITY, &nrm));
-  PetscCall(VecAXPY(JV, -1, Fp));
-  PetscCall(VecNorm(JV, NORM_INFINITY, &err));
+  PetscCall(TestJacobianVsDifferences(sim, U, V, &err, &nrm));
   if (verbose) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%dD Jacobian: |J v - FD| %g, |J v| %g\n", (int)dim, (double)err, (double)nrm));
   TEST_CHECK(err <= 1e-7 * nrm, "%dD Jacobian with capacities vs finite differences: error %g, scale %g", (int)dim, (double)err, (double)nrm);
-  PetscCall(MatDestroy(&J));
   PetscCall(VecDestroy(&V));
-  PetscCall(VecDestroy(&Up));
-  PetscCall(VecDestroy(&Um));
-  PetscCall(VecDestroy(&Fp));
-  PetscCall(VecDestroy(&Fm));
-  PetscCall(VecDestroy(&JV));
   PetscCall(PetscRandomDestroy(&rnd));
   PetscCall(TestSimDestroy(&sim));
 
@@ -234,7 +191,7 @@ static PetscErrorCode TestDim(PetscInt dim)
     if (size > 1) { /* the same on one rank */
       Vec Useq;
       PetscCall(MHSimGetSolution(sim, &U));
-      PetscCall(GatherNatural(sim, U, &Useq));
+      PetscCall(TestGatherNatural(sim, U, &Useq));
       if (!rank) {
         MHSim     ser;
         Vec       Us, d;

@@ -113,8 +113,7 @@ static PetscErrorCode TestDim(PetscInt dim)
 {
   char        opts[1024], grid[256];
   MHSim       sim;
-  Vec         U, F, V, Up, Um, Fp, Fm, JV;
-  Mat         J;
+  Vec         U, F, V;
   PetscReal   sum[2], abs[2], dev, nrm, err;
   PetscRandom rnd;
 
@@ -201,31 +200,9 @@ static PetscErrorCode TestDim(PetscInt dim)
   PetscCall(VecSetRandom(U, rnd));
   PetscCall(VecDuplicate(U, &V));
   PetscCall(VecSetRandom(V, rnd));
-  PetscCall(VecDuplicate(U, &Up));
-  PetscCall(VecDuplicate(U, &Um));
-  PetscCall(VecDuplicate(U, &Fp));
-  PetscCall(VecDuplicate(U, &Fm));
-  PetscCall(VecDuplicate(U, &JV));
-  PetscCall(VecWAXPY(Up, 1e-4, V, U));
-  PetscCall(VecWAXPY(Um, -1e-4, V, U));
-  PetscCall(MHSimComputeRHS(sim, 0, Up, Fp));
-  PetscCall(MHSimComputeRHS(sim, 0, Um, Fm));
-  PetscCall(VecAXPY(Fp, -1, Fm));
-  PetscCall(VecScale(Fp, 1 / 2e-4));
-  PetscCall(MHSimCreateJacobianMatrix(sim, &J));
-  PetscCall(MHSimComputeRHSJacobian(sim, 0, U, J));
-  PetscCall(MatMult(J, V, JV));
-  PetscCall(VecNorm(JV, NORM_INFINITY, &nrm));
-  PetscCall(VecAXPY(JV, -1, Fp));
-  PetscCall(VecNorm(JV, NORM_INFINITY, &err));
+  PetscCall(TestJacobianVsDifferences(sim, U, V, &err, &nrm));
   TEST_CHECK(err <= 1e-7 * nrm, "%dD Jacobian vs finite differences: error %g, scale %g", (int)dim, (double)err, (double)nrm);
-  PetscCall(MatDestroy(&J));
   PetscCall(VecDestroy(&V));
-  PetscCall(VecDestroy(&Up));
-  PetscCall(VecDestroy(&Um));
-  PetscCall(VecDestroy(&Fp));
-  PetscCall(VecDestroy(&Fm));
-  PetscCall(VecDestroy(&JV));
   PetscCall(PetscRandomDestroy(&rnd));
   PetscCall(VecDestroy(&F));
   PetscCall(TestSimDestroy(&sim));

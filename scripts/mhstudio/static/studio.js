@@ -8,7 +8,7 @@ const S = window.studio = { params: [], current: null, kept: null, charts: {}, f
 const $ = (id) => document.getElementById(id);
 const VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"];
 const SERIES = {
-  ts_barrier: { title: "Barrier deficit (open fraction of stratum corneum + epidermis)", cols: [["barrier_deficit", "barrier deficit", "#c0392b"]] },
+  ts_barrier: { title: "Barrier deficit (open fraction of the stratum corneum)", cols: [["barrier_deficit", "barrier deficit", "#c0392b"]] },
   ts_inflammation: { title: "Inflammation (mean damage signal)", cols: [["inflammation", "inflammation", "#d35400"]] },
   ts_collagen: { title: "Collagen relative to baseline, per layer", cols: [
     ["collagen_I_rel_papillary", "collagen I papillary", "#1f77b4"], ["collagen_III_rel_papillary", "collagen III papillary", "#17becf"],
