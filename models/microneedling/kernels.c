@@ -1,6 +1,6 @@
 /* microneedling: channel closure, inflammation and collagen/elastin remodelling across skin layers
-   after a course of microneedling (models/microneedling/README.md: fields, equations, parameters and their sources; equations, parameters and
-   sources in models/microneedling/README.md). Length in mm, time in days.
+   after a course of microneedling (models/microneedling/README.md: fields, equations, parameters
+   and their sources). Length in mm, time in days.
 
      d'   = -k_c (1 + beta s) (d - q) - q / tau_r               open channel (needle volume fraction)
      q'   = -q / tau_r                                         its share still recoiling elastically
