@@ -25,7 +25,7 @@ const MNParam MNParams[MN_NPARAMS] = {
   /* skin */
   [MN_P_SKIN] = {"skin", MN_ENUM, "choice", "Skin preset: the layer thicknesses of a body site (the README's table gives each with its sources)", .def = {SKIN_FACE}, .choices = skins, TO(skin),
     .status = MN_CHOICE, .source = "picks the default layer thicknesses"},
-  [MN_P_AGE] = {"age_years", MN_REAL, "year", "Age: aged skin loses collagen untreated (outcomes *_vs_untreated compare with it), makes less new collagen and has a thinner dermis; 30 (the peak of collagen content): skin at rest, as calibrated", .def = {30}, .range = MH_CLOSED(18, 100), TO(age),
+  [MN_P_AGE] = {"age_years", MN_REAL, "year", "Age (18-80: the data's span, Sibilla's groups to 74 y, Varani's 80+): aged skin loses collagen untreated (outcomes *_vs_untreated compare with it), makes less new collagen and has a thinner dermis; 30 (the peak of collagen content): skin at rest, as calibrated", .def = {30}, .range = MH_CLOSED(18, 80), TO(age),
     .status = MN_LITERATURE, .source = "Reilly2021 citing Sibilla (collagen score 73.28 at 25-34 y, 55.3 at 65-74 y); Varani2006 (procollagen I 82 vs 56 ng/mL, 18-29 vs 80+ y); Branchet1990 (dermis -6 % per decade)"},
   [MN_P_SKIN_GROUP] = {"skin_group", MN_ENUM, "choice", "Population whose micropore lifetime scales the barrier's closure speed (stratum corneum, epidermis): Ogunjimi 2020's self-reported groups; cohort: the study's mean", .def = {0}, .choices = skin_groups, TO(group),
     .status = MN_LITERATURE, .source = "Ogunjimi2020 (upper arm, n = 111): 44.1 h Asian, 66.5 Black, 61.1 Latino, 48.0 multiracial, 50.2 White; cohort mean 53.8 h; no inflammation data by group"},

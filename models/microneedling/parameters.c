@@ -101,10 +101,13 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
       switch (i) {
       case MN_P_LAYER_THICKNESS:
         n = NL;
-        { /* the preset's dermis thins with age (Branchet 1990) */
+        { /* the preset's dermis thins with age (Branchet 1990); the hypodermis, an allowance for the
+             channels rather than data, takes up what it loses, so the modelled depth (and the
+             longest needle it holds) is the preset's at any age */
           PetscReal def[NL];
           for (PetscInt L = 0; L < NL; L++)
             def[L] = MNSites[p->skin].mm[L] * (L == PAP || L == RET ? MNAgeDermis(p->age) : 1);
+          def[HYPO] += (MNSites[p->skin].mm[PAP] + MNSites[p->skin].mm[RET]) * (1 - MNAgeDermis(p->age));
           PetscCall(MHModelParamRealArray(m, PetscOptionsObject, e->name, e->unit, e->help, NL, layer_name, def, e->range, &n, p->thickness));
         }
         p->top[0] = 0;

@@ -18,8 +18,12 @@ import yaml
 
 MODEL = "microneedling"
 # name: kind, model range (lo, hi, lo_open, hi_open) as in parameter_table.c, teaching range (lo, hi)
-# skin depth (sum of the layer_thickness_mm preset) bounds the needle length: face 1.845, body 3.023 mm
-SKIN_DEPTH_MM = {"face": 1.845, "body": 3.023}
+# skin depth (the sum of the preset's layer thicknesses, MNSites in parameter_table.c; the same at any
+# age: the hypodermis takes up the dermis's thinning) bounds the needle length: face 1.845 mm the least
+SKIN_LAYERS_MM = {"face": [0.015, 0.080, 0.250, 1.0, 0.5], "body": [0.023, 0.100, 0.400, 2.0, 0.5],
+                  "dorsal_hand": [0.029, 0.131, 0.423, 1.692, 0.5], "back": [0.011, 0.070, 0.388, 1.554, 0.5],
+                  "neck": [0.015, 0.080, 0.290, 1.160, 0.5]}
+SKIN_DEPTH_MM = {k: sum(v) for k, v in SKIN_LAYERS_MM.items()}  # summed in order, as the model does
 RANGES = {
     "needle_length_mm": {"kind": "real", "model": (0.0, SKIN_DEPTH_MM["face"], True, True), "teach": (0.1, 1.8), "step": 0.05},
     "density_per_cm2": {"kind": "real", "model": (1.0, 1e4, False, False), "teach": (25.0, 1000.0), "step": 5},
@@ -28,11 +32,12 @@ RANGES = {
     "interval_days": {"kind": "real", "model": (0.0, math.inf, True, True), "teach": (7.0, 90.0), "step": 1},
     "follow_up_days": {"kind": "real", "model": (0.0, math.inf, True, True), "teach": (7.0, 365.0), "step": 1},
     "skin": {"kind": "choice"},
+    "age_years": {"kind": "real", "model": (18.0, 80.0, False, False), "teach": (20.0, 80.0), "step": 1},
 }
-ORDER = ["needle_length_mm", "density_per_cm2", "pattern", "sessions", "interval_days", "follow_up_days", "skin"]
+ORDER = ["needle_length_mm", "density_per_cm2", "pattern", "sessions", "interval_days", "follow_up_days", "skin", "age_years"]
 LABELS = {"needle_length_mm": "Needle length", "density_per_cm2": "Needle density", "pattern": "Pattern",
           "sessions": "Sessions", "interval_days": "Interval between sessions", "follow_up_days": "Follow-up after the last session",
-          "skin": "Skin preset"}
+          "skin": "Skin preset", "age_years": "Age"}
 # a random pattern needs a patch domain (5 mm wide by default): more lateral cells than the unit cell
 RANDOM_NX = 40
 

@@ -116,6 +116,8 @@ CASES = [
          ["-microneedling_occlusion_slowdown", r"0\.5"]),
     case("anti-inflammatory above 1", MN + ["-microneedling_anti_inflammatory", "2"],
          ["-microneedling_anti_inflammatory", r"\b2\.? *:"]),
+    case("age beyond the data", MN + ["-microneedling_age_years", "100"],
+         ["-microneedling_age_years", r"\b100\.? *:", r"18\.?, 80"]),
     case("negative death rate", MN + ["-microneedling_neutrophil_death_per_day", "-1"],
          ["-microneedling_neutrophil_death_per_day", val("-1"), POS]),
     case("infinite decay rate", MN + ["-microneedling_tgfb_decay_per_day", "inf"],

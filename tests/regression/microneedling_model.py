@@ -183,3 +183,5 @@ for site, mm in PRESETS.items():
     mhtest.check(np.allclose(got, mm, rtol=0, atol=1e-12), f"skin {site}: thicknesses {got}, expected {mm}")
 par = run("site_back_60", ["-microneedling_skin", "back", "-microneedling_age_years", "60", "-microneedling_sessions", "0", "-t_end", "1", "-output_count", "1"])["parameters"]
 mhtest.check(abs(float(par["layer_thickness_mm.reticular_dermis"]) - 1.554 * 0.82) < 1e-12 and abs(float(par["layer_thickness_mm.epidermis"]) - 0.070) < 1e-12, "skin back at 60: dermis thinned 18 %, epidermis kept")
+depth = sum(float(par[f"layer_thickness_mm.{layer}"]) for layer in ("stratum_corneum", "epidermis", "papillary_dermis", "reticular_dermis", "hypodermis"))
+mhtest.check(abs(depth - sum(PRESETS["back"])) < 1e-12, f"skin back at 60: modelled depth {depth} mm, the preset's is {sum(PRESETS['back'])} (the hypodermis takes up the thinning)")

@@ -17,6 +17,7 @@ const SERIES = {
     ["elastin_rel_papillary", "elastin papillary", "#9467bd"], ["elastin_rel_reticular", "elastin reticular", "#8c564b"]] },
 };
 const OUTCOMES = [["collagen_gain_papillary", "collagen gain, papillary", ""], ["collagen_gain_reticular", "collagen gain, reticular", ""],
+  ["collagen_gain_vs_untreated_papillary", "collagen gain over untreated skin of the same age, papillary", ""],
   ["collagen_I_fraction_papillary", "collagen I fraction, papillary", ""], ["elastin_rel_papillary", "elastin, papillary (rel.)", ""],
   ["barrier_recovery_h_1", "barrier recovery, session 1", "h"], ["dye_tight_h_1", "channels dye-tight, session 1", "h"],
   ["inflammation_peak_1", "inflammation peak, session 1", ""], ["inflammation_resolution_h_1", "inflammation resolved, session 1", "h"]];
@@ -123,7 +124,7 @@ async function fieldOf(run, name) {
 }
 function describe(run) {
   const p = run.summary.params || {};
-  return `${run.id}: ${p.needle_length_mm} mm, ${p.density_per_cm2}/cm², ${p.pattern}, ${p.sessions} × every ${p.interval_days} d, +${p.follow_up_days} d, ${p.skin}`;
+  return `${run.id}: ${p.needle_length_mm} mm, ${p.density_per_cm2}/cm², ${p.pattern}, ${p.sessions} × every ${p.interval_days} d, +${p.follow_up_days} d, ${p.skin}, age ${p.age_years}`;
 }
 
 // ---- drawing
