@@ -53,6 +53,7 @@ static inline PetscReal ClosureRate(const Microneedling *p, PetscReal t, PetscRe
     r          = PetscMax(PetscSqrtReal(1 - p->recoil_frac) * MNShapeRadiusAt(&sh, z), MN_MIN_CHANNEL_RADIUS);
     if (L <= EPI && t - p->session_time[k] < p->occlusion) v /= p->occlusion_slow;
   }
+  if (p->ex_vivo) v = 0; /* excised skin does not heal: the channel keeps what the recoil leaves */
   return v / r;
 }
 
@@ -102,6 +103,7 @@ void MNReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscS
   r[C3] = w * (P * p->phi3 * u[F] + a * p->q3 * A) - (p->delta_c + g) * u[C3] - J;
   r[C1] = w * (P * phi1 * u[F] + a * (1 - p->q3) * A) - (p->delta_c + g) * u[C1] + J;
   r[E]  = w * (p->delta_e * u[F] + p->alpha_e * A) - p->delta_e * u[E] - p->k_el * u[N] / p->N_ref * u[E];
+  if (p->nsolutes) MNSoluteReaction(p, t, x, u, r);
 }
 
 void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar Jm[])
@@ -113,9 +115,9 @@ void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], cons
   PetscReal            dA = PetscRealPart(u[F]) > fbar ? 1 : 0, dg = p->k_mmp / p->N_ref;
   PetscScalar          g = p->k_mmp * (u[N] + u[M1]) / p->N_ref;
   PetscReal            P = p->delta_c * (1 - p->shortfall), a = p->alpha_c * p->responsiveness;
-#define JAC(i, j) Jm[(i)*NF + (j)]
+#define JAC(i, j) Jm[(i)*p->nf + (j)]
 
-  for (PetscInt i = 0; i < NF * NF; i++)
+  for (PetscInt i = 0; i < p->nf * p->nf; i++)
     Jm[i] = 0;
   JAC(D, D)   = -c.kc * c.gain;
   JAC(D, RC)  = c.kc * c.gain - c.kr;
@@ -149,6 +151,7 @@ void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], cons
   JAC(E, N)   = -p->k_el / p->N_ref * u[E];
   JAC(E, E)   = -p->delta_e - p->k_el * u[N] / p->N_ref;
 #undef JAC
+  if (p->nsolutes) MNSoluteJacobian(p, t, x, u, Jm);
 }
 
 /* Fibroblasts are relative to their layer's resident density f0_L: the cells a cell of the grid
@@ -165,11 +168,12 @@ void MNDiffusivity(const void *ctx, const PetscReal x[3], PetscReal Dv[])
   const Microneedling *p = (const Microneedling *)ctx;
   PetscInt             L = Layer(p, x[2]);
 
-  for (PetscInt f = 0; f < NF; f++)
+  for (PetscInt f = 0; f < p->nf; f++)
     Dv[f] = 0;
   for (PetscInt q = 0; q < NMOVING; q++)
     Dv[moving[q]] = p->Dl[q][L];
   Dv[F] *= FibroblastCapacity(p, L);
+  if (p->nsolutes) MNSoluteCoefficients(p, x[2], Dv, NULL, NULL);
 }
 
 void MNTaxis(const void *ctx, const PetscReal x[3], PetscReal chi[])
@@ -183,9 +187,16 @@ void MNCapacity(const void *ctx, const PetscReal x[3], PetscReal cap[])
 {
   const Microneedling *p = (const Microneedling *)ctx;
 
-  for (PetscInt f = 0; f < NF; f++)
+  for (PetscInt f = 0; f < p->nf; f++)
     cap[f] = 1;
   cap[F] = FibroblastCapacity(p, Layer(p, x[2]));
+  if (p->nsolutes) MNSoluteCoefficients(p, x[2], NULL, cap, NULL);
+}
+
+/* Each solute's conductance in the channel's fluid (the conduit its field takes, gated by d). */
+void MNConduit(const void *ctx, const PetscReal x[3], PetscReal kappa[])
+{
+  MNSoluteCoefficients((const Microneedling *)ctx, x[2], NULL, NULL, kappa);
 }
 
 PetscErrorCode MNInitial(MHModel m, const MHCell *c, PetscScalar u[])
@@ -194,7 +205,7 @@ PetscErrorCode MNInitial(MHModel m, const MHCell *c, PetscScalar u[])
   PetscInt             L = Layer(p, c->x[2]);
 
   PetscFunctionBeginUser;
-  for (PetscInt f = 0; f < NF; f++)
+  for (PetscInt f = 0; f < p->nf; f++)
     u[f] = 0;
   u[F]  = Baseline(L);
   u[C3] = Baseline(L) * p->phi3;

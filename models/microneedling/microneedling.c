@@ -26,8 +26,10 @@ static PetscErrorCode SetUp(MHModel m, const MHGrid *g)
       cells += Layer(p, g->centres[g->dim - 1][k]) == L;
     PetscCheck(cells >= 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-nz %" PetscInt_FMT ": no cell in the %s; refine the depth grid", g->n[g->dim - 1], layer_name[L]);
   }
+  p->h_top = g->widths[g->dim - 1][0];
   PetscCall(MNNeedlesCreate(p));
   PetscCall(MNDescribeSetUp(m));
+  PetscCall(MNSoluteDescribe(m));
   PetscFunctionReturn(0);
 }
 
@@ -57,6 +59,16 @@ static PetscErrorCode Destroy(MHModel m)
   PetscFunctionReturn(0);
 }
 
+/* Whether the rate of skin field i depends on skin field j (i != j): the reaction's pattern. */
+PetscBool MNCoupled(PetscInt i, PetscInt j)
+{
+  const PetscInt pairs[][2] = {
+      {D, S}, {D, RC}, {S, D}, {S, N}, {N, S}, {M1, N}, {M2, M1}, {T, M1}, {T, M2}, {F, T}, {C3, F}, {C3, N}, {C3, M1}, {C3, C1}, {C1, F}, {C1, N}, {C1, M1}, {C1, C3}, {E, F}, {E, N}};
+  for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++)
+    if (pairs[q][0] == i && pairs[q][1] == j) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
 PetscErrorCode MHModelCreate_microneedling(MHModel m)
 {
   Microneedling *p;
@@ -68,15 +80,10 @@ PetscErrorCode MHModelCreate_microneedling(MHModel m)
   PetscCall(MHModelSetState(m, sizeof p->acc / sizeof(PetscReal), (PetscReal *)&p->acc));
   PetscCall(MHModelSetUnits(m, "mm", "day"));
   PetscCall(MHModelAddTaxis(m, F, T));
+  p->nf = NF;
   for (PetscInt i = 0; i < NF; i++)
     for (PetscInt j = 0; j < NF; j++)
-      m->coupling[i][j] = (PetscBool)(i == j);
-  {
-    const PetscInt pairs[][2] = {
-        {D, S}, {D, RC}, {S, D}, {S, N}, {N, S}, {M1, N}, {M2, M1}, {T, M1}, {T, M2}, {F, T}, {C3, F}, {C3, N}, {C3, M1}, {C3, C1}, {C1, F}, {C1, N}, {C1, M1}, {C1, C3}, {E, F}, {E, N}};
-    for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++)
-      m->coupling[pairs[q][0]][pairs[q][1]] = PETSC_TRUE;
-  }
+      m->coupling[i][j] = (PetscBool)(i == j || MNCoupled(i, j));
   m->ops.setfromoptions    = MNSetFromOptions;
   m->ops.setup             = SetUp;
   m->ops.view              = View;
@@ -87,7 +94,8 @@ PetscErrorCode MHModelCreate_microneedling(MHModel m)
   m->ops.taxis             = MNTaxis;
   m->ops.capacity          = MNCapacity;
   m->ops.outcomes          = MNOutcomes;
-  m->ops.event             = MNSession;
+  m->ops.event             = MNEvent;
+  m->ops.conduit           = MNConduit;
   m->ops.destroy           = Destroy;
   PetscFunctionReturn(0);
 }

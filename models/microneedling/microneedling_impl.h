@@ -58,9 +58,11 @@ static const char *const domains[] = {"unit_cell", "patch", NULL};
 static const char *const skin_groups[]      = {"cohort", "asian", "black", "latino", "multiracial", "white", NULL};
 static const PetscReal   skin_group_hours[] = {53.76, 44.1, 66.5, 61.1, 48.0, 50.2};
 static const char *const patterns[]         = {"square", "hexagonal", "random", NULL}; /* MNPattern order */
+static const char *const tissues[]          = {"in_vivo", "ex_vivo", NULL};
 
 #define MAX_SESSIONS 16
 #define MAX_PASSES 64
+#define MAX_SOLUTES 3 /* topical delivery: 11 + 6 x 3 = 29 of the framework's 32 fields */
 /* outcomes per session, after the time series */
 enum { OUT_BARRIER,
   OUT_INFLAMMATION,
@@ -85,7 +87,36 @@ typedef struct {
   PetscReal t_prev, B_prev, V_prev, S_prev, B0, V0, peak, peak_t; /* barrier, open volume, signal */
   PetscReal Vv_prev;                                              /* open vascular volume per area [mm] */
   PetscReal sess[MAX_SESSIONS][PER_SESSION];
+  /* delivery, per solute and skin (0 treated, 1 intact) [ug/mm^2]: applied, removed with the film
+     at a new application, delivered below the stratum corneum at the latest application */
+  PetscReal applied[MAX_SOLUTES], removed[2][MAX_SOLUTES], Q_app[2][MAX_SOLUTES], t_app;
 } Tracking;
+
+/* Topical delivery (delivery.c): each solute is SOLUTE_FIELDS fields after the NF of the skin. */
+#define SOLUTE_FIELDS 6
+enum { SU, /* in the skin: vehicle-equivalent concentration (tissue's over its partition) */
+  SV,      /* the film of formulation on the surface (top row of cells) */
+  SX,      /* taken up by the capillaries (ex vivo: the receptor), per volume of skin */
+  SU0,     /* the same three in intact skin (no channels): the model's own reference */
+  SV0,
+  SX0 };
+#define MAX_APPLICATIONS 8   /* per session */
+#define MN_RECEPTOR_RATE 1e4 /* ex vivo: the receptor's uptake from the hypodermis [1/day], a perfect sink */
+typedef struct {
+  const char *name;
+  PetscReal   mw, logkow, radius; /* Da, 1, nm (0: from mw) */
+  const char *source;
+} MNSolutePreset;
+PETSC_INTERN const MNSolutePreset MNSolutePresets[];
+typedef struct {
+  char      name[48];
+  PetscReal mw, logkow, radius; /* as given: Da, 1, nm (0: from mw) */
+  PetscReal conc, film;         /* applied concentration [mg/mL]; film thickness = volume per area [mm] (0: infinite dose) */
+  /* derived (MNSoluteProperties) */
+  PetscReal r_nm, D0, kp;             /* radius [nm], free diffusivity [mm^2/day], SC permeability [mm/day] */
+  PetscReal K[NL], DK[NL], clear[NL]; /* partition (tissue/vehicle), diffusivity x partition [mm^2/day], clearance [1/day] */
+  PetscReal kappa;                    /* conductance in the channel's fluid [mm^2/day] */
+} MNSolute;
 
 typedef struct {
   /* skin */
@@ -116,6 +147,17 @@ typedef struct {
   PetscReal delta_e, alpha_e, k_el;
   PetscReal area0[NL]; /* share of a histological section collagen covers at baseline */
   PetscReal follow_up;
+  /* topical delivery (delivery.c) */
+  PetscInt  nf, nsolutes; /* fields in all, solutes */
+  MNSolute  sol[MAX_SOLUTES];
+  PetscInt  napply, napps;                    /* applications per session; in all */
+  PetscReal apply[MAX_APPLICATIONS], contact; /* times after each session, contact time [day] */
+  PetscReal app_time[MH_MAX_EVENTS];          /* every application [day] */
+  PetscInt  nev, ev_session[MH_MAX_EVENTS];   /* events: the session each applies (-1 none) */
+  PetscBool ev_apply[MH_MAX_EVENTS];          /* and whether it applies the formulation */
+  PetscInt  ex_vivo;                          /* tissue: 0 in vivo, 1 ex vivo (Franz cell: no healing, no blood, a receptor) */
+  PetscReal temperature, tissue_share[NL], fibre_fraction[NL], fibre_radius, clearance, capillary_pore;
+  PetscReal h_top; /* thickness of the top row of cells [mm] */
   /* outcome thresholds and accumulators */
   PetscReal barrier_frac, dye_frac, resolve_frac;
   Tracking  acc;
@@ -236,6 +278,21 @@ enum { MN_P_SKIN,
   MN_P_DYE_TIGHT,
   MN_P_INFLAMMATION_RESOLUTION,
   MN_P_FOLLOW_UP,
+  MN_P_SOLUTES,
+  MN_P_SOLUTE_MW,
+  MN_P_SOLUTE_LOGKOW,
+  MN_P_SOLUTE_RADIUS,
+  MN_P_SOLUTE_CONCENTRATION,
+  MN_P_SOLUTE_DOSE,
+  MN_P_APPLICATION,
+  MN_P_CONTACT,
+  MN_P_TISSUE,
+  MN_P_TEMPERATURE,
+  MN_P_TISSUE_SHARE,
+  MN_P_FIBRE_FRACTION,
+  MN_P_FIBRE_RADIUS,
+  MN_P_CLEARANCE,
+  MN_P_CAPILLARY_PORE,
   MN_NPARAMS };
 PETSC_INTERN const MNParam MNParams[MN_NPARAMS];
 
@@ -256,12 +313,28 @@ PETSC_INTERN PetscReal MNUntreatedCollagen(const Microneedling *, PetscReal t);
    (~10 um across) closes as one a cell wide. */
 #define MN_MIN_CHANNEL_RADIUS 0.005
 
+/* delivery.c */
+PETSC_INTERN PetscErrorCode MNSoluteProperties(const Microneedling *, MNSolute *);
+PETSC_INTERN void           MNSoluteReaction(const Microneedling *, PetscReal, const PetscReal[3], const PetscScalar[], PetscScalar[]);
+PETSC_INTERN void           MNSoluteJacobian(const Microneedling *, PetscReal, const PetscReal[3], const PetscScalar[], PetscScalar[]);
+PETSC_INTERN void           MNSoluteCoefficients(const Microneedling *, PetscReal, PetscReal[], PetscReal[], PetscReal[]);
+PETSC_INTERN PetscErrorCode MNSoluteFields(MHModel);
+PETSC_INTERN PetscErrorCode MNSoluteSetFromOptions(MHModel, PetscOptionItems *, PetscInt);
+PETSC_INTERN PetscErrorCode MNEventsSet(MHModel);
+PETSC_INTERN PetscErrorCode MNEvent(MHModel, const MHGrid *, PetscInt, PetscReal, Vec);
+PETSC_INTERN PetscErrorCode MNSoluteAddOutcomes(MHModel);
+PETSC_INTERN PetscErrorCode MNSoluteOutcomes(MHModel, const MHGrid *, PetscReal, Vec, PetscReal[]);
+PETSC_INTERN PetscErrorCode MNSoluteDescribe(MHModel);
+/* whether the skin's reactions couple field i to field j (microneedling.c) */
+PETSC_INTERN PetscBool MNCoupled(PetscInt, PetscInt);
+
 /* kernels.c */
 PETSC_INTERN void           MNReaction(const void *, PetscReal, const PetscReal[3], const PetscScalar[], PetscScalar[]);
 PETSC_INTERN void           MNReactionJacobian(const void *, PetscReal, const PetscReal[3], const PetscScalar[], PetscScalar[]);
 PETSC_INTERN void           MNDiffusivity(const void *, const PetscReal[3], PetscReal[]);
 PETSC_INTERN void           MNTaxis(const void *, const PetscReal[3], PetscReal[]);
 PETSC_INTERN void           MNCapacity(const void *, const PetscReal[3], PetscReal[]);
+PETSC_INTERN void           MNConduit(const void *, const PetscReal[3], PetscReal[]);
 PETSC_INTERN PetscErrorCode MNInitial(MHModel, const MHCell *, PetscScalar[]);
 /* parameters.c */
 PETSC_INTERN PetscErrorCode MNSetFromOptions(MHModel, PetscOptionItems *, MHSetup *);

@@ -35,7 +35,7 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     PetscInt           idx[3] = {i, j, kk};
     PetscReal          dv = MHGridCellVolume(g, idx), z = g->dim == 1 ? 0 : g->centres[g->dim - 1][idx[g->dim - 1]];
     PetscInt           L = Layer(p, z);
-    const PetscScalar *v = &u[n * NF];
+    const PetscScalar *v = &u[n * p->nf];
     if (L == SC) loc.sc_deficit += PetscRealPart(v[D]) * dv, loc.sc_volume += dv;
     loc.deficit += PetscRealPart(v[D]) * dv;
     loc.vascular_deficit += p->vascular[L] * PetscRealPart(v[D]) * dv;
@@ -97,6 +97,7 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
   for (PetscInt k = 0; k < p->nsessions; k++)
     for (PetscInt q = 0; q < PER_SESSION; q++)
       out[o++] = k <= p->acc.current ? p->acc.sess[k][q] : (PetscReal)NAN;
+  PetscCall(MNSoluteOutcomes(m, g, t, U, &out[o]));
   *stop = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
@@ -128,5 +129,6 @@ PetscErrorCode MNAddOutcomes(MHModel m)
       PetscCall(MHModelAddOutcome(m, name, unit[q]));
     }
   }
+  PetscCall(MNSoluteAddOutcomes(m));
   PetscFunctionReturn(0);
 }

@@ -141,6 +141,15 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
       case MN_P_DENSITY:
         PetscCall(MNReadPerSession(m, PetscOptionsObject, e, p->nsessions, 100, p->density)); /* per mm^2 */
         break;
+      case MN_P_SOLUTES:
+      case MN_P_SOLUTE_MW:
+      case MN_P_SOLUTE_LOGKOW:
+      case MN_P_SOLUTE_RADIUS:
+      case MN_P_SOLUTE_CONCENTRATION:
+      case MN_P_SOLUTE_DOSE:
+      case MN_P_APPLICATION:
+        PetscCall(MNSoluteSetFromOptions(m, PetscOptionsObject, i));
+        break;
       case MN_P_DOMAIN: /* random patterns default to a patch */
         PetscCall(MHModelParamEnum(m, PetscOptionsObject, e->name, e->help, e->choices, (PetscInt)(p->pattern == MN_PATTERN_RANDOM ? e->alt[0] : e->def[0]), &p->domain));
         break;
@@ -209,7 +218,10 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
     setup->bc[a][0].type = setup->bc[a][1].type = p->domain == DOMAIN_UNIT_CELL ? MH_BC_PERIODIC : MH_BC_ZERO_FLUX;
   setup->t_end      = (p->nsessions ? p->session_time[p->nsessions - 1] : 0) + p->follow_up;
   setup->dt_initial = 1e-3;
-  PetscCall(MHModelSetEvents(m, p->nsessions, p->session_time));
+  for (PetscInt k = 0; k < p->nsolutes; k++)
+    PetscCall(MNSoluteProperties(p, &p->sol[k]));
+  if (p->nsolutes) PetscCall(MNSoluteFields(m));
+  PetscCall(MNEventsSet(m));
   p->acc.current = -1;
   PetscCall(MNAddOutcomes(m));
   PetscFunctionReturn(0);

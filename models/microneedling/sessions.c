@@ -87,7 +87,7 @@ PetscErrorCode MNSession(MHModel m, const MHGrid *g, PetscInt k, PetscReal t, Ve
   MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, n) {
     PetscInt     idx[3] = {i, j, kk}, L;
     MHCell       c;
-    PetscScalar *v = &u[n * NF];
+    PetscScalar *v = &u[n * p->nf];
     PetscReal    phi, dnew, opened;
     MHGridCellOf(g, idx, &c);
     phi = CellFraction(p, k, &c);

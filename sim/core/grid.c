@@ -222,7 +222,7 @@ static int MHGridSplit(const MHGrid *g, PetscInt size, PetscInt sw, const PetscI
 PetscErrorCode MHGridCreate(MPI_Comm comm, MHGrid *g, MHModel m)
 {
   DMBoundaryType  bt[3];
-  PetscInt        sw = m->ntaxis ? 2 : 1, ncoef = m->nf + m->ntaxis;
+  PetscInt        sw = m->ntaxis ? 2 : 1, ncoef = MHModelCoefficients(m);
   const PetscInt *l[3] = {NULL, NULL, NULL};
   PetscInt       *lc[3];
   PetscMPIInt     size;
@@ -391,14 +391,14 @@ PetscReal MHGridTotalVolume(const MHGrid *g)
   return v;
 }
 
-/* Per-cell coefficients, ghosted: nf diffusivities then ntaxis sensitivities. */
+/* Per-cell coefficients, ghosted: nf diffusivities, ntaxis sensitivities, nconduit conductances. */
 PetscErrorCode MHGridFillCoefficients(const MHGrid *g, MHModel m, Vec coef_local)
 {
   Vec          coef;
   PetscScalar *c;
-  PetscInt     nc = m->nf + m->ntaxis, k = 0;
+  PetscInt     nc = MHModelCoefficients(m), k = 0;
   MHCell       cell;
-  PetscReal    D[MH_MAX_FIELDS], chi[MH_MAX_TAXIS];
+  PetscReal    D[MH_MAX_FIELDS], chi[MH_MAX_TAXIS], kappa[MH_MAX_TAXIS];
 
   PetscFunctionBeginUser;
   PetscCall(DMGetGlobalVector(g->dacoef, &coef));
@@ -410,6 +410,7 @@ PetscErrorCode MHGridFillCoefficients(const MHGrid *g, MHModel m, Vec coef_local
       D[f] = 0;
     if (m->ops.diffusivity) m->ops.diffusivity(m->data, cell.x, D);
     if (m->ntaxis) m->ops.taxis(m->data, cell.x, chi);
+    if (m->nconduit) m->ops.conduit(m->data, cell.x, kappa);
     for (PetscInt f = 0; f < m->nf; f++) {
       PetscCheck(D[f] >= 0 && !PetscIsInfOrNanReal(D[f]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: diffusivity of %s at (%g, %g, %g) is %g; it must be finite and >= 0", m->name, m->field_name[f], (double)cell.x[0], (double)cell.x[1], (double)cell.x[2], (double)D[f]);
       c[k * nc + f] = D[f];
@@ -417,6 +418,10 @@ PetscErrorCode MHGridFillCoefficients(const MHGrid *g, MHModel m, Vec coef_local
     for (PetscInt t = 0; t < m->ntaxis; t++) {
       PetscCheck(!PetscIsInfOrNanReal(chi[t]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: taxis sensitivity %" PetscInt_FMT " is not finite", m->name, t);
       c[k * nc + m->nf + t] = chi[t];
+    }
+    for (PetscInt t = 0; t < m->nconduit; t++) {
+      PetscCheck(kappa[t] >= 0 && !PetscIsInfOrNanReal(kappa[t]), m->comm, PETSC_ERR_ARG_OUTOFRANGE, "model %s: conductance of conduit %" PetscInt_FMT " at (%g, %g, %g) is %g; it must be finite and >= 0", m->name, t, (double)cell.x[0], (double)cell.x[1], (double)cell.x[2], (double)kappa[t]);
+      c[k * nc + m->nf + m->ntaxis + t] = kappa[t];
     }
   }
   PetscCall(VecRestoreArray(coef, &c));

@@ -122,7 +122,7 @@ PetscErrorCode MHOperatorsJacobianPattern(MHDisc *sim, Mat A)
 }
 
 /* A = shift I + sign dR/du, assembled cell by cell: one block row per cell, with its diagonal
-   block (reaction and transport) and one block per face neighbour. The taxis part differentiates
+   block (reaction and transport, conduits included) and one block per face neighbour. The taxis part differentiates
    the limited face density as if it were first-order upwind (an inexact Newton direction). With
    capacities, the transport rows of each cell are scaled by its inverse capacities, as in the
    residual, before the reaction block is added. */
@@ -260,6 +260,19 @@ PetscErrorCode MHOperatorsJacobian(MHDisc *sim, PetscReal t, Vec U, PetscReal sh
             V(q, colR, ca) += sg * X * uface / wc;
             V(q, colL, ca) -= sg * X * uface / wc;
             V(q, v >= 0 ? colL : colR, q) += sg * v / wc;
+          }
+          for (PetscInt t = 0; t < m->nconduit; t++) {
+            /* F = T(aL, aR) (uL - uR), a = kappa max(g, 0), T = 2 aL aR / (wL aR + wR aL) */
+            const PetscInt  q = m->conduit_field[t], gt = m->conduit_gate[t], c0 = nf + m->ntaxis;
+            const PetscReal kL = c[gL * nc + c0 + t], kR = c[gR * nc + c0 + t], gLv = u[gL * nf + gt], gRv = u[gR * nf + gt];
+            const PetscReal aL = kL * PetscMax(gLv, 0.0), aR = kR * PetscMax(gRv, 0.0), wL = Width(g, a, Lg), wR = Width(g, a, Rg);
+            const PetscReal den = wL * aR + wR * aL, du = u[gL * nf + q] - u[gR * nf + q];
+            const PetscReal T = Transmissibility(wL, aL, wR, aR);
+            if (den <= 0) continue;
+            V(q, colL, q) += sg * T / wc;
+            V(q, colR, q) -= sg * T / wc;
+            V(q, colL, gt) += sg * 2 * wL * aR * aR / (den * den) * (gLv > 0 ? kL : 0) * du / wc;
+            V(q, colR, gt) += sg * 2 * wR * aL * aL / (den * den) * (gRv > 0 ? kR : 0) * du / wc;
           }
         }
       }

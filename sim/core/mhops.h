@@ -37,7 +37,7 @@ static inline void StencilInit(const MHGrid *g, MHModel m, MHStencil *s)
 {
   s->g          = g;
   s->nf         = m->nf;
-  s->nc         = m->nf + m->ntaxis;
+  s->nc         = MHModelCoefficients(m);
   s->gstride[0] = 1;
   s->gstride[1] = g->gxm[0];
   s->gstride[2] = g->gxm[0] * g->gxm[1];

@@ -79,6 +79,7 @@ PetscErrorCode MHModelCreate(MPI_Comm comm, const char name[], MHModel *model)
   PetscCheck(m->nf > 0, comm, PETSC_ERR_PLIB, "model %s declared no fields", name);
   PetscCheck(m->ops.reaction && m->ops.initial, comm, PETSC_ERR_PLIB, "model %s lacks a reaction or an initial condition", name);
   PetscCheck(!m->ntaxis || m->ops.taxis, comm, PETSC_ERR_PLIB, "model %s declares taxis without sensitivities", name);
+  PetscCheck(!m->nconduit || m->ops.conduit, comm, PETSC_ERR_PLIB, "model %s declares conduits without conductances", name);
   *model = m;
   PetscFunctionReturn(0);
 }
@@ -132,6 +133,17 @@ PetscErrorCode MHModelAddTaxis(MHModel m, PetscInt field, PetscInt attractant)
   m->taxis_field[m->ntaxis]      = field;
   m->taxis_attractant[m->ntaxis] = attractant;
   m->ntaxis++;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelAddConduit(MHModel m, PetscInt field, PetscInt gate)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->nconduit < MH_MAX_TAXIS, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "at most %d conduits", MH_MAX_TAXIS);
+  PetscCheck(field >= 0 && field < m->nf && gate >= 0 && gate < m->nf && field != gate, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "conduit of field %" PetscInt_FMT " gated by field %" PetscInt_FMT ": not two distinct fields", field, gate);
+  m->conduit_field[m->nconduit] = field;
+  m->conduit_gate[m->nconduit]  = gate;
+  m->nconduit++;
   PetscFunctionReturn(0);
 }
 
@@ -337,6 +349,40 @@ PetscErrorCode MHModelParamInt(MHModel m, PetscOptionItems *PetscOptionsObject, 
   PetscCall(MHModelRecord(m, name, "1", (PetscReal)v, NULL));
   MHProvenanceDone(m);
   *value = v;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MHModelParamNames(MHModel m, PetscOptionItems *PetscOptionsObject, const char name[], const char help[], PetscInt nmax, PetscInt *n, char names[][MH_NAME_LEN])
+{
+  char      opt[2 * MH_NAME_LEN + 2], text[768], rec[2 * MH_NAME_LEN], *v[MH_MAX_FIELDS + 1];
+  PetscInt  nv = nmax + 1; /* room for one too many: PETSc drops the excess silently */
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  PetscCheck(nmax <= MH_MAX_FIELDS, m->comm, PETSC_ERR_PLIB, "parameter %s: at most %d names", name, MH_MAX_FIELDS);
+  PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, name));
+  MHParamHelp(m, help, text, sizeof text);
+  PetscCall(PetscOptionsStringArray(opt, text, "name,...", v, &nv, &set));
+  if (!set) nv = 0;
+  PetscCheck(nv <= nmax, m->comm, PETSC_ERR_ARG_SIZ, "%s: gives more than %" PetscInt_FMT " names", opt, nmax);
+  for (PetscInt k = 0; k < nv; k++) {
+    size_t len;
+    PetscCall(PetscStrlen(v[k], &len));
+    PetscCheck(len > 0 && len < 40, m->comm, PETSC_ERR_ARG_WRONG, "%s: name %" PetscInt_FMT " is %s; give 1 to 39 characters", opt, k + 1, len ? "too long" : "empty");
+    for (size_t c = 0; c < len; c++)
+      PetscCheck((v[k][c] >= 'a' && v[k][c] <= 'z') || (v[k][c] >= '0' && v[k][c] <= '9') || v[k][c] == '_', m->comm, PETSC_ERR_ARG_WRONG, "%s: name '%s' may hold only lower-case letters, digits and _", opt, v[k]);
+    for (PetscInt j = 0; j < k; j++) {
+      PetscBool same;
+      PetscCall(PetscStrcmp(v[j], v[k], &same));
+      PetscCheck(!same, m->comm, PETSC_ERR_ARG_WRONG, "%s: '%s' is named twice", opt, v[k]);
+    }
+    PetscCall(PetscStrncpy(names[k], v[k], MH_NAME_LEN));
+    PetscCall(PetscSNPrintf(rec, sizeof rec, "%s.%" PetscInt_FMT, name, k + 1));
+    PetscCall(MHModelRecord(m, rec, "choice", (PetscReal)k, v[k]));
+    PetscCall(PetscFree(v[k]));
+  }
+  MHProvenanceDone(m);
+  *n = nv;
   PetscFunctionReturn(0);
 }
 

@@ -1,8 +1,8 @@
 /* The semi-discrete operators on the cell-centred grid, the same code for 1, 2 and 3 dimensions:
 
-     du_i/dt = R_i(t, x, u) + div(D_i grad u_i) - sum_k div(chi_k u_i grad u_c(k))
+     du_i/dt = R_i(t, x, u) + div(D_i grad u_i) - sum_k div(chi_k u_i grad u_c(k)) + sum_j div(kappa_j g_j grad u_i)
 
-   or, where the model gives capacities rho_i (MHModelOps.capacity), with D_i and chi_k those of
+   (the last the conduits of MHModelOps.conduit, open in the share g_j a gate field gives), or, where the model gives capacities rho_i (MHModelOps.capacity), with D_i and chi_k those of
    the conserved amount rho_i u_i (the model returns D rho and chi rho):
 
      du_i/dt = R_i(t, x, u) + (1/rho_i) [div(D_i grad u_i) - sum_k div(chi_k u_i grad u_c(k))]
@@ -361,7 +361,44 @@ static void TaxisLine(const MHFaces *F, MHModel m, PetscInt tx, const MHGrid *g,
   }
 }
 
-/* Line by line along the first axis: the reactions, the diffusion, the taxis, and the Dirichlet
+/* A conduit's transmissibility across the face between cells L and R (widths wL, wR; conductances
+   kL, kR; gates gL, gR): the series combination of the two half cells' open conductances. The one
+   definition the residual and the Jacobian (its derivative, ConduitFaceDerivative) share. */
+static inline PetscReal ConduitFace(PetscReal wL, PetscReal kL, PetscReal gL, PetscReal wR, PetscReal kR, PetscReal gR)
+{
+  return Transmissibility(wL, kL * PetscMax(gL, 0.0), wR, kR * PetscMax(gR, 0.0));
+}
+
+/* Conduits along the line: every cell's faces along every axis; each face's flux is the same
+   expression of the same operands for its two cells (L the cell on the min side), so the sum over
+   cells telescopes. Faces of the domain pass nothing. cl: the line's first cell's coefficients. */
+static void ConduitLine(MHModel m, const MHGrid *g, const MHStencil *s, const MHLine *L, const PetscInt idx[3], const PetscScalar *u, const PetscScalar *cl, PetscScalar *f)
+{
+  const PetscInt nf = m->nf, nc = s->nc, c0 = nf + m->ntaxis;
+  for (PetscInt c = 0; c < L->cnt; c++) {
+    const PetscScalar *uc = &u[L->o0[c]], *cc = &cl[c * nc];
+    for (PetscInt a = 0; a < L->dim; a++) {
+      const PetscInt  i = a ? idx[a] : idx[0] + c, n = g->n[a];
+      const PetscBool periodic = (PetscBool)(g->bc[a][0].type == MH_BC_PERIODIC);
+      const PetscReal iwc      = 1 / Width(g, a, i);
+      for (PetscInt side = 0; side < 2; side++) {
+        const PetscInt nb = i + (side ? 1 : -1);
+        if (!periodic && (nb < 0 || nb >= n)) continue;
+        const PetscScalar *un = a ? uc + L->d[a][side ? 3 : 1] : &u[L->o0[c + (side ? 1 : -1)]];
+        const PetscScalar *cn = cc + (side ? 1 : -1) * s->gstride[a] * nc;
+        const PetscScalar *uL = side ? uc : un, *uR = side ? un : uc, *cL = side ? cc : cn, *cR = side ? cn : cc;
+        const PetscReal    wL = Width(g, a, side ? i : nb), wR = Width(g, a, side ? nb : i);
+        for (PetscInt t = 0; t < m->nconduit; t++) {
+          const PetscInt  q = m->conduit_field[t], gt = m->conduit_gate[t];
+          const PetscReal Fp = ConduitFace(wL, PetscRealPart(cL[c0 + t]), PetscRealPart(uL[gt]), wR, PetscRealPart(cR[c0 + t]), PetscRealPart(uR[gt])) * PetscRealPart(uL[q] - uR[q]);
+          f[c * nf + q] += (side ? -Fp : Fp) * iwc;
+        }
+      }
+    }
+  }
+}
+
+/* Line by line along the first axis: the reactions, the diffusion, the taxis, the conduits, and the Dirichlet
    faces of the domain (with capacities: the transport, scaled by the inverse capacities, then the
    reactions). With one rank the state is read in place (neighbours across a periodic
    axis wrap around); otherwise from the ghosted local vector. */
@@ -428,6 +465,7 @@ PetscErrorCode MHOperatorsRHS(MHDisc *sim, PetscReal t, Vec U, Vec Fv)
       if (nq) DiffusionLineAny(nq, nf, &L, &ul[q0], &fl[q0]);
       for (PetscInt tx = 0; tx < F->ntaxis; tx++)
         TaxisLine(F, m, tx, g, &L, idx, first, ul, fl);
+      if (m->nconduit) ConduitLine(m, g, &s, &L, idx, ul, cl, fl);
       for (PetscInt a = 0; a < dim; a++)
         for (int side = 0; side < 2; side++) {
           const MHBoundary *bc = &g->bc[a][side];

@@ -39,7 +39,7 @@ typedef struct {
   DM         da;             /* nf components; stencil width 2 when the model has taxis, else 1 */
   DM         daJ;            /* same layout, stencil width 1: the Jacobian's pattern */
   DM         da1;            /* one component: output of single fields */
-  DM         dacoef;         /* per-cell coefficients: nf diffusivities then ntaxis sensitivities */
+  DM         dacoef;         /* per-cell coefficients: nf diffusivities, ntaxis sensitivities, nconduit conductances */
 } MHGrid;
 
 /* Loop over the cells this rank owns, DMDA indices i, j, k (absent axes run once, at 0). */
@@ -89,7 +89,7 @@ typedef struct _p_MHModel *MHModel;
 /* out = g(t, x, u); for reactions out has nf entries, for their Jacobians nf*nf (row-major,
    out[i*nf+j] = d f_i / d u_j), for exact solutions nf entries. */
 typedef void (*MHPointFn)(const void *ctx, PetscReal t, const PetscReal x[3], const PetscScalar u[], PetscScalar out[]);
-/* Coefficients at a point: nf diffusivities, or ntaxis sensitivities. */
+/* Coefficients at a point: nf diffusivities, ntaxis sensitivities, nconduit conductances or nf capacities. */
 typedef void (*MHCoefFn)(const void *ctx, const PetscReal x[3], PetscReal out[]);
 
 /* A parameter: read from -<model>_<name>, checked against its range, shown by -help and the
@@ -142,6 +142,13 @@ typedef struct {
      capacity du/dt = div(D capacity grad u) - div(chi capacity u grad c) + capacity R. A uniform
      u is then steady across a jump in capacity, and sum capacity u volume is conserved. */
   MHCoefFn capacity;
+  /* optional: nconduit conductances (>= 0) at a point, one per conduit (MHModelAddConduit). A conduit
+     is a second path by which a field diffuses, open in the share g of each cell that another field
+     (its gate, e.g. a channel's open volume fraction) gives: through a face the flux in +axis is
+     T (u_L - u_R) with T the series (harmonic) combination of the two half cells' open conductances
+     kappa max(g, 0), as a diffusivity's transmissibility is made, so nothing passes where either
+     cell is closed. With capacities, kappa is that of the amount (like D). Domain faces: no flux. */
+  MHCoefFn conduit;
   /* optional scalar outcomes at time t (collective); may ask the run to stop */
   PetscErrorCode (*outcomes)(MHModel, const MHGrid *, PetscReal t, Vec U, PetscReal out[], PetscBool *stop);
   PetscErrorCode (*destroy)(MHModel); /* optional: without it, PetscFree(data) */
@@ -161,6 +168,8 @@ struct _p_MHModel {
   char       length_unit[MH_NAME_LEN], time_unit[MH_NAME_LEN];
   PetscInt   ntaxis;
   PetscInt   taxis_field[MH_MAX_TAXIS], taxis_attractant[MH_MAX_TAXIS];
+  PetscInt   nconduit;
+  PetscInt   conduit_field[MH_MAX_TAXIS], conduit_gate[MH_MAX_TAXIS];
   PetscInt   noutcomes;
   char       outcome_name[MH_MAX_OUTCOMES][MH_NAME_LEN];
   char       outcome_unit[MH_MAX_OUTCOMES][MH_NAME_LEN];
@@ -188,6 +197,13 @@ PETSC_EXTERN PetscErrorCode MHModelDestroy(MHModel *);
 PETSC_EXTERN PetscErrorCode MHModelSetFields(MHModel, PetscInt, const char *const[], const char *const[]);
 PETSC_EXTERN PetscErrorCode MHModelSetUnits(MHModel, const char[], const char[]);
 PETSC_EXTERN PetscErrorCode MHModelAddTaxis(MHModel, PetscInt, PetscInt);
+/* Field `field` also diffuses through a conduit whose open share is field `gate` (MHModelOps.conduit). */
+PETSC_EXTERN PetscErrorCode MHModelAddConduit(MHModel, PetscInt, PetscInt);
+/* Per-cell coefficients the grid holds: nf diffusivities, the taxis sensitivities and conduit conductances. */
+static inline PetscInt MHModelCoefficients(MHModel m)
+{
+  return m->nf + m->ntaxis + m->nconduit;
+}
 PETSC_EXTERN PetscErrorCode MHModelAddOutcome(MHModel, const char[], const char[]);
 /* A hint for a value that looks given in the wrong unit (a length of 1500 mm meant as 1.5), or "". */
 PETSC_EXTERN const char *MHUnitHint(const char[], PetscReal, char[], size_t);
@@ -207,6 +223,9 @@ PETSC_EXTERN PetscErrorCode MHModelAddTable(MHModel, const char[], const char[],
 PETSC_EXTERN PetscErrorCode MHModelSetState(MHModel, PetscInt, PetscReal *);
 PETSC_EXTERN PetscErrorCode MHModelParamInt(MHModel, PetscOptionItems *, const char[], const char[], PetscInt, PetscInt, PetscInt, PetscInt *);
 PETSC_EXTERN PetscErrorCode MHModelParamEnum(MHModel, PetscOptionItems *, const char[], const char[], const char *const[], PetscInt, PetscInt *);
+/* A list of at most nmax names (lower-case letters, digits and _, each once) from -<model>_<name>
+   into names[], their count into n (0 when the option is absent); recorded as <name>.1, .2, ... */
+PETSC_EXTERN PetscErrorCode MHModelParamNames(MHModel, PetscOptionItems *, const char[], const char[], PetscInt, PetscInt *, char[][MH_NAME_LEN]);
 PETSC_EXTERN PetscErrorCode MHModelView(MHModel, PetscViewer);
 PETSC_EXTERN void           MHModelReactionJacobianFD(MHModel, PetscReal, const PetscReal[], const PetscScalar[], PetscScalar[]);
 

@@ -121,11 +121,11 @@ static PetscErrorCode MHNewtonConverged(SNES snes, PetscInt it, PetscReal xnorm,
 }
 
 /* Block fills: the reaction's coupling pattern within a cell; neighbours couple a field to itself
-   where it diffuses or moves by taxis, and to its attractant. */
+   where it diffuses or moves by taxis or through a conduit, and to its attractant or gate. */
 static PetscErrorCode MHSetBlockFills(MHSim sim)
 {
   MHModel            m  = sim->d.model;
-  PetscInt           nf = m->nf, nc = nf + m->ntaxis, n;
+  PetscInt           nf = m->nf, nc = MHModelCoefficients(m), n;
   PetscInt          *dfill, *ofill;
   PetscReal          lmax[MH_MAX_FIELDS] = {0}, gmax[MH_MAX_FIELDS];
   const PetscScalar *c;
@@ -146,6 +146,12 @@ static PetscErrorCode MHSetBlockFills(MHSim sim)
   }
   for (PetscInt t = 0; t < m->ntaxis; t++) {
     PetscInt q = m->taxis_field[t], a = m->taxis_attractant[t];
+    ofill[q * nf + q] = 1;
+    ofill[q * nf + a] = 1;
+    dfill[q * nf + a] = 1;
+  }
+  for (PetscInt t = 0; t < m->nconduit; t++) { /* a conduit's flux: the field and its gate on both sides */
+    PetscInt q = m->conduit_field[t], a = m->conduit_gate[t];
     ofill[q * nf + q] = 1;
     ofill[q * nf + a] = 1;
     dfill[q * nf + a] = 1;
