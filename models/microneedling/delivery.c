@@ -50,7 +50,8 @@ static PetscReal Renkin(PetscReal lambda)
    permeability (Potts-Guy) and partition (Nitsche's lipid and keratin domains), the viable layers' hindered diffusion
    (a small solute's share of its free diffusivity times the fibre matrix's Ogston factor for its size), the capillaries'
    clearance (vascular layers, Renkin through the capillary wall's pores) and the channel's
-   conductance (free diffusion: the residual channel is microns wide, every solute is nanometres). */
+   conductance (free diffusion in its open share: the residual channel is microns wide, every
+   solute nanometres, so no size hindrance there). */
 PetscErrorCode MNSoluteProperties(const Microneedling *p, MNSolute *s)
 {
   const PetscReal kB = 1.380649e-23, NA = 6.02214076e23, T = 273.15 + p->temperature;
@@ -84,7 +85,7 @@ PetscErrorCode MNSoluteProperties(const Microneedling *p, MNSolute *s)
     s->DK[HYPO]    = D0;
     s->clear[HYPO] = MN_RECEPTOR_RATE;
   }
-  s->kappa = D0;
+  s->kappa = p->channel_share * D0;
   PetscFunctionReturn(0);
 }
 
@@ -294,6 +295,8 @@ PetscErrorCode MNEventsSet(MHModel m)
 
   PetscFunctionBeginUser;
   p->napps = 0;
+  for (PetscInt s = 0; s < MAX_SOLUTES; s++)
+    p->acc.lag[0][s] = p->acc.lag[1][s] = (PetscReal)NAN; /* none before the first application */
   if (p->nsolutes)
     for (PetscInt k = 0; k < nbase; k++)
       for (PetscInt a = 0; a < p->napply; a++) {
@@ -408,7 +411,9 @@ static PetscErrorCode MNApply(MHModel m, const MHGrid *g, PetscReal t, Vec U)
   for (PetscInt s = 0; s < p->nsolutes; s++)
     for (PetscInt tw = 0; tw < 2; tw++) {
       p->acc.removed[tw][s] += S.film[s][tw];
-      p->acc.Q_app[tw][s] = Delivered(&S, s, tw);
+      p->acc.Q_app[tw][s]  = Delivered(&S, s, tw);
+      p->acc.J_peak[tw][s] = 0;
+      p->acc.lag[tw][s]    = (PetscReal)NAN;
     }
   PetscCall(VecGetArray(U, &u));
   MH_FOR_OWNED_CELLS_COUNTED (g, i, j, kk, n) {
@@ -440,13 +445,13 @@ PetscErrorCode MNSoluteAddOutcomes(MHModel m)
 {
   Microneedling *p = (Microneedling *)m->data;
   /* in the order MNSoluteOutcomes writes them */
-  const char *what[11] = {"delivered", "flux_viable", "enhancement", "delivered_fraction", "lag_h", "cleared", "on_surface", "intact_delivered", "intact_flux_viable", "intact_lag_h", "mass_balance"};
-  const char *unit[11] = {"ug/cm^2", "ug/cm^2/h", "1", "1", "h", "ug/cm^2", "ug/cm^2", "ug/cm^2", "ug/cm^2/h", "h", "1"};
+  const char *what[12] = {"delivered", "flux_viable", "enhancement", "delivered_fraction", "lag_h", "cleared", "on_surface", "removed", "intact_delivered", "intact_flux_viable", "intact_lag_h", "mass_balance"};
+  const char *unit[12] = {"ug/cm^2", "ug/cm^2/h", "1", "1", "h", "ug/cm^2", "ug/cm^2", "ug/cm^2", "ug/cm^2", "ug/cm^2/h", "h", "1"};
 
   PetscFunctionBeginUser;
   for (PetscInt s = 0; s < p->nsolutes; s++) {
     char name[MH_NAME_LEN];
-    for (PetscInt q = 0; q < 11; q++) {
+    for (PetscInt q = 0; q < 12; q++) {
       PetscCall(PetscSNPrintf(name, sizeof name, "%s_%s", p->sol[s].name, what[q]));
       PetscCall(MHModelAddOutcome(m, name, unit[q]));
     }
@@ -464,15 +469,24 @@ PetscErrorCode MNSoluteOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, 
   SoluteSums      S;
   PetscInt        o   = 0;
   const PetscReal cm2 = 100, per_h = 100.0 / 24; /* ug/mm^2 -> ug/cm^2; ug/mm^2/day -> ug/cm^2/h */
+  const PetscBool film = FilmOn(p, t);
 
   PetscFunctionBeginUser;
   if (!p->nsolutes) PetscFunctionReturn(0);
   PetscCall(SoluteIntegrals(m, g, U, &S));
   for (PetscInt s = 0; s < p->nsolutes; s++) {
-    PetscReal Q = Delivered(&S, s, 0), Q0 = Delivered(&S, s, 1), lag[2], bal = 0;
-    for (PetscInt tw = 0; tw < 2; tw++) { /* the tangent's intercept: t_lag = t - Q/J, since the latest application */
+    PetscReal Q = Delivered(&S, s, 0), Q0 = Delivered(&S, s, 1), bal = 0, removed[2];
+    for (PetscInt tw = 0; tw < 2; tw++) {
+      /* the lag time: the tangent of the amount delivered since the latest application meets zero at
+         t - dQ/J; taken while the flux rises and kept from its peak (an infinite dose's flux rises
+         to its steady value, where this is the classic lag time) */
       PetscReal J = S.flux[s][tw], dQ = Delivered(&S, s, tw) - p->acc.Q_app[tw][s];
-      lag[tw] = p->napps && t > p->acc.t_app && J > 0 ? 24 * (t - p->acc.t_app - dQ / J) : (PetscReal)NAN;
+      if (p->napps && t > p->acc.t_app && film && J > p->acc.J_peak[tw][s]) {
+        p->acc.J_peak[tw][s] = J;
+        p->acc.lag[tw][s]    = PetscMax(24 * (t - p->acc.t_app - dQ / J), 0.0);
+      }
+      /* a film wiped off counts as removed from then on (it stays in its field, out of contact) */
+      removed[tw] = p->acc.removed[tw][s] + (film ? 0 : S.film[s][tw]);
     }
     if (p->sol[s].film > 0 && p->acc.applied[s] > 0)
       for (PetscInt tw = 0; tw < 2; tw++) {
@@ -487,12 +501,13 @@ PetscErrorCode MNSoluteOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, 
     out[o++] = S.flux[s][0] * per_h;
     out[o++] = Q0 > 0 ? Q / Q0 : (PetscReal)NAN;
     out[o++] = p->sol[s].film > 0 && p->acc.applied[s] > 0 ? Q / p->acc.applied[s] : (PetscReal)NAN;
-    out[o++] = lag[0];
+    out[o++] = p->acc.lag[0][s];
     out[o++] = S.cleared[s][0] * cm2;
-    out[o++] = S.film[s][0] * cm2;
+    out[o++] = film ? S.film[s][0] * cm2 : 0;
+    out[o++] = removed[0] * cm2;
     out[o++] = Q0 * cm2;
     out[o++] = S.flux[s][1] * per_h;
-    out[o++] = lag[1];
+    out[o++] = p->acc.lag[1][s];
     out[o++] = bal;
     for (PetscInt L = 0; L < NL; L++)
       out[o++] = S.layer[s][0][L] * cm2;

@@ -90,6 +90,7 @@ typedef struct {
   /* delivery, per solute and skin (0 treated, 1 intact) [ug/mm^2]: applied, removed with the film
      at a new application, delivered below the stratum corneum at the latest application */
   PetscReal applied[MAX_SOLUTES], removed[2][MAX_SOLUTES], Q_app[2][MAX_SOLUTES], t_app;
+  PetscReal J_peak[2][MAX_SOLUTES], lag[2][MAX_SOLUTES]; /* since the latest application: the flux's peak, the lag time there [h] */
 } Tracking;
 
 /* Topical delivery (delivery.c): each solute is SOLUTE_FIELDS fields after the NF of the skin. */
@@ -156,7 +157,7 @@ typedef struct {
   PetscInt  nev, ev_session[MH_MAX_EVENTS];   /* events: the session each applies (-1 none) */
   PetscBool ev_apply[MH_MAX_EVENTS];          /* and whether it applies the formulation */
   PetscInt  ex_vivo;                          /* tissue: 0 in vivo, 1 ex vivo (Franz cell: no healing, no blood, a receptor) */
-  PetscReal temperature, tissue_share[NL], fibre_fraction[NL], fibre_radius, clearance, capillary_pore;
+  PetscReal temperature, tissue_share[NL], fibre_fraction[NL], fibre_radius, clearance, capillary_pore, channel_share;
   PetscReal h_top; /* thickness of the top row of cells [mm] */
   /* outcome thresholds and accumulators */
   PetscReal barrier_frac, dye_frac, resolve_frac;
@@ -293,6 +294,7 @@ enum { MN_P_SKIN,
   MN_P_FIBRE_RADIUS,
   MN_P_CLEARANCE,
   MN_P_CAPILLARY_PORE,
+  MN_P_CHANNEL_SHARE,
   MN_NPARAMS };
 PETSC_INTERN const MNParam MNParams[MN_NPARAMS];
 
