@@ -499,7 +499,7 @@ PetscErrorCode MNSoluteOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, 
       bal = (PetscReal)NAN;
     out[o++] = Q * cm2;
     out[o++] = S.flux[s][0] * per_h;
-    out[o++] = Q0 > 0 ? Q / Q0 : (PetscReal)NAN;
+    out[o++] = Q0 > 1e-9 * Q ? Q / Q0 : (PetscReal)NAN; /* beyond 1e9: none crosses intact skin */
     out[o++] = p->sol[s].film > 0 && p->acc.applied[s] > 0 ? Q / p->acc.applied[s] : (PetscReal)NAN;
     out[o++] = p->acc.lag[0][s];
     out[o++] = S.cleared[s][0] * cm2;

