@@ -62,7 +62,7 @@ static const char *const tissues[]          = {"in_vivo", "ex_vivo", NULL};
 
 #define MAX_SESSIONS 16
 #define MAX_PASSES 64
-#define MAX_SOLUTES 3 /* topical delivery: 11 + 6 x 3 = 29 of the framework's 32 fields */
+#define MAX_SOLUTES 8 /* topical delivery: 11 + 6 x 8 = 59 of the framework's 64 fields */
 /* outcomes per session, after the time series */
 enum { OUT_BARRIER,
   OUT_INFLAMMATION,

@@ -166,7 +166,7 @@ const MNParam MNParams[MN_NPARAMS] = {
     .status = MN_CHOICE, .source = "protocol: default -t_end = last session + follow-up"},
 
   /* topical delivery (delivery.c): per solute one value each, in the order of -microneedling_solutes */
-  [MN_P_SOLUTES] = {"solutes", MN_REAL, "choice", "Solutes applied in a formulation after (or before) each session, at most 3: presets (caffeine, ascorbic_acid, niacinamide, tranexamic_acid, minoxidil, acetyl_hexapeptide_8, palmitoyl_pentapeptide_4, hyaluronic_acid_50kda, naloxone, amantadine) or any other name with its -microneedling_solute_mw_da and -microneedling_solute_log_kow (none: no delivery)", OWN,
+  [MN_P_SOLUTES] = {"solutes", MN_REAL, "choice", "Solutes applied in a formulation after (or before) each session, at most 8: presets (caffeine, ascorbic_acid, niacinamide, tranexamic_acid, minoxidil, acetyl_hexapeptide_8, palmitoyl_pentapeptide_4, hyaluronic_acid_50kda, naloxone, amantadine) or any other name with its -microneedling_solute_mw_da and -microneedling_solute_log_kow (none: no delivery)", OWN,
     .status = MN_CHOICE, .source = "presets: the README's table of actives (MNSolutePresets in delivery.c)"},
   [MN_P_SOLUTE_MW] = {"solute_mw_da", MN_REAL, "Da", "Molecular weight of each solute (default: the preset's)", .range = {50, 5e6, PETSC_FALSE, PETSC_FALSE}, OWN,
     .status = MN_LITERATURE, .source = "the preset's (MNSolutePresets)"},

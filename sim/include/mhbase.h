@@ -5,9 +5,9 @@
 #include <petscsys.h>
 #include <string.h>
 
-#define MH_MAX_FIELDS 32
+#define MH_MAX_FIELDS 64
 #define MH_MAX_TAXIS 16
-#define MH_MAX_OUTCOMES 256
+#define MH_MAX_OUTCOMES 512
 #define MH_NAME_LEN 64
 #define MH_MAX_PARAMS 256
 #define MH_MAX_BREAKS 16
