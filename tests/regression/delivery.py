@@ -16,8 +16,9 @@
   hyaluronan crosses intact skin not at all but treated skin does; a serum 6 h after the session
   delivers less than one right after it, and one applied on the next day less still; longer needles
   deliver more; excised skin, whose channels do not heal, delivers more than living skin;
+- eight solutes at once (the most), each conserved;
 - bad input: an unknown solute without its properties, solute options without solutes, an
-  application before the run starts: one error line each.
+  application before the run starts, a capitalised name, a ninth solute: one error line each.
 -verbose prints the measured numbers."""
 import os
 import sys
@@ -118,11 +119,19 @@ mhtest.check(e["0.25 mm"] < e["now"] < e["1.0 mm"], f"longer needles should deli
 mhtest.check(e["ex vivo"] > e["now"], f"excised skin (channels stay open) should deliver more: {e}")
 mhtest.check(np.isfinite(now["caffeine_lag_h"]) and now["caffeine_lag_h"] < now["caffeine_intact_lag_h"], f"lag {now['caffeine_lag_h']} h treated, {now['caffeine_intact_lag_h']} h intact")
 
+# eight solutes at once (the most): every preset but two, each conserved
+ALL8 = "caffeine,ascorbic_acid,niacinamide,tranexamic_acid,minoxidil,acetyl_hexapeptide_8,palmitoyl_pentapeptide_4,hyaluronic_acid_50kda"
+d = run("eight", ["-nx", 6, "-nz", 24, "-microneedling_solutes", ALL8, "-microneedling_needle_length_mm", 0.5, "-t_end", 0.1, "-output_count", 1])
+mhtest.check(len(d["fields"]) == 11 + 6 * 8, f"eight solutes make {len(d['fields'])} fields, not 59")
+worst = max(abs(d["outcomes"][s + "_mass_balance"]) for s in ALL8.split(","))
+mhtest.check(worst < 1e-8, f"eight solutes: mass balance residual {worst:.3g} (default tolerances)")
+
 # bad input: one line each
 for args, want in ((["-microneedling_solutes", "vitamin_x"], "is not a preset; give its"),
                    (["-microneedling_solute_mw_da", 300], "no solute is applied"),
                    (["-microneedling_solutes", "caffeine", "-microneedling_application_h", -1], "before the run starts"),
-                   (["-microneedling_solutes", "Caffeine"], "lower-case letters")):
+                   (["-microneedling_solutes", "Caffeine"], "lower-case letters"),
+                   (["-microneedling_solutes", ALL8 + ",naloxone"], "more than 8 names")):
     rc, out = mhtest.run(["-model", "microneedling", "-t_end", 0.1, "-output", "none"] + [str(a) for a in args], expect_rc=1, malloc_dump=False)
     lines = [ln for ln in out.splitlines() if ln.startswith("microheal: error")]
     mhtest.check(len(lines) == 1 and want in lines[0], f"{args}: expected one error line with '{want}', got {out[-800:]}")
