@@ -87,6 +87,22 @@ nt = figures_of(mn, "mn", "collagen_I",
 mhtest.check(nt == 7, f"microneedling run: {nt} output times, expected 7 (output_count 6, sessions on output times)")
 figures_of(fk, "fk", "u", "profiles along x of u at day 0", 0.003)
 
+# topical delivery: a serum after one session (an application at 2 h is an event, not a session):
+# the delivery panels, the solute in the sections, one session marked
+dl = f"{d}/dl.h5"
+mhtest.run(["-model", "microneedling", "-nx", 8, "-nz", 24, "-microneedling_needle_length_mm", 0.5,
+            "-microneedling_solutes", "caffeine", "-microneedling_application_h", 2, "-t_end", 0.5,
+            "-output_count", 4, "-output", dl, "-quiet"])
+rc, so, se = run_cli([dl, "--out", f"{d}/fig_dl", "--what", "timeseries,sections"])
+mhtest.check(rc == 0 and not se, f"figures.py {dl} exited {rc}:\n{se}")
+mhtest.check("delivered amount per solute, treated and intact" in so and "flux into the viable skin" in so,
+             f"the delivery panels are missing:\n{so}")
+mhtest.check("sections of damage, neutrophils, tgfb, collagen_I, caffeine" in so, f"the solute is not in the sections:\n{so}")
+from mhfigures import Run  # noqa: E402
+with Run(dl) as r:
+    mhtest.check(list(r.events) == [0.0], f"figures mark the sessions {list(r.events)}, expected [0] (the application is no session)")
+check_png(f"{d}/fig_dl/dl_timeseries.png", 0.003)
+
 # bad input: one line naming the problem, nonzero exit, no traceback, nothing written
 bad_out = f"{d}/bad"
 cases = [([f"{d}/missing.h5"], "missing.h5: no such file"),
