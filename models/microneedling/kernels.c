@@ -74,7 +74,7 @@ static inline LayerSetUp LayerSetUpAt(const Microneedling *p, PetscReal t, const
   c.gain = 1 + p->closure_gain * PetscMax(PetscRealPart(u[S]), 0.0);
   c.kr   = 1 / p->recoil_time;
   c.h    = Hill(p, u[T], &c.dh);
-  c.fbar = Baseline(c.L);
+  c.fbar = Baseline(p, c.L);
   c.K    = dermal[c.L] ? p->f_max / p->f0[c.L] : 1;
   c.rf   = dermal[c.L] ? p->r_f : 0;
   c.w    = dermal[c.L] ? 1 : 0;
@@ -207,9 +207,9 @@ PetscErrorCode MNInitial(MHModel m, const MHCell *c, PetscScalar u[])
   PetscFunctionBeginUser;
   for (PetscInt f = 0; f < p->nf; f++)
     u[f] = 0;
-  u[F]  = Baseline(L);
-  u[C3] = Baseline(L) * p->phi3;
-  u[C1] = Baseline(L) * (1 - p->phi3);
-  u[E]  = Baseline(L);
+  u[F]  = Baseline(p, L);
+  u[C3] = Baseline(p, L) * p->phi3;
+  u[C1] = Baseline(p, L) * (1 - p->phi3);
+  u[E]  = Baseline(p, L);
   PetscFunctionReturn(0);
 }

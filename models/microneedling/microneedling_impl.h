@@ -59,6 +59,10 @@ static const char *const skin_groups[]      = {"cohort", "asian", "black", "lati
 static const PetscReal   skin_group_hours[] = {53.76, 44.1, 66.5, 61.1, 48.0, 50.2};
 static const char *const patterns[]         = {"square", "hexagonal", "random", NULL}; /* MNPattern order */
 static const char *const tissues[]          = {"in_vivo", "ex_vivo", NULL};
+typedef enum { SCAR_NONE,
+  SCAR_ATROPHIC,
+  SCAR_KELOID } Scar;
+static const char *const scars[] = {"none", "atrophic", "keloid", NULL};
 
 #define MAX_SESSIONS 16
 #define MAX_PASSES 64
@@ -122,9 +126,11 @@ typedef struct {
 typedef struct {
   /* skin */
   PetscInt  skin, group;
-  PetscReal age;                        /* years */
-  PetscReal shortfall, responsiveness;  /* aged skin: homeostatic collagen production short of turnover, new-collagen synthesis (1 at 30) */
-  PetscReal thickness[NL], top[NL + 1]; /* layer depths [mm] */
+  PetscReal age;                                                     /* years */
+  PetscInt  scar;                                                    /* Scar: the dermis treated is a scar's */
+  PetscReal scar_deficit, scar_excess, keloid_synthesis, scar_level; /* atrophic deficit, keloid excess, its new-collagen synthesis factor; the dermis's level at rest */
+  PetscReal shortfall, responsiveness;                               /* aged skin: homeostatic collagen production short of turnover, new-collagen synthesis (1 at 30) */
+  PetscReal thickness[NL], top[NL + 1];                              /* layer depths [mm] */
   /* needles and protocol */
   PetscReal  length[MAX_SESSIONS], density[MAX_SESSIONS]; /* mm, per mm^2 */
   PetscReal  penetration, r_surface, r_tip, tip_length;
@@ -179,9 +185,13 @@ static inline MNShape MNSessionShape(const Microneedling *p, PetscInt k)
   return s;
 }
 
-static inline PetscReal Baseline(PetscInt L)
+/* The resident fibroblasts and matrix of layer L at rest, over normal skin's: 0 in the epidermis,
+   the scar's level below it (1 without a scar). A scar spans the modelled dermis and hypodermis
+   (the needles fall within it; the hypodermis is an allowance for the channels, not data), so
+   that its state is uniform and steady: no fibroblasts cross a jump in their level. */
+static inline PetscReal Baseline(const Microneedling *p, PetscInt L)
 {
-  return dermal[L] ? 1.0 : 0.0;
+  return dermal[L] ? p->scar_level : 0.0;
 }
 
 /* parameter_table.c: every -microneedling_* option with its default, unit, range, status and
@@ -216,6 +226,10 @@ typedef struct {
 enum { MN_P_SKIN,
   MN_P_AGE,
   MN_P_SKIN_GROUP,
+  MN_P_SCAR,
+  MN_P_SCAR_DEFICIT,
+  MN_P_SCAR_EXCESS,
+  MN_P_KELOID_SYNTHESIS,
   MN_P_LAYER_THICKNESS,
   MN_P_SESSIONS,
   MN_P_INTERVAL,

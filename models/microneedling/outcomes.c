@@ -65,8 +65,11 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     out[o++] = e;
     out[o++] = sum.area[L] / sum.layer_volume[L];
     out[o++] = p->area0[L] > 0 ? sum.area[L] / sum.layer_volume[L] / p->area0[L] - 1 : 0;
-    out[o++] = c1 + c3 - MNUntreatedCollagen(p, t);
+    out[o++] = c1 + c3 - Baseline(p, L) * MNUntreatedCollagen(p, t);
   }
+  if (p->scar != SCAR_NONE) /* what the treatment changed in the scar, over its deficit (excess) */
+    for (PetscInt L = PAP; L <= RET; L++)
+      out[o++] = ((sum.c1[L] + sum.c3[L]) / sum.layer_volume[L] - Baseline(p, L) * MNUntreatedCollagen(p, t)) / PetscAbsReal(1 - Baseline(p, L));
   /* per session: barrier recovery, dye-tight closure, inflammation peak, its time, resolution */
   if (p->acc.current >= 0) {
     PetscReal *r = p->acc.sess[(PetscInt)p->acc.current], t0 = p->session_time[(PetscInt)p->acc.current];
@@ -119,6 +122,11 @@ PetscErrorCode MNAddOutcomes(MHModel m)
       PetscCall(PetscSNPrintf(name, sizeof name, "%s_%s", what[q], layer_short[L]));
       PetscCall(MHModelAddOutcome(m, name, "1"));
     }
+  }
+  for (PetscInt L = PAP; L <= RET && p->scar != SCAR_NONE; L++) {
+    char name[MH_NAME_LEN];
+    PetscCall(PetscSNPrintf(name, sizeof name, "scar_%s_%s", p->scar == SCAR_ATROPHIC ? "deficit_filled" : "excess_added", layer_short[L]));
+    PetscCall(MHModelAddOutcome(m, name, "1"));
   }
   for (PetscInt k = 0; k < p->nsessions; k++) {
     const char *what[PER_SESSION] = {"barrier_recovery_h", /* in the order of SESSION_* */ "dye_tight_h", "inflammation_peak", "inflammation_peak_h", "inflammation_resolution_h", "bleeding_ul_per_cm2", "open_barrier_exposure_h", "inflammation_exposure_h"};

@@ -183,8 +183,12 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
       p->shortfall = MNAgeCollagenLoss(p->age) / (365.25 * p->delta_c);
       PetscCheck(p->shortfall < 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-%s_collagen_turnover_per_day %g: too slow for the collagen loss at age %g (%.3g per year); raise it", m->name, (double)p->delta_c, (double)p->age, (double)MNAgeCollagenLoss(p->age));
       break;
-    case MN_P_COLLAGEN_DEPOSITION:
-      p->responsiveness = MNAgeSynthesis(p->age);
+    case MN_P_COLLAGEN_DEPOSITION: /* aged skin makes less new collagen, a keloid many times more */
+      p->responsiveness = MNAgeSynthesis(p->age) * (p->scar == SCAR_KELOID ? p->keloid_synthesis : 1);
+      break;
+    case MN_P_KELOID_SYNTHESIS:
+      p->scar_level = p->scar == SCAR_ATROPHIC ? 1 - p->scar_deficit : p->scar == SCAR_KELOID ? 1 + p->scar_excess
+                                                                                              : 1;
       break;
     case MN_P_MACROPHAGE_DIFFUSIVITY: /* repair macrophages move as inflammatory ones */
       for (PetscInt L = 0; L < NL; L++)

@@ -10,6 +10,8 @@
 - closure: the recoiling share is recoil_fraction of the opening just after a session and gone
   within an hour; wider channels close later (barrier and dye-tight); occlusion lengthens the
   barrier time about occlusion_slowdown-fold; an anti-inflammatory lowers the inflammation;
+- scars: atrophic and keloid states steady untreated for a year; a course fills the atrophic deficit
+  and adds to the keloid's excess (far more than to an atrophic scar);
 - aged skin (70): untreated collagen follows its closed-form drift (to 1e-6), uniformly; the
   dermis is 6 %/decade thinner; with the same layers, treatment adds less over untreated skin than
   at 30, where the two gains are one.
@@ -185,3 +187,20 @@ par = run("site_back_60", ["-microneedling_skin", "back", "-microneedling_age_ye
 mhtest.check(abs(float(par["layer_thickness_mm.reticular_dermis"]) - 1.554 * 0.82) < 1e-12 and abs(float(par["layer_thickness_mm.epidermis"]) - 0.070) < 1e-12, "skin back at 60: dermis thinned 18 %, epidermis kept")
 depth = sum(float(par[f"layer_thickness_mm.{layer}"]) for layer in ("stratum_corneum", "epidermis", "papillary_dermis", "reticular_dermis", "hypodermis"))
 mhtest.check(abs(depth - sum(PRESETS["back"])) < 1e-12, f"skin back at 60: modelled depth {depth} mm, the preset's is {sum(PRESETS['back'])} (the hypodermis takes up the thinning)")
+
+# scars: an atrophic scar and a keloid are steady untreated (every field, every cell, a year); the
+# same course fills part of the atrophic scar's deficit, more with more sessions, and adds to the
+# keloid's excess (its fibroblasts answer injury with keloid_synthesis times the new collagen)
+for scar, level in (("atrophic", 0.7), ("keloid", 1.5)):
+    d = run(f"scar_{scar}_rest", ["-microneedling_scar", scar, "-microneedling_sessions", "0", "-t_end", "365", "-output_count", "2"])
+    worst = max(np.max(np.abs(f[-1] - f[0])) for f in d["fields"].values())
+    mhtest.check(worst <= 1e-12, f"untreated {scar} scar drifted by {worst:.3g} over a year")
+    mhtest.check(abs(d["outcomes"]["collagen_gain_papillary"] - (level - 1)) < 1e-12, f"{scar} scar: papillary collagen {d['outcomes']['collagen_gain_papillary']} against normal skin, expected {level - 1}")
+course = {(scar, n): run(f"scar_{scar}_{n}", ["-microneedling_scar", scar, "-microneedling_sessions", str(n), "-microneedling_interval_days", "28", "-microneedling_follow_up_days", "28", "-output_count", "2"])["outcomes"]
+          for scar in ("atrophic", "keloid") for n in (1, 3)}
+filled = [course[("atrophic", n)]["scar_deficit_filled_papillary"] for n in (1, 3)]
+added = [course[("keloid", n)]["scar_excess_added_papillary"] for n in (1, 3)]
+say(f"scars: atrophic deficit filled {filled} (1, 3 sessions); keloid excess added {added}")
+mhtest.check(0 < filled[0] < filled[1], f"atrophic scar: deficit filled {filled} after 1 and 3 sessions (must be > 0 and grow)")
+mhtest.check(added[0] > 0 and added[1] > added[0] and course[("keloid", 1)]["collagen_gain_vs_untreated_papillary"] > 5 * course[("atrophic", 1)]["collagen_gain_vs_untreated_papillary"],
+             f"keloid: the same session must add far more collagen than to an atrophic scar: {added}")
