@@ -43,8 +43,9 @@ typedef enum { SKIN_FACE,
   SKIN_DORSAL_HAND,
   SKIN_BACK,
   SKIN_NECK,
+  SKIN_FOREHEAD,
   NSKINS } Skin;
-static const char *const skins[] = {"face", "body", "dorsal_hand", "back", "neck", NULL};
+static const char *const skins[] = {"face", "body", "dorsal_hand", "back", "neck", "forehead", NULL};
 typedef struct {
   PetscReal   mm[NL]; /* layer thicknesses */
   const char *source; /* where each comes from */

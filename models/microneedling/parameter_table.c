@@ -19,6 +19,7 @@ const MNSite MNSites[NSKINS] = {
   [SKIN_DORSAL_HAND] = {{0.029, 0.131, 0.423, 1.692, 0.5}, "SC 29.3 um (Egawa2007); epidermis 138-189 um in all (LeeHwang2002), its middle less the SC; dermis 2.115 mm (Oltulu2018, women, their thinnest site)"},
   [SKIN_BACK] = {{0.011, 0.070, 0.388, 1.554, 0.5}, "SC 11.0 um and viable epidermis 70.3 um at the shoulder (SandbyMoller2003); dermis 1.942 mm (LeeHwang2002)"},
   [SKIN_NECK] = {{0.015, 0.080, 0.290, 1.160, 0.5}, "dermis 1.45 mm, the middle of LeeHwang2002's anterior neck, chest and buttock group (1.318-1.586 mm); SC and epidermis: the face preset's (no neck value read)"},
+  [SKIN_FOREHEAD] = {{0.015, 0.080, 0.198, 0.791, 0.5}, "dermis 0.989 mm: Meng2022 (high-frequency ultrasound, men 1.17 +- 0.28 mm, n = 49, women 0.86 +- 0.16 mm, n = 69; their n-weighted mean); SC and epidermis: the face preset's (no forehead value in um read)"},
 };
 
 const MNParam MNParams[MN_NPARAMS] = {

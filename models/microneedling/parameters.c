@@ -213,7 +213,7 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
   setup->length[2]  = depth_total;
   setup->cells[0]   = PetscMax(8, (PetscInt)PetscCeilReal(a_lat / 0.02));
   setup->cells[1]   = PetscMax(8, (PetscInt)PetscCeilReal(setup->length[1] / 0.02));
-  setup->cells[2]   = 48;
+  setup->cells[2]   = p->nsolutes ? 96 : 48; /* a solute's permeation needs five or more cells in the stratum corneum */
   setup->grading[2] = 8;
   setup->nbreaks[2] = NL - 1;
   for (PetscInt L = 1; L < NL; L++)

@@ -50,6 +50,16 @@ def read(path):
                 "parameters": o.parameters(), "table": o.table(strict=False), "outcomes": o.outcomes()}
 
 
+def run_output(tag, args, ranks=1):
+    """Runs microheal with args (-quiet) into <tmpdir>/<tag>.h5 and returns read() of it, with its
+    path under "path"."""
+    path = os.path.join(tmpdir(), tag + ".h5")
+    run([str(a) for a in args] + ["-output", path, "-quiet"], ranks=ranks)
+    d = read(path)
+    d["path"] = path
+    return d
+
+
 def fail(msg):
     sys.stderr.write("FAIL: " + msg + "\n")
     raise SystemExit(1)

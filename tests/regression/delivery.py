@@ -34,11 +34,7 @@ LAYERS = ["sc", "epidermis", "papillary", "reticular", "hypodermis"]
 
 
 def run(tag, args, ranks=1):
-    path = os.path.join(mhtest.tmpdir(), tag + ".h5")
-    mhtest.run(["-model", "microneedling", "-output", path, "-quiet"] + [str(a) for a in args], ranks=ranks)
-    d = mhtest.read(path)
-    d["path"] = path
-    return d
+    return mhtest.run_output(tag, ["-model", "microneedling"] + list(args), ranks=ranks)
 
 
 def say(*a):

@@ -29,11 +29,7 @@ COARSE = ["-model", "microneedling", "-nx", "12", "-nz", "30", "-snes_rtol", "1e
 
 
 def run(tag, args):
-    path = os.path.join(mhtest.tmpdir(), tag + ".h5")
-    mhtest.run(COARSE + ["-output", path, "-quiet"] + args)
-    d = mhtest.read(path)
-    d["path"] = path
-    return d
+    return mhtest.run_output(tag, COARSE + args)
 
 
 def say(*a):
@@ -178,7 +174,7 @@ mhtest.check(young["collagen_gain_vs_untreated_papillary"] == young["collagen_ga
 
 # skin presets: each sets its documented layer thicknesses (models/microneedling/README.md), the
 # dermis thinned by age
-PRESETS = {"dorsal_hand": [0.029, 0.131, 0.423, 1.692, 0.5], "back": [0.011, 0.070, 0.388, 1.554, 0.5], "neck": [0.015, 0.080, 0.290, 1.160, 0.5]}
+PRESETS = {"dorsal_hand": [0.029, 0.131, 0.423, 1.692, 0.5], "back": [0.011, 0.070, 0.388, 1.554, 0.5], "neck": [0.015, 0.080, 0.290, 1.160, 0.5], "forehead": [0.015, 0.080, 0.198, 0.791, 0.5]}
 for site, mm in PRESETS.items():
     par = run(f"site_{site}", ["-microneedling_skin", site, "-microneedling_sessions", "0", "-t_end", "1", "-output_count", "1"])["parameters"]
     got = [float(par[f"layer_thickness_mm.{layer}"]) for layer in ("stratum_corneum", "epidermis", "papillary_dermis", "reticular_dermis", "hypodermis")]
