@@ -239,9 +239,15 @@ PetscErrorCode MNSoluteSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsO
     }
     PetscFunctionReturn(0);
   }
-  if (!p->nsolutes) { /* no solutes: the option has nothing to act on */
+  if (!p->nsolutes) { /* no solutes: the option has nothing to act on (-help still lists it) */
     PetscCall(PetscOptionsHasName(NULL, NULL, opt, &set));
     PetscCheck(!set, m->comm, PETSC_ERR_ARG_INCOMP, "%s: no solute is applied; name them with -%s_solutes", opt, m->name);
+    if (PetscOptionsObject->printhelp) {
+      char      text[768];
+      PetscReal v = e->def[0];
+      PetscCall(PetscSNPrintf(text, sizeof text, "%s (%s; with -%s_solutes: %s) {%s: %s}", e->help, e->unit, m->name, i == MN_P_APPLICATION ? "1 to 8 values" : "one value per solute, or one for all", MNStatusNames[e->status], e->source));
+      PetscCall(PetscOptionsReal(opt, text, e->unit, v, &v, NULL));
+    }
     PetscFunctionReturn(0);
   }
   if (i == MN_P_APPLICATION) {
