@@ -62,8 +62,9 @@ static const char *const patterns[]         = {"square", "hexagonal", "random", 
 static const char *const tissues[]          = {"in_vivo", "ex_vivo", NULL};
 typedef enum { SCAR_NONE,
   SCAR_ATROPHIC,
-  SCAR_KELOID } Scar;
-static const char *const scars[] = {"none", "atrophic", "keloid", NULL};
+  SCAR_KELOID,
+  SCAR_MATURE } Scar;
+static const char *const scars[] = {"none", "atrophic", "keloid", "mature", NULL};
 
 #define MAX_SESSIONS 16
 #define MAX_PASSES 64
@@ -129,7 +130,8 @@ typedef struct {
   PetscInt  skin, group;
   PetscReal age;                                                     /* years */
   PetscInt  scar;                                                    /* Scar: the dermis treated is a scar's */
-  PetscReal scar_deficit, scar_excess, keloid_synthesis, scar_level; /* atrophic deficit, keloid excess, its new-collagen synthesis factor; the dermis's level at rest */
+  PetscReal scar_deficit, scar_excess, keloid_synthesis, scar_level; /* atrophic deficit, keloid (mature scar) excess, the keloid's new-collagen synthesis factor; the dermis's level at rest */
+  PetscReal scar_phi3;                                               /* the scar's collagen III share at rest (the normal skin's without a scar) */
   PetscReal shortfall, responsiveness;                               /* aged skin: homeostatic collagen production short of turnover, new-collagen synthesis (1 at 30) */
   PetscReal thickness[NL], top[NL + 1];                              /* layer depths [mm] */
   /* needles and protocol */
@@ -281,6 +283,7 @@ enum { MN_P_SKIN,
   MN_P_FIBROBLAST_CHEMOTAXIS,
   MN_P_COLLAGEN_TURNOVER,
   MN_P_COLLAGEN_III_FRACTION,
+  MN_P_SCAR_COLLAGEN_III_FRACTION,
   MN_P_COLLAGEN_DEPOSITION,
   MN_P_NEW_COLLAGEN_III_FRACTION,
   MN_P_COLLAGEN_MATURATION,

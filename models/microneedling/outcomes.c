@@ -67,9 +67,16 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     out[o++] = p->area0[L] > 0 ? sum.area[L] / sum.layer_volume[L] / p->area0[L] - 1 : 0;
     out[o++] = c1 + c3 - Baseline(p, L) * MNUntreatedCollagen(p, t);
   }
-  if (p->scar != SCAR_NONE) /* what the treatment changed in the scar, over its deficit (excess) */
+  if (p->scar != SCAR_NONE) { /* what the treatment changed in the scar, over its deficit (excess) */
+    PetscReal height = 0;
     for (PetscInt L = PAP; L <= RET; L++)
       out[o++] = ((sum.c1[L] + sum.c3[L]) / sum.layer_volume[L] - Baseline(p, L) * MNUntreatedCollagen(p, t)) / PetscAbsReal(1 - Baseline(p, L));
+    /* the scar's surface over the normal skin around it: each dermal layer as thick as its
+       collagen, against normal skin's of the same age at the same time */
+    for (PetscInt L = PAP; L <= RET; L++)
+      height += p->thickness[L] * ((sum.c1[L] + sum.c3[L]) / sum.layer_volume[L] - MNUntreatedCollagen(p, t));
+    out[o++] = height;
+  }
   /* per session: barrier recovery, dye-tight closure, inflammation peak, its time, resolution */
   if (p->acc.current >= 0) {
     PetscReal *r = p->acc.sess[(PetscInt)p->acc.current], t0 = p->session_time[(PetscInt)p->acc.current];
@@ -128,6 +135,7 @@ PetscErrorCode MNAddOutcomes(MHModel m)
     PetscCall(PetscSNPrintf(name, sizeof name, "scar_%s_%s", p->scar == SCAR_ATROPHIC ? "deficit_filled" : "excess_added", layer_short[L]));
     PetscCall(MHModelAddOutcome(m, name, "1"));
   }
+  if (p->scar != SCAR_NONE) PetscCall(MHModelAddOutcome(m, "scar_surface_mm", "mm"));
   for (PetscInt k = 0; k < p->nsessions; k++) {
     const char *what[PER_SESSION] = {"barrier_recovery_h", /* in the order of SESSION_* */ "dye_tight_h", "inflammation_peak", "inflammation_peak_h", "inflammation_resolution_h", "bleeding_ul_per_cm2", "open_barrier_exposure_h", "inflammation_exposure_h"};
     const char *unit[PER_SESSION] = {"h", "h", "1", "h", "h", "uL/cm^2", "h", "h"};

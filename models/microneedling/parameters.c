@@ -150,6 +150,13 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
       case MN_P_APPLICATION:
         PetscCall(MNSoluteSetFromOptions(m, PetscOptionsObject, i));
         break;
+      case MN_P_SCAR_EXCESS: /* a keloid's default excess, or a mature scar's */
+        PetscCall(MHModelParamReal(m, PetscOptionsObject, e->name, e->unit, e->help, p->scar == SCAR_MATURE ? e->alt[0] : e->def[0], e->range, &p->scar_excess));
+        break;
+      case MN_P_SCAR_COLLAGEN_III_FRACTION: /* a mature scar's default share, or normal skin's */
+        PetscCall(MHModelParamReal(m, PetscOptionsObject, e->name, e->unit, e->help, p->scar == SCAR_MATURE ? e->def[0] : p->phi3, e->range, &p->scar_phi3));
+        if (p->scar != SCAR_NONE) p->phi3 = p->scar_phi3; /* the scar spans every layer with collagen */
+        break;
       case MN_P_DOMAIN: /* random patterns default to a patch */
         PetscCall(MHModelParamEnum(m, PetscOptionsObject, e->name, e->help, e->choices, (PetscInt)(p->pattern == MN_PATTERN_RANDOM ? e->alt[0] : e->def[0]), &p->domain));
         break;
@@ -187,8 +194,8 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
       p->responsiveness = MNAgeSynthesis(p->age) * (p->scar == SCAR_KELOID ? p->keloid_synthesis : 1);
       break;
     case MN_P_KELOID_SYNTHESIS:
-      p->scar_level = p->scar == SCAR_ATROPHIC ? 1 - p->scar_deficit : p->scar == SCAR_KELOID ? 1 + p->scar_excess
-                                                                                              : 1;
+      p->scar_level = p->scar == SCAR_ATROPHIC ? 1 - p->scar_deficit : p->scar == SCAR_NONE ? 1
+                                                                                            : 1 + p->scar_excess;
       break;
     case MN_P_MACROPHAGE_DIFFUSIVITY: /* repair macrophages move as inflammatory ones */
       for (PetscInt L = 0; L < NL; L++)

@@ -18,14 +18,10 @@ import yaml
 
 MODEL = "microneedling"
 # name: kind, model range (lo, hi, lo_open, hi_open) as in parameter_table.c, teaching range (lo, hi)
-# skin depth (the sum of the preset's layer thicknesses, MNSites in parameter_table.c; the same at any
-# age: the hypodermis takes up the dermis's thinning) bounds the needle length: face 1.845 mm the least
-SKIN_LAYERS_MM = {"face": [0.015, 0.080, 0.250, 1.0, 0.5], "body": [0.023, 0.100, 0.400, 2.0, 0.5],
-                  "dorsal_hand": [0.029, 0.131, 0.423, 1.692, 0.5], "back": [0.011, 0.070, 0.388, 1.554, 0.5],
-                  "neck": [0.015, 0.080, 0.290, 1.160, 0.5]}
-SKIN_DEPTH_MM = {k: sum(v) for k, v in SKIN_LAYERS_MM.items()}  # summed in order, as the model does
+# The needle length is bounded by the skin's depth (parameters.c: channels must end above the
+# bottom of the modelled skin), which each skin preset sets: skin_depths() reads it from the model.
 RANGES = {
-    "needle_length_mm": {"kind": "real", "model": (0.0, SKIN_DEPTH_MM["face"], True, True), "teach": (0.1, 1.8), "step": 0.05},
+    "needle_length_mm": {"kind": "real", "model": (0.0, math.inf, True, True), "teach": (0.1, 1.8), "step": 0.05},
     "density_per_cm2": {"kind": "real", "model": (1.0, 1e4, False, False), "teach": (25.0, 1000.0), "step": 5},
     "pattern": {"kind": "choice"},
     "sessions": {"kind": "int", "model": (0, 16, False, False), "teach": (0, 6), "step": 1},
@@ -75,6 +71,27 @@ def read_help(exe):
     return out
 
 
+LAYERS_LINE = re.compile(r"^\s+-" + MODEL + r"_layer_thickness_mm <.*default ([0-9.eE+,-]+) ")
+
+
+def skin_depths(exe, skins):
+    """{skin: the modelled depth [mm]} of each preset: the sum, in order as the model sums it, of the
+    layer thicknesses `-microneedling_skin <skin> -help` gives as the default (the same at any age:
+    the hypodermis takes up the dermis's thinning)."""
+    out = {}
+    for skin in skins:
+        p = subprocess.run([exe, "-model", MODEL, f"-{MODEL}_skin", skin, "-help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+        layers = [LAYERS_LINE.match(line) for line in p.stdout.splitlines()]
+        layers = [m for m in layers if m]
+        if p.returncode != 0 or len(layers) != 1:
+            raise RuntimeError(f"{exe} -model {MODEL} -{MODEL}_skin {skin} -help gave no layer thicknesses")
+        depth = 0.0
+        for mm in layers[0].group(1).split(","):
+            depth += float(mm)
+        out[skin] = depth
+    return out
+
+
 def load_base(source):
     """configs/demo.yaml as a dict: the studio's default protocol and grid."""
     with open(os.path.join(source, "configs", "demo.yaml")) as f:
@@ -95,12 +112,17 @@ def describe(exe, base):
         if r["kind"] == "choice":
             d["choices"] = h["choices"]
             d["default"] = str(demo.get(name, h["default"]))
+            if name == "skin":
+                depths = skin_depths(exe, h["choices"])
         else:
             d["min"], d["max"] = r["teach"]
             d["step"] = r["step"]
             v = demo.get(name, h["default"].split(",")[0])
             d["default"] = int(v) if r["kind"] == "int" else float(v)
         out.append(d)
+    for d in out:  # the needle length's bound per skin (check() applies it)
+        if d["name"] == "needle_length_mm":
+            d["skin_depth"] = depths
     return out
 
 
@@ -134,6 +156,10 @@ def check(values, described):
                 raise ParamError(f"{d['label']}: {v} is not a whole number")
             x = int(x)
         clean[name] = x
+    depth = known["needle_length_mm"].get("skin_depth", {}).get(clean.get("skin"))
+    if depth is not None and clean["needle_length_mm"] >= depth:
+        raise ParamError(f"Needle length: {clean['needle_length_mm']:g} mm reaches below the {depth:g} mm of modelled {clean['skin']} skin; "
+                         f"choose less than {depth:g} mm for this skin")
     return clean
 
 

@@ -10,8 +10,10 @@
 - closure: the recoiling share is recoil_fraction of the opening just after a session and gone
   within an hour; wider channels close later (barrier and dye-tight); occlusion lengthens the
   barrier time about occlusion_slowdown-fold; an anti-inflammatory lowers the inflammation;
-- scars: atrophic and keloid states steady untreated for a year; a course fills the atrophic deficit
-  and adds to the keloid's excess (far more than to an atrophic scar);
+- scars: atrophic, keloid and mature states steady untreated for a year, at their levels, type
+  ratios and surface heights (the layers' thicknesses times their collagen deficit or excess); a
+  course fills the atrophic deficit (its surface rises) and adds to the keloid's excess (far more
+  than to an atrophic scar); each state treated gives the same fields on 1 and 2 ranks;
 - aged skin (70): untreated collagen follows its closed-form drift (to 1e-6), uniformly; the
   dermis is 6 %/decade thinner; with the same layers, treatment adds less over untreated skin than
   at 30, where the two gains are one.
@@ -184,19 +186,34 @@ mhtest.check(abs(float(par["layer_thickness_mm.reticular_dermis"]) - 1.554 * 0.8
 depth = sum(float(par[f"layer_thickness_mm.{layer}"]) for layer in ("stratum_corneum", "epidermis", "papillary_dermis", "reticular_dermis", "hypodermis"))
 mhtest.check(abs(depth - sum(PRESETS["back"])) < 1e-12, f"skin back at 60: modelled depth {depth} mm, the preset's is {sum(PRESETS['back'])} (the hypodermis takes up the thinning)")
 
-# scars: an atrophic scar and a keloid are steady untreated (every field, every cell, a year); the
-# same course fills part of the atrophic scar's deficit, more with more sessions, and adds to the
-# keloid's excess (its fibroblasts answer injury with keloid_synthesis times the new collagen)
-for scar, level in (("atrophic", 0.7), ("keloid", 1.5)):
+# scars: an atrophic scar, a keloid and a mature scar are steady untreated (every field, every cell,
+# a year) at their levels and collagen type ratios, with the surface where their layers' collagen
+# puts it (face: papillary 0.25 + reticular 1.0 mm); the same course fills part of the atrophic
+# scar's deficit, more with more sessions, and adds to the keloid's excess (its fibroblasts answer
+# injury with keloid_synthesis times the new collagen)
+for scar, level, i_fraction in (("atrophic", 0.7, 0.85), ("keloid", 1.5, 0.85), ("mature", 1.15, 0.74)):
     d = run(f"scar_{scar}_rest", ["-microneedling_scar", scar, "-microneedling_sessions", "0", "-t_end", "365", "-output_count", "2"])
     worst = max(np.max(np.abs(f[-1] - f[0])) for f in d["fields"].values())
     mhtest.check(worst <= 1e-12, f"untreated {scar} scar drifted by {worst:.3g} over a year")
-    mhtest.check(abs(d["outcomes"]["collagen_gain_papillary"] - (level - 1)) < 1e-12, f"{scar} scar: papillary collagen {d['outcomes']['collagen_gain_papillary']} against normal skin, expected {level - 1}")
+    o = d["outcomes"]
+    mhtest.check(abs(o["collagen_gain_papillary"] - (level - 1)) < 1e-12, f"{scar} scar: papillary collagen {o['collagen_gain_papillary']} against normal skin, expected {level - 1}")
+    mhtest.check(abs(o["collagen_I_fraction_reticular"] - i_fraction) < 1e-3, f"{scar} scar: collagen I share {o['collagen_I_fraction_reticular']}, expected {i_fraction}")
+    mhtest.check(abs(o["scar_surface_mm"] - 1.25 * (level - 1)) < 1e-12, f"{scar} scar: surface {o['scar_surface_mm']} mm, expected {1.25 * (level - 1)}")
 course = {(scar, n): run(f"scar_{scar}_{n}", ["-microneedling_scar", scar, "-microneedling_sessions", str(n), "-microneedling_interval_days", "28", "-microneedling_follow_up_days", "28", "-output_count", "2"])["outcomes"]
           for scar in ("atrophic", "keloid") for n in (1, 3)}
 filled = [course[("atrophic", n)]["scar_deficit_filled_papillary"] for n in (1, 3)]
 added = [course[("keloid", n)]["scar_excess_added_papillary"] for n in (1, 3)]
-say(f"scars: atrophic deficit filled {filled} (1, 3 sessions); keloid excess added {added}")
+surface = [course[("atrophic", n)]["scar_surface_mm"] for n in (1, 3)]
+say(f"scars: atrophic deficit filled {filled} (1, 3 sessions), surface {surface} mm (-0.375 untreated); keloid excess added {added}")
 mhtest.check(0 < filled[0] < filled[1], f"atrophic scar: deficit filled {filled} after 1 and 3 sessions (must be > 0 and grow)")
+mhtest.check(-0.375 < surface[0] < surface[1], f"atrophic scar: surface {surface} mm after 1 and 3 sessions must rise from -0.375 mm")
 mhtest.check(added[0] > 0 and added[1] > added[0] and course[("keloid", 1)]["collagen_gain_vs_untreated_papillary"] > 5 * course[("atrophic", 1)]["collagen_gain_vs_untreated_papillary"],
              f"keloid: the same session must add far more collagen than to an atrophic scar: {added}")
+# every scar state, treated, on 1 and 2 ranks: the same fields (tight solver tolerances)
+TIGHT = ["-ts_rtol", "1e-8", "-ts_atol", "1e-8", "-snes_rtol", "1e-12", "-snes_atol", "1e-14", "-ksp_rtol", "1e-13", "-ksp_atol", "1e-16"]
+for scar in ("atrophic", "keloid", "mature"):
+    args = COARSE + ["-microneedling_scar", scar, "-t_end", "3", "-output_count", "2"] + TIGHT
+    one, two = (mhtest.run_output(f"scar_{scar}_np{r}", args, ranks=r) for r in (1, 2))
+    err = max(np.max(np.abs(two["fields"][f] - v)) / max(np.max(np.abs(v)), 1e-30) for f, v in one["fields"].items())
+    say(f"scar {scar}: 2 ranks against 1, largest relative difference {err:.3g}")
+    mhtest.check(err <= 1e-8, f"scar {scar}: 2 ranks differ from 1 by {err:.3g} (relative)")

@@ -73,7 +73,8 @@ def check_ranges():
                 check(not accepted(name, fmt(inside(end, -d))), f"{name} {inside(end, -d)}: just beyond the studio's range, microheal accepts it")
         for v in r["teach"]:
             check(accepted(name, fmt(v)), f"{name} {v}: an end of the page's range, microheal refuses it")
-    for skin, depth in params.SKIN_DEPTH_MM.items():  # the needle length's bound is the skin's depth
+    skins = params.read_help(mhtest.EXE)["skin"]["choices"]
+    for skin, depth in params.skin_depths(mhtest.EXE, skins).items():  # the needle length's bound is the skin's depth
         check(not accepted("needle_length_mm", depth, skin) and accepted("needle_length_mm", depth * (1 - 1e-6), skin),
               f"needle length: {skin} skin is not {depth} mm deep in microheal")
 

@@ -107,6 +107,14 @@ def _panel_after_sessions(ax, run, tab, col, ylabel, title):
     ax.legend(fontsize=7, loc="upper right")
 
 
+def rest_i_fraction(run):
+    """The collagen I share at rest: 1 - the (scar's, else normal skin's) collagen III share."""
+    par = run.parameters()
+    scarred = str(par.get("scar", "none")) not in ("none", "b'none'")
+    key = "scar_collagen_III_fraction" if scarred and "scar_collagen_III_fraction" in par else "collagen_III_fraction"
+    return 1 - float(par.get(key, 0.15))
+
+
 def timeseries_panels(run, tab):
     """The panels whose columns are present: (drawer, description)."""
     layers = [lay for lay in ("papillary", "reticular") if f"collagen_gain_{lay}" in tab]
@@ -137,7 +145,7 @@ def timeseries_panels(run, tab):
     for curves, ylabel, title, what, keys in (
             (rel, "mean / baseline [× baseline]", "Collagen I and III (mean over the layer / baseline)",
              "collagen I and III relative to baseline", ("collagen_rel",)),
-            (frac, "I / (I + III) [fraction]", "Collagen I fraction (0.85 at rest)", "collagen I fraction",
+            (frac, "I / (I + III) [fraction]", f"Collagen I fraction ({rest_i_fraction(run):.2f} at rest)", "collagen I fraction",
              ("collagen_I_fraction",)),
             (ela, "mean / baseline [× baseline]", "Elastin (mean over the layer / baseline)", "elastin",
              ("elastin_rel", "elastin")),
