@@ -32,6 +32,11 @@ writes, into the folder of FILE.h5 (or --out), and prints one line per file sayi
   <A>_vs_<B>_sections.png     the sections of every run at the same times (the nearest output of
                               each), one colour scale per field over all the runs
 
+or, with --columns COL[,COL...] (columns of /monitors/table, e.g. an outcome), only
+
+  <A>_vs_<B>_columns.png      one panel per column, every run's curve overlaid, e.g.
+                              --columns collagen_gain_vs_untreated_papillary --labels "30 y,50 y,70 y"
+
 Runs are labelled by their file stem, or --labels. --range FIELD=LO:HI fixes a colour scale (the
 sections, the GIF) and a time-series axis, in the unit drawn, so that separate invocations are
 comparable too; FIELD is a field or a time-series name (microneedling: barrier_deficit,
@@ -54,7 +59,7 @@ import sys
 
 from mhfigures import (FigureError, Run, animation, compare_sections, compare_timeseries,  # noqa: F401
                        sections, timeseries)  # scripts/mhfigures/
-from mhfigures.timeseries import range_keys
+from mhfigures.timeseries import check_columns, compare_columns, range_keys
 from mhread import OutputError  # scripts/mhread/, this folder
 
 WHAT = ("timeseries", "sections", "animation")
@@ -116,6 +121,9 @@ def parse_args(argv=None):
     p.add_argument("--range", type=_range, action="append", default=[], metavar="FIELD=LO:HI",
                    help="fixed colour scale and time-series axis of FIELD (a field or a time-series name), in "
                         "the unit drawn (collagen_gain: %%); repeatable")
+    p.add_argument("--columns", type=lambda s: [v.strip() for v in s.split(",") if v.strip()],
+                   help="--compare: comma-separated /monitors/table columns to overlay, one panel each, one curve "
+                        "per run (instead of the time series and sections)")
     p.add_argument("--out", help="folder for the figures (default: the folder of FILE.h5; created if missing)")
     p.add_argument("--what", type=_what_list, default=list(WHAT),
                    help=f"comma-separated figures to make, from {','.join(WHAT)} (default: all)")
@@ -153,6 +161,8 @@ def parse_args(argv=None):
         a.what = [w for w in a.what if w != "animation"]
         if a.scale == "panel":
             p.error("--scale panel does not apply to --compare (one colour scale per field)")
+    if a.columns is not None and (not a.compare or not a.columns):
+        p.error("--columns needs --compare and at least one column")
     a.ranges = dict(a.range)
     a.scale = a.scale or "row"
     return a
@@ -213,6 +223,11 @@ def _make_compare(runs, a):
                                   f"{first.tunit}, from {first.stem}) are not all within {run.stem}'s outputs "
                                   f"[{run.time[0]:g}, {run.time[-1]:g}] {run.tunit}; give --times")
     labels = a.labels or [r.stem for r in runs]
+    if a.columns:
+        check_columns(runs, a.columns)
+        print(compare_columns(runs, labels, a.columns, os.path.join(_outdir(a), "_vs_".join(r.stem for r in runs)) + "_columns.png",
+                              a.ranges, dpi=a.dpi))
+        return
     base = os.path.join(_outdir(a), "_vs_".join(r.stem for r in runs))
     for w in a.what:
         if w == "timeseries":

@@ -44,8 +44,10 @@ typedef enum { SKIN_FACE,
   SKIN_BACK,
   SKIN_NECK,
   SKIN_FOREHEAD,
+  SKIN_ABDOMEN,
+  SKIN_UPPER_ARM,
   NSKINS } Skin;
-static const char *const skins[] = {"face", "body", "dorsal_hand", "back", "neck", "forehead", NULL};
+static const char *const skins[] = {"face", "body", "dorsal_hand", "back", "neck", "forehead", "abdomen", "upper_arm", NULL};
 typedef struct {
   PetscReal   mm[NL]; /* layer thicknesses */
   const char *source; /* where each comes from */

@@ -20,6 +20,8 @@ const MNSite MNSites[NSKINS] = {
   [SKIN_BACK] = {{0.011, 0.070, 0.388, 1.554, 0.5}, "SC 11.0 um and viable epidermis 70.3 um at the shoulder (SandbyMoller2003); dermis 1.942 mm (LeeHwang2002)"},
   [SKIN_NECK] = {{0.015, 0.080, 0.290, 1.160, 0.5}, "dermis 1.45 mm, the middle of LeeHwang2002's anterior neck, chest and buttock group (1.318-1.586 mm); SC and epidermis: the face preset's (no neck value read)"},
   [SKIN_FOREHEAD] = {{0.015, 0.080, 0.198, 0.791, 0.5}, "dermis 0.989 mm: Meng2022 (high-frequency ultrasound, men 1.17 +- 0.28 mm, n = 49, women 0.86 +- 0.16 mm, n = 69; their n-weighted mean); SC and epidermis: the face preset's (no forehead value in um read)"},
+  [SKIN_ABDOMEN] = {{0.023, 0.100, 0.433, 1.734, 0.5}, "epidermis and dermis 2.29 +- 0.37 mm by ultrasound (Sim2014, 7-12 MHz, 156 Korean adults with type 2 diabetes), less the body preset's SC and epidermis: dermis 2.167 mm; SC and epidermis the body preset's (none read for the abdomen)"},
+  [SKIN_UPPER_ARM] = {{0.023, 0.100, 0.375, 1.502, 0.5}, "epidermis and dermis 2.00 +- 0.34 mm by ultrasound (Sim2014, as the abdomen), less the body preset's SC and epidermis: dermis 1.877 mm; SC and epidermis the body preset's (none read for the upper arm)"},
 };
 
 const MNParam MNParams[MN_NPARAMS] = {

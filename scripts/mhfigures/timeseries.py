@@ -6,7 +6,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from mhread.text import ARBITRARY_NOTE  # scripts/mhread/
 
-from .common import FigureError, apply_range, fmt_time, panel_days, save, suptitle
+from mhread.text import drawn_as  # scripts/mhread/
+
+from .common import FigureError, apply_range, fmt_time, panel_days, save, session_lines, suptitle
 
 
 def generic_panels(run, tab):
@@ -134,3 +136,42 @@ def compare_timeseries(runs, labels, out, ranges=None, dpi=130):
     fig, rows = draw_compare(runs, labels, ranges, dpi)
     save(fig, out, dpi)
     return f"{out}: time series of {', '.join(labels)} side by side, each row on one y range: {', '.join(rows)}"
+
+
+def check_columns(runs, columns):
+    """Every column in every run's /monitors/table, or one FigureError line naming what is there."""
+    for run in runs:
+        tab = run.table()
+        for c in columns:
+            if c not in tab:
+                have = ", ".join(k for k in tab if k not in ("t", "dt"))
+                raise FigureError(f"--columns {c}: not a /monitors/table column of {run.stem}; it has {have}")
+
+
+def compare_columns(runs, labels, columns, out, ranges=None, dpi=130):
+    """The chosen /monitors/table columns of several runs overlaid: one panel per column, one curve
+    per run (sessions of the first run marked), e.g. an outcome against age. Returns a line."""
+    check_columns(runs, columns)
+    ncol = 2 if len(columns) > 1 else 1
+    nrow = (len(columns) + ncol - 1) // ncol
+    fig, axs = plt.subplots(nrow, ncol, figsize=(6.0 * ncol, 3.4 * nrow + 0.6), layout="constrained", squeeze=False, dpi=dpi)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, c in zip(axs.flat, columns):
+        scale, unit = drawn_as(c, runs[0].units.get(c, "1"))
+        for k, (run, label) in enumerate(zip(runs, labels)):
+            tab = run.table()
+            ax.plot(tab["t"], tab[c] * scale, color=colours[k % len(colours)], lw=1.5, label=label)
+        ax.set_xlabel(f"time [{runs[0].tunit}]" if runs[0].tunit != "1" else "time")
+        ax.set_ylabel(f"{c} [{unit}]" if unit not in ("", "1") else c)
+        ax.set_title(c, fontsize=10)
+        ax.yaxis.get_major_formatter().set_useOffset(False)
+        session_lines(ax, runs[0].events)
+        ax.legend(fontsize=8, loc="best")
+        ax.grid(alpha=0.3)
+        apply_range(ax, (c,), ranges)
+        ax.set_gid(f"columns:{c}")
+    for ax in list(axs.flat)[len(columns):]:
+        ax.remove()
+    fig.suptitle(f"{runs[0].model}: {', '.join(labels)}", fontsize=12)
+    save(fig, out, dpi)
+    return f"{out}: {', '.join(columns)} of {', '.join(labels)}, one curve per run"

@@ -176,7 +176,8 @@ mhtest.check(young["collagen_gain_vs_untreated_papillary"] == young["collagen_ga
 
 # skin presets: each sets its documented layer thicknesses (models/microneedling/README.md), the
 # dermis thinned by age
-PRESETS = {"dorsal_hand": [0.029, 0.131, 0.423, 1.692, 0.5], "back": [0.011, 0.070, 0.388, 1.554, 0.5], "neck": [0.015, 0.080, 0.290, 1.160, 0.5], "forehead": [0.015, 0.080, 0.198, 0.791, 0.5]}
+PRESETS = {"dorsal_hand": [0.029, 0.131, 0.423, 1.692, 0.5], "back": [0.011, 0.070, 0.388, 1.554, 0.5], "neck": [0.015, 0.080, 0.290, 1.160, 0.5], "forehead": [0.015, 0.080, 0.198, 0.791, 0.5],
+           "abdomen": [0.023, 0.100, 0.433, 1.734, 0.5], "upper_arm": [0.023, 0.100, 0.375, 1.502, 0.5]}
 for site, mm in PRESETS.items():
     par = run(f"site_{site}", ["-microneedling_skin", site, "-microneedling_sessions", "0", "-t_end", "1", "-output_count", "1"])["parameters"]
     got = [float(par[f"layer_thickness_mm.{layer}"]) for layer in ("stratum_corneum", "epidermis", "papillary_dermis", "reticular_dermis", "hypodermis")]

@@ -157,6 +157,12 @@ mhtest.check(rc == 0 and not se and [ln.split(": ")[0] for ln in so.splitlines()
              f"figures.py --compare exited {rc}, expected one line per file {names}:\n{so}{se}")
 check_png(names[0], 0.003)
 check_png(names[1], 0.2)
+# --columns: chosen table columns of both runs overlaid, one panel per column, only that figure
+rc, so, se = run_cli(["--compare", shallow, deep, "--labels", "0.5 mm,1.5 mm", "--columns", "collagen_gain_papillary,barrier_deficit", "--out", out])
+cols = f"{out}/shallow_vs_deep_columns.png"
+mhtest.check(rc == 0 and not se and [ln.split(": ")[0] for ln in so.splitlines()] == [cols],
+             f"figures.py --compare --columns exited {rc}, expected one line for {cols}:\n{so}{se}")
+check_png(cols, 0.003)
 
 
 def labels_of(fig):
@@ -239,7 +245,8 @@ with Run(fk) as r:
 cases = [(["--compare", shallow, f"{d}/missing.h5"], "missing.h5: no such file"),
          (["--compare", shallow, fk], "compare runs of one model and dimension"),
          (["--compare", shallow, deep, "--range", "nosuch=0:1"], "--range nosuch: not a field"),
-         ([shallow, "--range", "nosuch=0:1"], "--range nosuch: not a field")]
+         ([shallow, "--range", "nosuch=0:1"], "--range nosuch: not a field"),
+         (["--compare", shallow, deep, "--columns", "nosuch"], "--columns nosuch: not a /monitors/table column")]
 for args, expect in cases:
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
@@ -252,7 +259,8 @@ for args, expect in cases:
         mhtest.fail(f"figures.py {' '.join(args)} failed but wrote {os.listdir(bad_out)} into {bad_out}")
 for args, expect in ((["--compare", shallow], "--compare needs at least two runs"),
                      (["--compare", shallow, deep, "--labels", "a"], "--labels: 1 labels for 2 runs"),
-                     ([shallow, "--range", "damage=1:0"], "LO must be below HI")):
+                     ([shallow, "--range", "damage=1:0"], "LO must be below HI"),
+                     ([shallow, "--columns", "barrier_deficit"], "--columns needs --compare")):
     rc, so, se = run_cli(args + ["--out", bad_out])
     mhtest.check(rc != 0 and len(se.splitlines()) == 1 and se.startswith("figures.py: error: ") and expect in se,
                  f"figures.py {' '.join(args)}: expected an error line with '{expect}', got exit {rc}:\n{se}")
