@@ -213,6 +213,15 @@ def _make_compare(runs, a):
                               f"{first.model} run; compare runs of one model and dimension")
     if a.field:
         raise FigureError("--field (the animation's) does not apply to --compare")
+    labels = a.labels or [r.stem for r in runs]
+    if a.columns:  # only the overlay: the sections' fields and times do not apply
+        check_columns(runs, a.columns)
+        bad = [n for n in a.ranges if n not in a.columns]
+        if bad:
+            raise FigureError(f"--range {bad[0]}: with --columns, give a range for one of the columns ({', '.join(a.columns)})")
+        print(compare_columns(runs, labels, a.columns, os.path.join(_outdir(a), "_vs_".join(r.stem for r in runs)) + "_columns.png",
+                              a.ranges, dpi=a.dpi))
+        return
     for run in runs:
         _check_args(run, a)
     if "sections" in a.what and not a.times:  # the first run's default times, in every run: checked before writing
@@ -222,12 +231,6 @@ def _make_compare(runs, a):
                 raise FigureError(f"--compare: the sections' times ({', '.join(f'{t:g}' for t in times)} "
                                   f"{first.tunit}, from {first.stem}) are not all within {run.stem}'s outputs "
                                   f"[{run.time[0]:g}, {run.time[-1]:g}] {run.tunit}; give --times")
-    labels = a.labels or [r.stem for r in runs]
-    if a.columns:
-        check_columns(runs, a.columns)
-        print(compare_columns(runs, labels, a.columns, os.path.join(_outdir(a), "_vs_".join(r.stem for r in runs)) + "_columns.png",
-                              a.ranges, dpi=a.dpi))
-        return
     base = os.path.join(_outdir(a), "_vs_".join(r.stem for r in runs))
     for w in a.what:
         if w == "timeseries":

@@ -10,7 +10,8 @@ what was not). The list sits between the README's markers
   scripts/references.py models/microneedling            # rewrite the list
   scripts/references.py --check models/microneedling    # exit 1 if the list is not what it would write
 
-A key the folder cites that references.bib lacks is an error (one line, exit 1)."""
+A key the folder cites that references.bib lacks (`Key2020` in a README, Key2020 in a source) is an
+error (one line, exit 1). A work cited only by its authors' names is not found: write its key."""
 import argparse
 import glob
 import os
@@ -74,14 +75,18 @@ def generate(folder, bib):
     entries = parse_bib(bib)
     keys = [k for k, _ in entries]
     fields = dict(entries)
-    # keys the folder writes in backticks must exist in the bib file
-    for path in glob.glob(os.path.join(folder, "*.md")):
+    # what looks like a key must exist in the bib file: `Key2020` in the READMEs, Key2020 in the
+    # sources (their parameter sources cite keys bare)
+    for path in sorted(glob.glob(os.path.join(folder, "*"))):
+        if not path.endswith((".md", ".c", ".h")):
+            continue
         body = open(path, encoding="utf-8").read()
         if BEGIN in body and END in body:  # not the list itself
             body = body[:body.index(BEGIN)] + body[body.index(END):]
-        for k in re.findall(r"`([A-Z][A-Za-z]+[0-9]{4}[A-Za-z]*)`", body):
+        pattern = r"`([A-Z][A-Za-z]+[0-9]{4}[A-Za-z]*)`" if path.endswith(".md") else r"(?<![A-Za-z0-9_])([A-Z][a-z]+[A-Za-z]*[0-9]{4}[A-Za-z]*)(?![A-Za-z0-9_])"
+        for k in re.findall(pattern, body):
             if k not in fields:
-                raise SystemExit(f"references: {os.path.relpath(path, ROOT)} cites `{k}`, which {os.path.relpath(bib, ROOT)} does not have")
+                raise SystemExit(f"references: {os.path.relpath(path, ROOT)} cites {k}, which {os.path.relpath(bib, ROOT)} does not have")
     return "\n".join(entry(k, fields[k]) for k in cited(folder, keys))
 
 
@@ -95,8 +100,8 @@ def main():
     if not os.path.isfile(readme):
         raise SystemExit(f"references: no {readme}")
     text = open(readme, encoding="utf-8").read()
-    if BEGIN not in text or END not in text:
-        raise SystemExit(f"references: {readme} has no markers ({BEGIN} ... {END})")
+    if BEGIN not in text or END not in text or text.index(END) < text.index(BEGIN):
+        raise SystemExit(f"references: {readme} has no markers in order ({BEGIN} ... {END})")
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     new = head + BEGIN + "\n" + generate(a.folder, a.bib) + "\n" + END + tail

@@ -59,8 +59,8 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
   for (PetscInt L = PAP; L <= RET; L++) {
     PetscReal c1 = sum.c1[L] / sum.layer_volume[L], c3 = sum.c3[L] / sum.layer_volume[L], e = sum.elastin[L] / sum.layer_volume[L];
     out[o++] = c1 + c3 - 1;
-    out[o++] = c1 / (1 - p->phi3);
-    out[o++] = c3 / p->phi3;
+    out[o++] = c1 / (1 - p->phi3_normal); /* over normal skin's, also in a scar */
+    out[o++] = c3 / p->phi3_normal;
     out[o++] = c1 / (c1 + c3);
     out[o++] = e;
     out[o++] = sum.area[L] / sum.layer_volume[L];

@@ -78,6 +78,31 @@ PetscReal MNUntreatedCollagen(const Microneedling *p, PetscReal t)
   return 1 - p->shortfall + p->shortfall * PetscExpReal(-p->delta_c * t);
 }
 
+/* A scar option given for a state it does not apply to is refused (it would be silently ignored). */
+static PetscErrorCode MNScarOptionsCheck(MHModel m, const Microneedling *p)
+{
+  const struct {
+    PetscInt    param;
+    PetscBool   applies;
+    const char *states;
+  } rule[] = {
+      {MN_P_SCAR_DEFICIT, (PetscBool)(p->scar == SCAR_ATROPHIC), "atrophic"},
+      {MN_P_SCAR_EXCESS, (PetscBool)(p->scar == SCAR_KELOID || p->scar == SCAR_MATURE), "keloid or mature"},
+      {MN_P_KELOID_SYNTHESIS, (PetscBool)(p->scar == SCAR_KELOID), "keloid"},
+      {MN_P_SCAR_COLLAGEN_III_FRACTION, (PetscBool)(p->scar != SCAR_NONE), "any scar"},
+  };
+
+  PetscFunctionBeginUser;
+  for (size_t k = 0; k < sizeof rule / sizeof rule[0]; k++) {
+    char      opt[64];
+    PetscBool given;
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s_%s", m->name, MNParams[rule[k].param].name));
+    PetscCall(PetscOptionsHasName(NULL, NULL, opt, &given));
+    PetscCheck(!given || rule[k].applies, m->comm, PETSC_ERR_ARG_INCOMP, "%s applies to -%s_scar %s, not to -%s_scar %s", opt, m->name, rule[k].states, m->name, scars[p->scar]);
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Reads every parameter of the table in its order: most by MNParamRead, those marked own (the
    skin preset's thicknesses, the protocol's sessions, the domain's default) by their code below,
    each followed by the checks that need it. */
@@ -153,8 +178,9 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
       case MN_P_SCAR_EXCESS: /* a keloid's default excess, or a mature scar's */
         PetscCall(MHModelParamReal(m, PetscOptionsObject, e->name, e->unit, e->help, p->scar == SCAR_MATURE ? e->alt[0] : e->def[0], e->range, &p->scar_excess));
         break;
-      case MN_P_SCAR_COLLAGEN_III_FRACTION: /* a mature scar's default share, or normal skin's */
-        PetscCall(MHModelParamReal(m, PetscOptionsObject, e->name, e->unit, e->help, p->scar == SCAR_MATURE ? e->def[0] : p->phi3, e->range, &p->scar_phi3));
+      case MN_P_SCAR_COLLAGEN_III_FRACTION: /* a mature scar's excess is type III; other scars keep normal skin's share */
+        p->phi3_normal = p->phi3;
+        PetscCall(MHModelParamReal(m, PetscOptionsObject, e->name, e->unit, e->help, p->scar == SCAR_MATURE ? (p->phi3 + p->scar_excess) / (1 + p->scar_excess) : p->phi3, e->range, &p->scar_phi3));
         if (p->scar != SCAR_NONE) p->phi3 = p->scar_phi3; /* the scar spans every layer with collagen */
         break;
       case MN_P_DOMAIN: /* random patterns default to a patch */
@@ -194,6 +220,7 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
       p->responsiveness = MNAgeSynthesis(p->age) * (p->scar == SCAR_KELOID ? p->keloid_synthesis : 1);
       break;
     case MN_P_KELOID_SYNTHESIS:
+      PetscCall(MNScarOptionsCheck(m, p));
       p->scar_level = p->scar == SCAR_ATROPHIC ? 1 - p->scar_deficit : p->scar == SCAR_NONE ? 1
                                                                                             : 1 + p->scar_excess;
       break;

@@ -148,9 +148,10 @@ def check_columns(runs, columns):
                 raise FigureError(f"--columns {c}: not a /monitors/table column of {run.stem}; it has {have}")
 
 
-def compare_columns(runs, labels, columns, out, ranges=None, dpi=130):
-    """The chosen /monitors/table columns of several runs overlaid: one panel per column, one curve
-    per run (sessions of the first run marked), e.g. an outcome against age. Returns a line."""
+def draw_columns(runs, labels, columns, ranges=None, dpi=130):
+    """The chosen /monitors/table columns of several runs overlaid: one panel per column (gid
+    'columns:<column>'), one curve per run; the first run's sessions are marked (the title says
+    so when the runs' sessions differ). Returns the figure."""
     check_columns(runs, columns)
     ncol = 2 if len(columns) > 1 else 1
     nrow = (len(columns) + ncol - 1) // ncol
@@ -172,6 +173,12 @@ def compare_columns(runs, labels, columns, out, ranges=None, dpi=130):
         ax.set_gid(f"columns:{c}")
     for ax in list(axs.flat)[len(columns):]:
         ax.remove()
-    fig.suptitle(f"{runs[0].model}: {', '.join(labels)}", fontsize=12)
-    save(fig, out, dpi)
+    same = all(len(r.events) == len(runs[0].events) and np.allclose(r.events, runs[0].events) for r in runs)
+    fig.suptitle(f"{runs[0].model}: {', '.join(labels)}" + ("" if same else f" (sessions of {labels[0]} marked)"), fontsize=12)
+    return fig
+
+
+def compare_columns(runs, labels, columns, out, ranges=None, dpi=130):
+    """draw_columns saved to out; returns a one-line description."""
+    save(draw_columns(runs, labels, columns, ranges, dpi), out, dpi)
     return f"{out}: {', '.join(columns)} of {', '.join(labels)}, one curve per run"

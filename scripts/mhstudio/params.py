@@ -71,7 +71,7 @@ def read_help(exe):
     return out
 
 
-LAYERS_LINE = re.compile(r"^\s+-" + MODEL + r"_layer_thickness_mm <.*default ([0-9.eE+,-]+) ")
+LAYERS_LINE = re.compile(r"^\s+-" + MODEL + r"_layer_thickness_mm <.*?; default ([0-9.eE+,-]+) \{")
 
 
 def skin_depths(exe, skins):
@@ -84,7 +84,9 @@ def skin_depths(exe, skins):
         layers = [LAYERS_LINE.match(line) for line in p.stdout.splitlines()]
         layers = [m for m in layers if m]
         if p.returncode != 0 or len(layers) != 1:
-            raise RuntimeError(f"{exe} -model {MODEL} -{MODEL}_skin {skin} -help gave no layer thicknesses")
+            last = (p.stdout.strip().splitlines() or [""])[-1]
+            raise RuntimeError(f"{exe} -model {MODEL} -{MODEL}_skin {skin} -help (exit {p.returncode}) gave no "
+                               f"'-{MODEL}_layer_thickness_mm ... ; default a,b,c,d,e {{' line; its last line: {last}")
         depth = 0.0
         for mm in layers[0].group(1).split(","):
             depth += float(mm)
@@ -112,8 +114,6 @@ def describe(exe, base):
         if r["kind"] == "choice":
             d["choices"] = h["choices"]
             d["default"] = str(demo.get(name, h["default"]))
-            if name == "skin":
-                depths = skin_depths(exe, h["choices"])
         else:
             d["min"], d["max"] = r["teach"]
             d["step"] = r["step"]
@@ -122,7 +122,7 @@ def describe(exe, base):
         out.append(d)
     for d in out:  # the needle length's bound per skin (check() applies it)
         if d["name"] == "needle_length_mm":
-            d["skin_depth"] = depths
+            d["skin_depth"] = skin_depths(exe, helped["skin"]["choices"])
     return out
 
 

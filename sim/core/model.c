@@ -214,6 +214,7 @@ PetscErrorCode MHModelParamProvenance(MHModel m, const char status[], const char
   for (PetscInt k = 0; MHStatusNames[k]; k++)
     if (!strcmp(status, MHStatusNames[k])) known = PETSC_TRUE;
   PetscCheck(known, m->comm, PETSC_ERR_PLIB, "model %s: parameter status '%s' is none of literature, calibrated, prior, derived, choice", m->name, status);
+  PetscCheck(!source || strlen(source) < sizeof m->next_source, m->comm, PETSC_ERR_PLIB, "model %s: a parameter's source (\"%.40s...\") has %zu characters, more than the %zu the output records; shorten it", m->name, source, strlen(source), sizeof m->next_source - 1);
   PetscCall(PetscStrncpy(m->next_status, status, sizeof m->next_status));
   PetscCall(PetscStrncpy(m->next_source, source ? source : "", sizeof m->next_source));
   PetscFunctionReturn(0);

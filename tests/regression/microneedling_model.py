@@ -192,14 +192,28 @@ mhtest.check(abs(depth - sum(PRESETS["back"])) < 1e-12, f"skin back at 60: model
 # puts it (face: papillary 0.25 + reticular 1.0 mm); the same course fills part of the atrophic
 # scar's deficit, more with more sessions, and adds to the keloid's excess (its fibroblasts answer
 # injury with keloid_synthesis times the new collagen)
-for scar, level, i_fraction in (("atrophic", 0.7, 0.85), ("keloid", 1.5, 0.85), ("mature", 1.15, 0.74)):
+for scar, level, i_fraction in (("atrophic", 0.7, 0.85), ("keloid", 1.5, 0.85), ("mature", 1.15, 0.85 / 1.15)):
     d = run(f"scar_{scar}_rest", ["-microneedling_scar", scar, "-microneedling_sessions", "0", "-t_end", "365", "-output_count", "2"])
     worst = max(np.max(np.abs(f[-1] - f[0])) for f in d["fields"].values())
     mhtest.check(worst <= 1e-12, f"untreated {scar} scar drifted by {worst:.3g} over a year")
     o = d["outcomes"]
     mhtest.check(abs(o["collagen_gain_papillary"] - (level - 1)) < 1e-12, f"{scar} scar: papillary collagen {o['collagen_gain_papillary']} against normal skin, expected {level - 1}")
-    mhtest.check(abs(o["collagen_I_fraction_reticular"] - i_fraction) < 1e-3, f"{scar} scar: collagen I share {o['collagen_I_fraction_reticular']}, expected {i_fraction}")
+    mhtest.check(abs(o["collagen_I_fraction_reticular"] - i_fraction) < 1e-12, f"{scar} scar: collagen I share {o['collagen_I_fraction_reticular']}, expected {i_fraction}")
     mhtest.check(abs(o["scar_surface_mm"] - 1.25 * (level - 1)) < 1e-12, f"{scar} scar: surface {o['scar_surface_mm']} mm, expected {1.25 * (level - 1)}")
+    # type I and III over normal skin's: a mature scar's excess is all type III (III twice normal)
+    rel = (level, level) if scar != "mature" else (1.0, 2.0)
+    mhtest.check(abs(o["collagen_I_rel_papillary"] - rel[0]) < 1e-12 and abs(o["collagen_III_rel_papillary"] - rel[1]) < 1e-12,
+                 f"{scar} scar: collagen I, III over normal skin's {o['collagen_I_rel_papillary']}, {o['collagen_III_rel_papillary']}, expected {rel}")
+# at 70, an untreated scar and the normal skin around it both lose collagen: the height follows the
+# closed form sum(h) (level - 1) U(t), with the aged dermis h = 1.25 mm x 0.76 and U(t) = 1 - s (1 - e^(-dt))
+o = run("scar_atrophic_70", ["-microneedling_scar", "atrophic", "-microneedling_age_years", "70", "-microneedling_sessions", "0", "-t_end", "365", "-output_count", "2"])["outcomes"]
+want = 1.25 * (1 - 0.006 * 40) * (0.7 - 1) * (1 - s * (1 - np.exp(-1e-4 * 365)))
+mhtest.check(abs(o["scar_surface_mm"] - want) < 1e-7, f"atrophic scar at 70, untreated for a year: surface {o['scar_surface_mm']} mm, expected {want}")
+# a scar option for a state it does not apply to is refused with one line
+for args, expect in ((["-microneedling_scar_collagen_deficit", "0.2"], "applies to -microneedling_scar atrophic, not to -microneedling_scar none"),
+                     (["-microneedling_scar", "atrophic", "-microneedling_keloid_synthesis", "5"], "applies to -microneedling_scar keloid, not to -microneedling_scar atrophic")):
+    rc, out = mhtest.run(COARSE + args + ["-t_end", "1", "-output", "none", "-quiet"], expect_rc=1)
+    mhtest.check(expect in out, f"{' '.join(args)}: expected an error line with '{expect}', got: {out[-400:]}")
 course = {(scar, n): run(f"scar_{scar}_{n}", ["-microneedling_scar", scar, "-microneedling_sessions", str(n), "-microneedling_interval_days", "28", "-microneedling_follow_up_days", "28", "-output_count", "2"])["outcomes"]
           for scar in ("atrophic", "keloid") for n in (1, 3)}
 filled = [course[("atrophic", n)]["scar_deficit_filled_papillary"] for n in (1, 3)]

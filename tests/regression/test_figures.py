@@ -163,6 +163,14 @@ cols = f"{out}/shallow_vs_deep_columns.png"
 mhtest.check(rc == 0 and not se and [ln.split(": ")[0] for ln in so.splitlines()] == [cols],
              f"figures.py --compare --columns exited {rc}, expected one line for {cols}:\n{so}{se}")
 check_png(cols, 0.003)
+with Run(shallow) as a, Run(deep) as b:
+    fig = timeseries_mod.draw_columns([a, b], ["0.5 mm", "1.5 mm"], ["collagen_gain_papillary", "barrier_deficit"])
+    axes = {ax.get_gid(): ax for ax in fig.axes}
+    mhtest.check(sorted(axes) == ["columns:barrier_deficit", "columns:collagen_gain_papillary"], f"--columns: panels {sorted(axes)}")
+    for gid, ax in axes.items():
+        mhtest.check([ln.get_label() for ln in ax.get_lines() if not ln.get_label().startswith("_")] == ["0.5 mm", "1.5 mm"],
+                     f"--columns {gid}: curves {[ln.get_label() for ln in ax.get_lines()]}, expected one per run")
+    plt.close(fig)
 
 
 def labels_of(fig):
@@ -246,7 +254,8 @@ cases = [(["--compare", shallow, f"{d}/missing.h5"], "missing.h5: no such file")
          (["--compare", shallow, fk], "compare runs of one model and dimension"),
          (["--compare", shallow, deep, "--range", "nosuch=0:1"], "--range nosuch: not a field"),
          ([shallow, "--range", "nosuch=0:1"], "--range nosuch: not a field"),
-         (["--compare", shallow, deep, "--columns", "nosuch"], "--columns nosuch: not a /monitors/table column")]
+         (["--compare", shallow, deep, "--columns", "nosuch"], "--columns nosuch: not a /monitors/table column"),
+         (["--compare", shallow, deep, "--columns", "barrier_deficit", "--range", "inflammation=0:1"], "--range inflammation: with --columns")]
 for args, expect in cases:
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):

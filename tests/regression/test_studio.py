@@ -73,6 +73,13 @@ def check_ranges():
                 check(not accepted(name, fmt(inside(end, -d))), f"{name} {inside(end, -d)}: just beyond the studio's range, microheal accepts it")
         for v in r["teach"]:
             check(accepted(name, fmt(v)), f"{name} {v}: an end of the page's range, microheal refuses it")
+    described = params.describe(mhtest.EXE, params.load_base(mhtest.SOURCE))
+    try:  # a needle too long for the chosen skin: one clear line before any run
+        params.check({"skin": "forehead", "needle_length_mm": 1.7}, described)
+        check(False, "studio: 1.7 mm needles accepted on forehead skin (1.584 mm deep)")
+    except params.ParamError as e:
+        check("reaches below the 1.584 mm of modelled forehead skin" in str(e), f"studio: the error for a too-long needle says: {e}")
+    check(params.check({"skin": "face", "needle_length_mm": 1.7}, described)["needle_length_mm"] == 1.7, "studio: 1.7 mm refused on face skin (1.845 mm deep)")
     skins = params.read_help(mhtest.EXE)["skin"]["choices"]
     for skin, depth in params.skin_depths(mhtest.EXE, skins).items():  # the needle length's bound is the skin's depth
         check(not accepted("needle_length_mm", depth, skin) and accepted("needle_length_mm", depth * (1 - 1e-6), skin),
