@@ -29,11 +29,12 @@ RANGES = {
     "follow_up_days": {"kind": "real", "model": (0.0, math.inf, True, True), "teach": (7.0, 365.0), "step": 1},
     "skin": {"kind": "choice"},
     "age_years": {"kind": "real", "model": (18.0, 80.0, False, False), "teach": (20.0, 80.0), "step": 1},
+    "scar": {"kind": "choice"},
 }
-ORDER = ["needle_length_mm", "density_per_cm2", "pattern", "sessions", "interval_days", "follow_up_days", "skin", "age_years"]
+ORDER = ["needle_length_mm", "density_per_cm2", "pattern", "sessions", "interval_days", "follow_up_days", "skin", "age_years", "scar"]
 LABELS = {"needle_length_mm": "Needle length", "density_per_cm2": "Needle density", "pattern": "Pattern",
           "sessions": "Sessions", "interval_days": "Interval between sessions", "follow_up_days": "Follow-up after the last session",
-          "skin": "Skin preset", "age_years": "Age"}
+          "skin": "Skin preset", "age_years": "Age", "scar": "Scar"}
 # a random pattern needs a patch domain (5 mm wide by default): more lateral cells than the unit cell
 RANDOM_NX = 40
 

@@ -2,7 +2,7 @@
 on how many ranks run it, and an interrupted sweep completes only what is missing.
 
   1. Bad sweep files: each ends with one error line naming the file's line, before any run.
-  2. Points: grid order, zip, log ranges, seeded random and Latin-hypercube samples (the same on
+  2. Points: every file of configs/sweeps/ lists its points; grid order, zip, log ranges, seeded random and Latin-hypercube samples (the same on
      every call; one sample per stratum), replicates with their seeds.
   3. configs/sweeps/ci_small.yaml on 1 rank, and on 4 ranks in groups of 2: the same summary
      table to 1e-10 (CSV and HDF5 agree; each run's output names its point and sweep file).
@@ -149,6 +149,13 @@ finally:
     os.remove(rep_path)
 rows = [line.split() for line in out.splitlines() if re.match(r"^p\d{4} ", line)]
 mhtest.check([r[2] for r in rows] == ["100"] * 3 + ["200"] * 3 and "3 replicates seeded through -microneedling_seed" in out, f"replicates: 2 points x 3 replicates:\n{out}")
+
+# every sweep file of configs/sweeps/ reads and lists its points (what -sweep_list checks)
+for f in sorted(os.listdir(os.path.join(mhtest.SOURCE, "configs", "sweeps"))):
+    if f.endswith(".yaml"):
+        rc, out = sweep([os.path.join(mhtest.SOURCE, "configs", "sweeps", f), "-sweep_list", "-sweep_output_dir", os.path.join(tmp, "none")])
+        mhtest.check(re.search(r"^p0000 ", out, re.M) and "points to run" in out, f"configs/sweeps/{f}: -sweep_list lists no points:\n{out}")
+
 
 # 3. rank independence --------------------------------------------------------------------------
 d1, d4 = os.path.join(tmp, "np1"), os.path.join(tmp, "np4")

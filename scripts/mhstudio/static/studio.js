@@ -124,7 +124,7 @@ async function fieldOf(run, name) {
 }
 function describe(run) {
   const p = run.summary.params || {};
-  return `${run.id}: ${p.needle_length_mm} mm, ${p.density_per_cm2}/cm², ${p.pattern}, ${p.sessions} × every ${p.interval_days} d, +${p.follow_up_days} d, ${p.skin}, age ${p.age_years}`;
+  return `${run.id}: ${p.needle_length_mm} mm, ${p.density_per_cm2}/cm², ${p.pattern}, ${p.sessions} × every ${p.interval_days} d, +${p.follow_up_days} d, ${p.skin}, age ${p.age_years}${p.scar && p.scar !== "none" ? `, ${p.scar} scar` : ""}`;
 }
 
 // ---- drawing
