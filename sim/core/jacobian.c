@@ -271,8 +271,10 @@ PetscErrorCode MHOperatorsJacobian(MHDisc *sim, PetscReal t, Vec U, PetscReal sh
             if (den <= 0) continue;
             V(q, colL, q) += sg * T / wc;
             V(q, colR, q) -= sg * T / wc;
-            V(q, colL, gt) += sg * 2 * wL * aR * aR / (den * den) * (gLv > 0 ? kL : 0) * du / wc;
-            V(q, colR, gt) += sg * 2 * wR * aL * aL / (den * den) * (gRv > 0 ? kR : 0) * du / wc;
+            /* dT/daL = 2 wL (aR / den)^2: the ratio first, since aR^2 and den^2 underflow to 0
+               (0/0) for a channel closed to 1e-160 and less */
+            V(q, colL, gt) += sg * 2 * wL * (aR / den) * (aR / den) * (gLv > 0 ? kL : 0) * du / wc;
+            V(q, colR, gt) += sg * 2 * wR * (aL / den) * (aL / den) * (gRv > 0 ? kR : 0) * du / wc;
           }
         }
       }

@@ -16,7 +16,8 @@
   hyaluronan crosses intact skin not at all but treated skin does; a serum 6 h after the session
   delivers less than one right after it, and one applied on the next day less still; longer needles
   deliver more; excised skin, whose channels do not heal, delivers more than living skin;
-- eight solutes at once (the most), each conserved;
+- eight solutes at once (the most), each conserved; a two-session course followed for eight weeks
+  (channels closed to below 1e-160) completes and balances;
 - bad input: an unknown solute without its properties, solute options without solutes, an
   application before the run starts, a capitalised name, a ninth solute: one error line each.
 -verbose prints the measured numbers."""
@@ -121,6 +122,14 @@ d = run("eight", ["-nx", 6, "-nz", 24, "-microneedling_solutes", ALL8, "-microne
 mhtest.check(len(d["fields"]) == 11 + 6 * 8, f"eight solutes make {len(d['fields'])} fields, not 59")
 worst = max(abs(d["outcomes"][s + "_mass_balance"]) for s in ALL8.split(","))
 mhtest.check(worst < 1e-8, f"eight solutes: mass balance residual {worst:.3g} (default tolerances)")
+
+# a course of months: sessions four weeks apart, each with its serum, followed for eight weeks (the
+# channels close to 1e-160 and less, where the conduit's Jacobian once divided 0 by 0): completes,
+# and every output balances
+d = run("course", ["-nx", 16, "-nz", 36, "-microneedling_needle_length_mm", 1.5, "-microneedling_solutes", "caffeine",
+                   "-microneedling_sessions", 2, "-microneedling_follow_up_days", 56, "-output_count", 4])
+worst = abs(d["outcomes"]["caffeine_mass_balance"])
+mhtest.check(np.isfinite(worst) and worst < 1e-6, f"a two-session course with a serum: mass balance residual {worst:.3g} at day 84 (default tolerances; 4e-8 measured)")
 
 # bad input: one line each
 for args, want in ((["-microneedling_solutes", "vitamin_x"], "is not a preset; give its"),

@@ -10,6 +10,7 @@
      points elsewhere rarely fall there) equals finite differences;
    - with a perfect channel gate (open fraction 1 in a column), the conduit carries the flux of
      its closed-form series conductance;
+   - with the channel closed to 1e-170 everywhere (weeks after a session), the Jacobian is finite;
    - on several ranks, the right-hand side equals a serial one on rank 0. */
 #include "test_models.h"
 
@@ -144,6 +145,38 @@ static PetscErrorCode CheckJacobianAndConservation(void)
    the conduit's flux through every interior horizontal face of the column is kappa x gradient (the
    series conductance of equal halves), so the rate of an interior cell of the column is zero and
    the top cell's is -kappa g / w (its lower face only; film off). */
+/* A channel closed to 1e-170 (weeks after a session its open fraction decays below what a square
+   of it can hold: the conduit's derivative once divided 0 by 0): the Jacobian stays finite. */
+static PetscErrorCode CheckClosedChannelJacobian(void)
+{
+  MHSim        sim;
+  MHModel      m;
+  Vec          U;
+  Mat          J;
+  PetscScalar *u;
+  PetscInt     n;
+  PetscReal    nrm;
+
+  PetscFunctionBeginUser;
+  PetscCall(TestSimFromString(PETSC_COMM_WORLD, OPTS, &sim));
+  PetscCall(MHSimGetModel(sim, &m));
+  PetscCall(MHSimGetSolution(sim, &U));
+  PetscCall(PerturbedState(sim, U));
+  PetscCall(VecGetLocalSize(U, &n));
+  PetscCall(VecGetArray(U, &u));
+  for (PetscInt i = 0; i < n; i += m->nf)
+    u[i] = 1e-170 * (1 + (PetscReal)(i % 7)); /* the channel (field 0, the conduits' gate), nearly closed everywhere */
+  PetscCall(VecRestoreArray(U, &u));
+  PetscCall(MHSimCreateJacobianMatrix(sim, &J));
+  PetscCall(MHSimComputeRHSJacobian(sim, 0, U, J));
+  PetscCall(MatNorm(J, NORM_FROBENIUS, &nrm));
+  if (verbose) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "Jacobian with the channel closed to 1e-170: norm %g\n", (double)nrm));
+  TEST_CHECK(PetscIsNormalReal(nrm), "Jacobian with the channel closed to 1e-170 is not finite (norm %g)", (double)nrm);
+  PetscCall(MatDestroy(&J));
+  PetscCall(TestSimDestroy(&sim));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode CheckConduitColumn(void)
 {
   MHSim              sim;
@@ -270,6 +303,7 @@ int main(int argc, char **argv)
   PetscCall(MHInitialize(&argc, &argv, help));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-verbose", &verbose, NULL));
   PetscCall(CheckJacobianAndConservation());
+  PetscCall(CheckClosedChannelJacobian());
   PetscCall(CheckConduitColumn());
   PetscCall(CheckRanks());
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &failures, 1, MPI_INT, MPI_SUM, PETSC_COMM_WORLD));
