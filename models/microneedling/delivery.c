@@ -489,7 +489,7 @@ PetscErrorCode MNSoluteOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, 
       PetscReal J = S.flux[s][tw], dQ = Delivered(&S, s, tw) - p->acc.Q_app[tw][s];
       if (p->napps && t > p->acc.t_app && film && J > p->acc.J_peak[tw][s]) {
         p->acc.J_peak[tw][s] = J;
-        p->acc.lag[tw][s]    = PetscMax(24 * (t - p->acc.t_app - dQ / J), 0.0);
+        p->acc.lag[tw][s]    = PetscClipInterval(24 * (t - p->acc.t_app - dQ / J), 0.0, 24 * (t - p->acc.t_app)); /* a denormal J: dQ/J may overflow */
       }
       /* a film wiped off counts as removed from then on (it stays in its field, out of contact) */
       removed[tw] = p->acc.removed[tw][s] + (film ? 0 : S.film[s][tw]);
@@ -505,7 +505,7 @@ PetscErrorCode MNSoluteOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, 
       bal = (PetscReal)NAN;
     out[o++] = Q * cm2;
     out[o++] = S.flux[s][0] * per_h;
-    out[o++] = Q0 > 1e-9 * Q ? Q / Q0 : (PetscReal)NAN; /* beyond 1e9: none crosses intact skin */
+    out[o++] = Q > 0 && Q0 > 1e-9 * Q ? Q / Q0 : (PetscReal)NAN; /* beyond 1e9: none crosses intact skin; none delivered (Q <= 0, round-off): none to compare */
     out[o++] = p->sol[s].film > 0 && p->acc.applied[s] > 0 ? Q / p->acc.applied[s] : (PetscReal)NAN;
     out[o++] = p->acc.lag[0][s];
     out[o++] = S.cleared[s][0] * cm2;

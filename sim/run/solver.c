@@ -101,22 +101,27 @@ static PetscErrorCode MHNewtonConverged(SNES snes, PetscInt it, PetscReal xnorm,
   PetscCall(VecGetArrayRead(dX, &dx));
   if (vatol) PetscCall(VecGetArrayRead(vatol, &va));
   if (vrtol) PetscCall(VecGetArrayRead(vrtol, &vr));
-  for (PetscInt i = 0; i < n; i++) {
+  for (PetscInt i = 0; i < n; i++) { /* entries without a tolerance (atol 0 and x 0) are not weighed, as PETSc's TS norms do */
     PetscReal tol = (va ? PetscRealPart(va[i]) : atol) + (vr ? PetscRealPart(vr[i]) : rtol) * PetscAbsScalar(x[i]);
-    PetscReal e   = PetscAbsScalar(dx[i]) / tol;
-    sum[0] += e * e;
+    if (tol > 0) {
+      PetscReal e = PetscAbsScalar(dx[i]) / tol;
+      sum[0] += e * e;
+      sum[1] += 1;
+    }
   }
-  sum[1] = (PetscReal)n;
   if (vr) PetscCall(VecRestoreArrayRead(vrtol, &vr));
   if (va) PetscCall(VecRestoreArrayRead(vatol, &va));
   PetscCall(VecRestoreArrayRead(dX, &dx));
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(MPIU_Allreduce(sum, gsum, 2, MPIU_REAL, MPIU_SUM, sim->comm));
-  w                 = PetscSqrtReal(gsum[0] / gsum[1]);
+  w                 = gsum[1] > 0 ? PetscSqrtReal(gsum[0] / gsum[1]) : 0;
   rate              = sim->newton_wprev > 0 ? w / sim->newton_wprev : -1;
   sim->newton_wprev = w;
   if (rate >= 0 && rate < 1) w *= PetscMin(1, rate / (1 - rate));
-  if (!(w > sim->newton_wtol)) *reason = SNES_CONVERGED_SNORM_RELATIVE;
+  if (PetscIsInfOrNanReal(w))
+    *reason = SNES_DIVERGED_FNORM_NAN; /* an update of Inf or NaN is no convergence */
+  else if (w <= sim->newton_wtol)
+    *reason = SNES_CONVERGED_SNORM_RELATIVE;
   PetscFunctionReturn(0);
 }
 
