@@ -133,7 +133,7 @@ typedef struct {
   PetscReal age;                                                     /* years */
   PetscInt  scar;                                                    /* Scar: the dermis treated is a scar's */
   PetscReal scar_deficit, scar_excess, keloid_synthesis, scar_level; /* atrophic deficit, keloid (mature scar) excess, the keloid's new-collagen synthesis factor; the dermis's level at rest */
-  PetscReal scar_phi3, phi3_normal;                                  /* the scar's collagen III share at rest, normal skin's (phi3 is the scar's where there is one) */
+  PetscReal phi3_normal;                                             /* normal skin's collagen III share (phi3 is the scar's where there is one) */
   PetscReal shortfall, responsiveness;                               /* aged skin: homeostatic collagen production short of turnover, new-collagen synthesis (1 at 30) */
   PetscReal thickness[NL], top[NL + 1];                              /* layer depths [mm] */
   /* needles and protocol */

@@ -146,7 +146,7 @@ const MNParam MNParams[MN_NPARAMS] = {
     .status = MN_PRIOR, .source = "assumed, not fitted"},
   [MN_P_COLLAGEN_III_FRACTION] = {"collagen_III_fraction", MN_REAL, "1", "Baseline collagen III share (8-15 %, Reilly 2021)", .def = {0.15}, .range = {0, 1, PETSC_TRUE, PETSC_TRUE}, TO(phi3),
     .status = MN_LITERATURE, .source = "Reilly2021 (8-15 %)"},
-  [MN_P_SCAR_COLLAGEN_III_FRACTION] = {"scar_collagen_III_fraction", MN_REAL, "1", "The scar's collagen III share at rest (default: a mature scar's excess is all type III, (collagen_III_fraction + excess) / (1 + excess), 0.26; other scars: normal skin's collagen_III_fraction)", .def = {0}, .range = {0, 1, PETSC_TRUE, PETSC_TRUE}, OWN,
+  [MN_P_SCAR_COLLAGEN_III_FRACTION] = {"scar_collagen_III_fraction", MN_REAL, "1", "The scar's collagen III share at rest (default: a mature scar's excess is all type III, (collagen_III_fraction + excess) / (1 + excess), 0.26; other scars: normal skin's collagen_III_fraction)", .range = {0, 1, PETSC_TRUE, PETSC_TRUE}, OWN,
     .status = MN_DERIVED, .source = "mature scar: its excess of collagen taken as type III (Oliveira2009: more III in hypertrophic burn scars); atrophic scars and keloids: normal skin's share (no ratio for them read)"},
   [MN_P_COLLAGEN_DEPOSITION] = {"collagen_deposition_per_day", MN_REAL, "1/day", "New collagen per day and unit fibroblast excess (calibrated: +53 % papillary, Lotfi 2013)", .def = {0.0189}, .range = MH_NONNEGATIVE, TO(alpha_c),
     .status = MN_CALIBRATED, .source = "validation/calibrate.py: Lotfi2013, +53 % papillary collagen 8 weeks after 5 monthly 1.5 mm sessions, demo-sized grid"},

@@ -111,7 +111,7 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
   Microneedling *p = (Microneedling *)m->data;
   PetscReal      times[MAX_SESSIONS];
   PetscInt       n, count = 0;
-  PetscReal      interval = 0, depth_total = 0, a_lat;
+  PetscReal      interval = 0, depth_total = 0, a_lat, scar_phi3;
   PetscBool      explicit_times = PETSC_FALSE;
   char           opt[64];
 
@@ -180,8 +180,8 @@ PetscErrorCode MNSetFromOptions(MHModel m, PetscOptionItems *PetscOptionsObject,
         break;
       case MN_P_SCAR_COLLAGEN_III_FRACTION: /* a mature scar's excess is type III; other scars keep normal skin's share */
         p->phi3_normal = p->phi3;
-        PetscCall(MHModelParamReal(m, PetscOptionsObject, e->name, e->unit, e->help, p->scar == SCAR_MATURE ? (p->phi3 + p->scar_excess) / (1 + p->scar_excess) : p->phi3, e->range, &p->scar_phi3));
-        if (p->scar != SCAR_NONE) p->phi3 = p->scar_phi3; /* the scar spans every layer with collagen */
+        PetscCall(MHModelParamReal(m, PetscOptionsObject, e->name, e->unit, e->help, p->scar == SCAR_MATURE ? (p->phi3 + p->scar_excess) / (1 + p->scar_excess) : p->phi3, e->range, &scar_phi3));
+        if (p->scar != SCAR_NONE) p->phi3 = scar_phi3; /* the scar spans every layer with collagen */
         break;
       case MN_P_DOMAIN: /* random patterns default to a patch */
         PetscCall(MHModelParamEnum(m, PetscOptionsObject, e->name, e->help, e->choices, (PetscInt)(p->pattern == MN_PATTERN_RANDOM ? e->alt[0] : e->def[0]), &p->domain));
