@@ -2,7 +2,7 @@
    after a course of microneedling (models/microneedling/README.md: fields, equations, parameters
    and their sources). Length in mm, time in days.
 
-     d'   = -k_c (1 + beta s) (d - q) - q / tau_r               open channel (needle volume fraction)
+     d'   = -k_c (d - q) - q / tau_r                           open channel (needle volume fraction)
      q'   = -q / tau_r                                         its share still recoiling elastically
      s'   = div(D_s grad s) + (1 - a) (rho_L d + sigma_n n/N_ref) - k_s s  damage signal (erythema proxy)
      n'   = div(D_n grad n) + a_n v_L s - k_n n                neutrophils
@@ -16,10 +16,12 @@
      e'   = [delta_e f + alpha_e A] - delta_e e - k_el (n / N_ref) e
 
    with k_c = v_L / r the closure rate of the residual channel: the layer's wall speed v_L (slowed
-   by the occlusion factor in the stratum corneum and epidermis while the site is occluded) over
-   the channel's residual radius r at that depth (the latest session's needle radius times
-   sqrt(1 - recoil fraction), at least MN_MIN_CHANNEL_RADIUS); beta couples closure to
-   inflammation and a is the share of the signal's production an anti-inflammatory suppresses;
+   by the occlusion factor in the stratum corneum and epidermis while the site is occluded, and
+   there by 1 - x a, x the share of the keratinocytes' closure that rests on their inflammatory
+   (COX) signalling) over the channel's residual radius r at that depth (the latest session's
+   needle radius times sqrt(1 - recoil fraction), at least MN_MIN_CHANNEL_RADIUS); a is the share
+   of inflammatory signalling an anti-inflammatory suppresses, in the damage signal's production
+   and in the keratinocytes' closure alike;
    s_A and rho_A are aged skin's production shortfall and synthesis (0 and 1 at 30, parameters.c).
    With h(T) = T/(K_T + T), A = max(f - fbar_L, 0) the fibroblast excess, g = k_mmp (n + m1)/N_ref
    the inflammatory (MMP) degradation and J = kappa (phi1 c3 - phi3 c1) the maturation of
@@ -53,6 +55,7 @@ static inline PetscReal ClosureRate(const Microneedling *p, PetscReal t, PetscRe
     r          = PetscMax(PetscSqrtReal(1 - p->recoil_frac) * MNShapeRadiusAt(&sh, z), MN_MIN_CHANNEL_RADIUS);
     if (L <= EPI && t - p->session_time[k] < p->occlusion) v /= p->occlusion_slow;
   }
+  if (L <= EPI) v *= 1 - p->closure_inflammatory * p->anti_inflammatory;
   if (p->ex_vivo) v = 0; /* excised skin does not heal: the channel keeps what the recoil leaves */
   return v / r;
 }
@@ -61,7 +64,7 @@ static inline PetscReal ClosureRate(const Microneedling *p, PetscReal t, PetscRe
 typedef struct {
   PetscInt  L;                    /* layer */
   PetscReal h, dh;                /* h(T) and h'(T) */
-  PetscReal kc, gain, kr;         /* closure rate of the residual channel, its inflammation factor, recoil rate */
+  PetscReal kc, kr;               /* closure rate of the residual channel, recoil rate */
   PetscReal fbar, K, rf, w, phi1; /* fibroblast baseline and capacity, proliferation, dermal weight, collagen I share */
 } LayerSetUp;
 
@@ -71,7 +74,6 @@ static inline LayerSetUp LayerSetUpAt(const Microneedling *p, PetscReal t, const
 
   c.L    = Layer(p, x[2]);
   c.kc   = ClosureRate(p, t, x[2], c.L);
-  c.gain = 1 + p->closure_gain * PetscMax(PetscRealPart(u[S]), 0.0);
   c.kr   = 1 / p->recoil_time;
   c.h    = Hill(p, u[T], &c.dh);
   c.fbar = Baseline(p, c.L);
@@ -92,7 +94,7 @@ void MNReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscS
   PetscScalar          J = p->kappa * (phi1 * u[C3] - p->phi3 * u[C1]);
   PetscReal            P = p->delta_c * (1 - p->shortfall), a = p->alpha_c * p->responsiveness;
 
-  r[D]  = -c.kc * c.gain * (u[D] - u[RC]) - c.kr * u[RC];
+  r[D]  = -c.kc * (u[D] - u[RC]) - c.kr * u[RC];
   r[RC] = -c.kr * u[RC];
   r[S]  = (1 - p->anti_inflammatory) * (p->rho_s[L] * u[D] + p->sigma_n * u[N] / p->N_ref) - p->k_s * u[S];
   r[N]  = p->a_n * p->vascular[L] * u[S] - p->k_n * u[N];
@@ -119,9 +121,8 @@ void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], cons
 
   for (PetscInt i = 0; i < p->nf * p->nf; i++)
     Jm[i] = 0;
-  JAC(D, D)   = -c.kc * c.gain;
-  JAC(D, RC)  = c.kc * c.gain - c.kr;
-  JAC(D, S)   = PetscRealPart(u[S]) > 0 ? -c.kc * p->closure_gain * (u[D] - u[RC]) : 0;
+  JAC(D, D)   = -c.kc;
+  JAC(D, RC)  = c.kc - c.kr;
   JAC(RC, RC) = -c.kr;
   JAC(S, D)   = (1 - p->anti_inflammatory) * p->rho_s[L];
   JAC(S, S)   = -p->k_s;

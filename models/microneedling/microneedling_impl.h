@@ -149,9 +149,9 @@ typedef struct {
   PetscReal  lateral[2];                         /* domain size in x, y [mm] */
   PetscInt   dim;
   /* per-layer coefficients, rates in per day */
-  PetscReal v_close[NL], rho_s[NL], bolus_s[NL], vascular[NL], f0[NL];  /* v_close: wall speed [mm/day] */
-  PetscReal recoil_frac, recoil_time;                                   /* share of the opening that recoils, its time constant [day] */
-  PetscReal occlusion, occlusion_slow, closure_gain, anti_inflammatory; /* occluded time after a session [day], ... */
+  PetscReal v_close[NL], rho_s[NL], bolus_s[NL], vascular[NL], f0[NL];          /* v_close: wall speed [mm/day] */
+  PetscReal recoil_frac, recoil_time;                                           /* share of the opening that recoils, its time constant [day] */
+  PetscReal occlusion, occlusion_slow, closure_inflammatory, anti_inflammatory; /* occluded time after a session [day], ... */
   PetscReal Dl[NMOVING][NL], chi[NL];
   PetscReal k_s, sigma_n, a_n, k_n, k_mn, k_sw, d_m, k_T1, k_T2, k_T, bolus_T, K_T;
   PetscReal f_max, r_f, delta_f;

@@ -148,6 +148,12 @@ mhtest.check(ow["barrier_recovery_h_1"] > 1.5 * ob["barrier_recovery_h_1"] and o
 slow = float(base["parameters"]["occlusion_slowdown"])
 mhtest.check(not np.isfinite(oo["barrier_recovery_h_1"]) or oo["barrier_recovery_h_1"] > 0.5 * slow * ob["barrier_recovery_h_1"], f"occlusion must slow the barrier ~{slow:g}-fold: {oo['barrier_recovery_h_1']} vs {ob['barrier_recovery_h_1']}")
 mhtest.check(on["inflammation_exposure_h_1"] < 0.5 * ob["inflammation_exposure_h_1"], f"an anti-inflammatory must lower the inflammation: {on['inflammation_exposure_h_1']} vs {ob['inflammation_exposure_h_1']}")
+# the anti-inflammatory slows the keratinocytes' closure (stratum corneum, epidermis) by 1 - share:
+# the barrier time stretches by 1/(1 - share) (the minutes of recoil aside); the viable dermis is untouched
+x = float(base["parameters"]["closure_inflammatory_share"])
+stretch = on["barrier_recovery_h_1"] / ob["barrier_recovery_h_1"]
+say(f"anti-inflammatory 1: barrier {on['barrier_recovery_h_1']:.2f} h, {stretch:.3f} times the untreated (1/(1 - {x:g}) = {1 / (1 - x):.3f})")
+mhtest.check(abs(stretch * (1 - x) - 1) < 0.03, f"an anti-inflammatory must stretch the barrier time by 1/(1 - {x}): {stretch}")
 
 
 # aged skin: untreated collagen follows the documented drift (collagen content 1 - k (A - 30)^2 of

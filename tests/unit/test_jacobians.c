@@ -107,7 +107,7 @@ static PetscErrorCode CheckModel(const char name[], const char extra[], PetscRan
 
 /* Option sets that switch on terms the defaults leave out */
 static const char *const cases[][2] = {
-    {"microneedling", "-microneedling_age_years 70 -microneedling_closure_inflammation_gain 3 -microneedling_anti_inflammatory 0.5 -microneedling_occlusion_h 1000"},
+    {"microneedling", "-microneedling_age_years 70 -microneedling_closure_inflammatory_share 0.7 -microneedling_anti_inflammatory 0.5 -microneedling_occlusion_h 1000"},
 };
 
 int main(int argc, char **argv)
