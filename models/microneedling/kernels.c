@@ -14,6 +14,8 @@
      c3'  = [delta_c (1 - s_A) phi3 f + alpha_c rho_A q3 A] - (delta_c + g) c3 - J
      c1'  = [delta_c (1 - s_A) phi1 f + alpha_c rho_A (1 - q3) A] - (delta_c + g) c1 + J
      e'   = [delta_e f + alpha_e A] - delta_e e - k_el (n / N_ref) e
+     g'   = div(D_g grad g) + [k_g A] - k_g g                   keratinocyte growth factor (excess)
+     k'   = {r_k g - (k - 1) / tau_k}                           epidermal thickness / baseline
 
    with k_c = v_L / r the closure rate of the residual channel: the layer's wall speed v_L (slowed
    by the occlusion factor in the stratum corneum and epidermis while the site is occluded, and
@@ -26,7 +28,7 @@
    With h(T) = T/(K_T + T), A = max(f - fbar_L, 0) the fibroblast excess, g = k_mmp (n + m1)/N_ref
    the inflammatory (MMP) degradation and J = kappa (phi1 c3 - phi3 c1) the maturation of
    collagen III into I toward the baseline type ratio; the bracketed production exists in the
-   dermal layers only. Collagen is a fraction of the layer's baseline total collagen, fibroblasts
+   dermal layers only, the braced rate in the epidermis only. Collagen is a fraction of the layer's baseline total collagen, fibroblasts
    and elastin are relative to the layer's baseline, so the untreated skin (d = s = n = m1 = m2 = T
    = 0, f = c1 + c3 = e = 1 in the dermis, 0 in the epidermis) is an exact steady state.
 
@@ -105,6 +107,8 @@ void MNReaction(const void *ctx, PetscReal t, const PetscReal x[3], const PetscS
   r[C3] = w * (P * p->phi3 * u[F] + a * p->q3 * A) - (p->delta_c + g) * u[C3] - J;
   r[C1] = w * (P * phi1 * u[F] + a * (1 - p->q3) * A) - (p->delta_c + g) * u[C1] + J;
   r[E]  = w * (p->delta_e * u[F] + p->alpha_e * A) - p->delta_e * u[E] - p->k_el * u[N] / p->N_ref * u[E];
+  r[GF] = w * p->k_g * A - p->k_g * u[GF];
+  r[EP] = L == EPI ? p->r_k * u[GF] - (u[EP] - 1) / p->tau_k : 0;
   if (p->nsolutes) MNSoluteReaction(p, t, x, u, r);
 }
 
@@ -151,6 +155,10 @@ void MNReactionJacobian(const void *ctx, PetscReal t, const PetscReal x[3], cons
   JAC(E, F)   = w * (p->delta_e + p->alpha_e * dA);
   JAC(E, N)   = -p->k_el / p->N_ref * u[E];
   JAC(E, E)   = -p->delta_e - p->k_el * u[N] / p->N_ref;
+  JAC(GF, F)  = w * p->k_g * dA;
+  JAC(GF, GF) = -p->k_g;
+  JAC(EP, GF) = L == EPI ? p->r_k : 0;
+  JAC(EP, EP) = L == EPI ? -1 / p->tau_k : 0;
 #undef JAC
   if (p->nsolutes) MNSoluteJacobian(p, t, x, u, Jm);
 }
@@ -212,5 +220,6 @@ PetscErrorCode MNInitial(MHModel m, const MHCell *c, PetscScalar u[])
   u[C3] = Baseline(p, L) * p->phi3;
   u[C1] = Baseline(p, L) * (1 - p->phi3);
   u[E]  = Baseline(p, L);
+  u[EP] = L == EPI ? 1 : 0;
   PetscFunctionReturn(0);
 }

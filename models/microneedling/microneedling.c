@@ -63,7 +63,7 @@ static PetscErrorCode Destroy(MHModel m)
 PetscBool MNCoupled(PetscInt i, PetscInt j)
 {
   const PetscInt pairs[][2] = {
-      {D, S}, {D, RC}, {S, D}, {S, N}, {N, S}, {M1, N}, {M2, M1}, {T, M1}, {T, M2}, {F, T}, {C3, F}, {C3, N}, {C3, M1}, {C3, C1}, {C1, F}, {C1, N}, {C1, M1}, {C1, C3}, {E, F}, {E, N}};
+      {D, S}, {D, RC}, {S, D}, {S, N}, {N, S}, {M1, N}, {M2, M1}, {T, M1}, {T, M2}, {F, T}, {C3, F}, {C3, N}, {C3, M1}, {C3, C1}, {C1, F}, {C1, N}, {C1, M1}, {C1, C3}, {E, F}, {E, N}, {GF, F}, {EP, GF}};
   for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++)
     if (pairs[q][0] == i && pairs[q][1] == j) return PETSC_TRUE;
   return PETSC_FALSE;

@@ -29,13 +29,15 @@ enum { D,
   C1,
   E,
   RC,
+  GF,
+  EP,
   NF };
-static const char *const field_names[NF] = {"damage", "signal", "neutrophils", "macrophages_inflammatory", "macrophages_repair", "tgfb", "fibroblasts", "collagen_III", "collagen_I", "elastin", "recoil"};
-static const char *const field_units[NF] = {"1", "1", "cells/mm^3", "cells/mm^3", "cells/mm^3", "ng/mL", "1", "1", "1", "1", "1"};
+static const char *const field_names[NF] = {"damage", "signal", "neutrophils", "macrophages_inflammatory", "macrophages_repair", "tgfb", "fibroblasts", "collagen_III", "collagen_I", "elastin", "recoil", "kgf", "epidermal_thickness"};
+static const char *const field_units[NF] = {"1", "1", "cells/mm^3", "cells/mm^3", "cells/mm^3", "ng/mL", "1", "1", "1", "1", "1", "1", "1"};
 /* transported fields (rows of Microneedling.Dl); the macrophage phenotypes share one diffusivity
    option (parameter_table.c) */
-static const PetscInt moving[] = {S, N, M1, M2, T, F};
-#define NMOVING 6
+static const PetscInt moving[] = {S, N, M1, M2, T, F, GF};
+#define NMOVING 7
 
 /* Skin presets: the default layer thicknesses of a body site (parameter_table.c, MNSites) */
 typedef enum { SKIN_FACE,
@@ -70,10 +72,11 @@ static const char *const scars[] = {"none", "atrophic", "keloid", "mature", NULL
 
 #define MAX_SESSIONS 16
 #define MAX_PASSES 64
-#define MAX_SOLUTES 8 /* topical delivery: 11 + 6 x 8 = 59 of the framework's 64 fields */
+#define MAX_SOLUTES 8 /* topical delivery: 13 + 6 x 8 = 61 of the framework's 64 fields */
 /* outcomes per session, after the time series */
 enum { OUT_BARRIER,
   OUT_INFLAMMATION,
+  OUT_EPIDERMIS,
   OUT_SERIES_PER_LAYER };
 #define PER_LAYER 8 /* collagen gain, I, III, I fraction, elastin, histological collagen area and its gain, gain over untreated skin of the same age */
 /* Each session's outcomes, in the order of their names (outcomes.c) */
@@ -157,7 +160,8 @@ typedef struct {
   PetscReal f_max, r_f, delta_f;
   PetscReal delta_c, phi3, alpha_c, q3, kappa, k_mmp, N_ref;
   PetscReal delta_e, alpha_e, k_el;
-  PetscReal area0[NL]; /* share of a histological section collagen covers at baseline */
+  PetscReal k_g, r_k, tau_k; /* keratinocyte growth factor decay, epidermal growth [1/day], epidermal renewal [day] */
+  PetscReal area0[NL];       /* share of a histological section collagen covers at baseline */
   PetscReal follow_up;
   /* topical delivery (delivery.c) */
   PetscInt  nf, nsolutes; /* fields in all, solutes */
@@ -294,6 +298,10 @@ enum { MN_P_SKIN,
   MN_P_ELASTIN_TURNOVER,
   MN_P_ELASTIN_DEPOSITION,
   MN_P_ELASTASE_DEGRADATION,
+  MN_P_KGF_DIFFUSIVITY,
+  MN_P_KGF_DECAY,
+  MN_P_EPIDERMAL_GROWTH,
+  MN_P_EPIDERMAL_RENEWAL,
   MN_P_COLLAGEN_AREA,
   MN_P_BARRIER_RECOVERY,
   MN_P_DYE_TIGHT,

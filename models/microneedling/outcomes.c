@@ -17,7 +17,8 @@ typedef struct {
   PetscReal vascular_deficit;      /* D weighted by the layer's vascular weight (bleeding) */
   PetscReal signal, volume;        /* the inflammatory signal S, and the domain's volume */
   PetscReal c1[NL], c3[NL], elastin[NL], layer_volume[NL];
-  PetscReal area[NL]; /* histological collagen area: min(1, baseline share x (c1 + c3)) */
+  PetscReal area[NL];  /* histological collagen area: min(1, baseline share x (c1 + c3)) */
+  PetscReal epidermis; /* epidermal thickness / baseline over the epidermis */
 } Integrals;
 
 PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscReal out[], PetscBool *stop)
@@ -46,6 +47,7 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
     loc.elastin[L] += PetscRealPart(v[E]) * dv;
     loc.area[L] += PetscMin(1.0, p->area0[L] * PetscRealPart(v[C1] + v[C3])) * dv;
     loc.layer_volume[L] += dv;
+    if (L == EPI) loc.epidermis += PetscRealPart(v[EP]) * dv;
   }
   PetscCall(VecRestoreArrayRead(U, &u));
   PetscCall(MPIU_Allreduce(&loc, &sum, (PetscMPIInt)(sizeof loc / sizeof(PetscReal)), MPIU_REAL, MPIU_SUM, m->comm));
@@ -56,6 +58,7 @@ PetscErrorCode MNOutcomes(MHModel m, const MHGrid *g, PetscReal t, Vec U, PetscR
   Vv       = sum.vascular_deficit / area;
   out[o++] = B;
   out[o++] = Sm;
+  out[o++] = sum.layer_volume[EPI] > 0 ? sum.epidermis / sum.layer_volume[EPI] - 1 : 0;
   for (PetscInt L = PAP; L <= RET; L++) {
     PetscReal c1 = sum.c1[L] / sum.layer_volume[L], c3 = sum.c3[L] / sum.layer_volume[L], e = sum.elastin[L] / sum.layer_volume[L];
     out[o++] = c1 + c3 - 1;
@@ -121,6 +124,7 @@ PetscErrorCode MNAddOutcomes(MHModel m)
   m->noutcomes = 0;
   PetscCall(MHModelAddOutcome(m, "barrier_deficit", "1"));
   PetscCall(MHModelAddOutcome(m, "inflammation", "1"));
+  PetscCall(MHModelAddOutcome(m, "epidermis_thickness_gain", "1"));
   for (PetscInt L = PAP; L <= RET; L++) {
     /* in the order MNOutcomes writes them (PER_LAYER) */
     const char *what[PER_LAYER] = {"collagen_gain", "collagen_I_rel", "collagen_III_rel", "collagen_I_fraction", "elastin_rel", "collagen_area", "collagen_area_gain", "collagen_gain_vs_untreated"};

@@ -20,11 +20,15 @@ UNIT_WORDS = {
         "collagen_III_rel": "× baseline",
         "elastin_rel": "× baseline",
         "collagen_I_fraction": "fraction",
+        "kgf": "× a unit fibroblast excess",
+        "epidermal_thickness": "× baseline",
+        "epidermis_thickness_gain": "fraction",
+        "recoil": "open volume fraction",
     },
 }
 # Quantities drawn in another unit than stored: name stem -> (factor, unit drawn). The collagen gain
 # is stored as a fraction (0.5 = +50 %) and drawn in percent everywhere.
-DRAWN_AS = {"collagen_gain": (100.0, "%"), "collagen_gain_vs_untreated": (100.0, "%"), "collagen_area_gain": (100.0, "%")}
+DRAWN_AS = {"epidermis_thickness_gain": (100.0, "%"), "collagen_gain": (100.0, "%"), "collagen_gain_vs_untreated": (100.0, "%"), "collagen_area_gain": (100.0, "%")}
 ARBITRARY_NOTE = ("arbitrary units: the damage signal (and inflammation, its mean) has no absolute scale; "
                   "compare it between runs and times")
 

@@ -163,7 +163,7 @@ CASES = [
          ["unknown option", "-microneedling_needle_lenght_mm"]),
     case("unknown solver option", MN + ["-ts_typ", "beuler"], ["unknown option", "-ts_typ"]),
     case("Dirichlet values: too few", MN + ["-bc_z_max", "dirichlet", "-bc_z_max_values", "1,2"],
-         ["-bc_z_max_values", r"\b2 values\b", r"\b11 fields\b"]),
+         ["-bc_z_max_values", r"\b2 values\b", r"\b13 fields\b"]),
     case("Dirichlet values: too many", FK + ["-bc_x_min", "dirichlet", "-bc_x_min_values", "1,0"],
          ["-bc_x_min_values", r"\b2 values\b", r"\b1 field"]),
     case("Dirichlet value NaN", FK + ["-bc_x_min", "dirichlet", "-bc_x_min_values", "nan"], ["-bc_x_min_values", "not finite"]),

@@ -94,6 +94,12 @@ with h5py.File(d["path"], "r") as f:
     mhtest.check(kinds <= {"literature", "calibrated", "prior", "derived", "choice"}, f"statuses {kinds}")
     mhtest.check(status["closure_speed_um_per_h.epidermis"].startswith("calibrated; validation/calibrate.py"), f"closure status {status['closure_speed_um_per_h.epidermis']}")
     mhtest.check(status["signal_decay_per_h"].startswith("prior"), f"signal decay status {status['signal_decay_per_h']}")
+    # a value called calibrated is one that validation/calibrate.py fits (its option is named there)
+    calib = open(os.path.join(mhtest.SOURCE, "validation", "calibrate.py")).read()
+    for name, v in status.items():
+        if v.startswith("calibrated"):
+            opt = name.split(".")[0]
+            mhtest.check(v.startswith("calibrated; validation/calibrate.py") and f"-microneedling_{opt}" in calib, f"{name} is called calibrated but validation/calibrate.py does not fit it: {v}")
 # the most sessions the model allows fit the framework's outcome table (8 outcomes per session)
 rc, out = mhtest.run(["-model", "microneedling", "-microneedling_sessions", "16", "-help"], malloc_dump=False)
 mhtest.check(rc == 0 and "microheal: error" not in out, f"16 sessions refused: {[l for l in out.splitlines() if 'microheal: error' in l]}")
@@ -155,6 +161,19 @@ stretch = on["barrier_recovery_h_1"] / ob["barrier_recovery_h_1"]
 say(f"anti-inflammatory 1: barrier {on['barrier_recovery_h_1']:.2f} h, {stretch:.3f} times the untreated (1/(1 - {x:g}) = {1 / (1 - x):.3f})")
 mhtest.check(abs(stretch * (1 - x) - 1) < 0.03, f"an anti-inflammatory must stretch the barrier time by 1/(1 - {x}): {stretch}")
 
+
+# the epidermis: activated fibroblasts' growth factor thickens it, and it returns over its renewal
+# time; the thickness field lives in the epidermis only (0 elsewhere, exactly)
+ep = run("epidermis", ["-microneedling_needle_length_mm", "1.5", "-microneedling_follow_up_days", "200", "-output_count", "40"])
+gain, tt = ep["table"]["epidermis_thickness_gain"], ep["table"]["t"]
+k = int(np.argmax(gain))
+tau = float(ep["parameters"]["epidermal_renewal_days"])
+say(f"epidermis after one 1.5 mm session: largest gain {gain[k]:+.3f} at day {tt[k]:.1f}, {gain[-1]:+.4f} at day {tt[-1]:.0f}")
+mhtest.check(gain[k] > 0.05 and 3 < tt[k] < 60, f"epidermal thickening {gain[k]} at day {tt[k]}: expected above +5 % within the first weeks")
+mhtest.check(0 <= gain[-1] < gain[k] * np.exp(-(tt[-1] - tt[k]) / (2 * tau)), f"the epidermis has not returned toward its baseline: {gain[-1]} at day {tt[-1]} after {gain[k]}")
+th = ep["fields"]["epidermal_thickness"]
+outside = th[0] == 0
+mhtest.check(outside.any() and not outside.all() and np.all(th[:, outside] == 0), "the epidermal thickness field strays outside the epidermis")
 
 # aged skin: untreated collagen follows the documented drift (collagen content 1 - k (A - 30)^2 of
 # its peak through Sibilla's 73.28 and 55.3 at 30 and 70; production short of turnover by the

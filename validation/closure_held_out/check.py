@@ -14,7 +14,10 @@ validation/calibrate.py. Held out here:
   4. Directions: dye-tight time grows with needle length (Kalluri 2011) and width, barrier time with
      width (Gupta 2011 varied length, number and cross-section), and occlusion lengthens both
      (Kalluri 2011, Gupta 2011).
-  5. Brogden 2012: daily topical diclofenac after needling raised the area under the admittance-time
+  5. Bal 2008 (18 volunteers, forearm, solid arrays): TEWL and redness after 400 um needles
+     significantly above 200 um; here the open-barrier exposure (TEWL over time) and the
+     inflammation peak (redness) of 0.4 mm needles above those of 0.2 mm.
+  6. Brogden 2012: daily topical diclofenac after needling raised the area under the admittance-time
      curve over placebo ("slower rates of micropore healing"); its analogue here is the open-barrier
      exposure (the barrier deficit integrated over time). The diclofenac arm of Brogden 2013 (7 days)
      calibrated closure_inflammatory_share, so only the direction is held out."""
@@ -66,10 +69,18 @@ dl = [L[x]["dye_tight_h_1"] for x in sorted(L)]
 dr = [R[r]["dye_tight_h_1"] for r in sorted(R)]
 br = [R[r]["barrier_recovery_h_1"] for r in sorted(R)]
 check("dye-tight rises with length 0.25/0.5/1/1.5 mm [h]", dl[-1], " / ".join(f"{v:.1f}" for v in dl), all(a < b for a, b in zip(dl, dl[1:])))
+bl = [L[x]["barrier_recovery_h_1"] for x in sorted(L)]
+check("barrier vs length 0.25/0.5/1/1.5 mm [h] (reported)", bl[-1], " / ".join(f"{v:.2f}" for v in bl), None)
 check("dye-tight rises with radius 0.035/0.05/0.1 mm [h]", dr[-1], " / ".join(f"{v:.1f}" for v in dr), all(a < b for a, b in zip(dr, dr[1:])))
 check("barrier rises with radius 0.035/0.05/0.1 mm [h]", br[-1], " / ".join(f"{v:.2f}" for v in br), all(a < b for a, b in zip(br, br[1:])))
 check("occlusion lengthens barrier (1 mm) [h]", O["barrier_recovery_h_1"], f"> {R[0.05]['barrier_recovery_h_1']:.2f}", O["barrier_recovery_h_1"] > R[0.05]["barrier_recovery_h_1"])
 check("occlusion lengthens dye-tight (1 mm) [h]", O["dye_tight_h_1"], f"> {R[0.05]['dye_tight_h_1']:.1f}", O["dye_tight_h_1"] > R[0.05]["dye_tight_h_1"])
+
+# Bal 2008: longer needles, more TEWL and redness
+B = {x: run(f"bal_{x}", ["-microneedling_needle_length_mm", x]) for x in (0.2, 0.4)}
+for key, what in (("open_barrier_exposure_h_1", "open-barrier exposure (TEWL)"), ("inflammation_peak_1", "inflammation peak (redness)")):
+    lo, hi = B[0.2][key], B[0.4][key]
+    check(f"{what} 0.4 > 0.2 mm (Bal 2008)", hi, f"> {lo:.3g}", hi > lo)
 
 # Brogden 2012: diclofenac daily (anti_inflammatory 1, as calibrated), occluded and open to the air
 for name, extra in (("occluded", []), ("open", ["-microneedling_occlusion_h", 0])):
@@ -81,7 +92,7 @@ for name, extra in (("occluded", []), ("open", ["-microneedling_occlusion_h", 0]
 
 print(f"{'check':58s} {'model':>8s} {'target':>22s}")
 for what, v, target, ok in checks:
-    print(f"{what:58s} {v:8.2f} {target:>22s} {'' if ok is None else ('ok' if ok else 'FAIL')}")
+    print(f"{what:58s} {v:8.4g} {target:>22s} {'' if ok is None else ('ok' if ok else 'FAIL')}")
 
 failed = [c[0] for c in checks if c[3] is False]
 common.report(CASE, not failed, f"370 um dye-tight {k370['dye_tight_h_1']:.1f} h (12 h), ratio {ratio:.2f} (1.5); TEWL {k770['barrier_recovery_h_1']:.1f}/{k370['barrier_recovery_h_1']:.1f} h (4-5 h); occluded {t_occ:.0f} h (58-63 h +- SD); "

@@ -156,6 +156,10 @@ def timeseries_panels(run, tab):
         if curves:
             panels.append((lambda ax, cu=curves, yl=ylabel, ti=title: panel_days(ax, run, tab, cu, yl, ti),
                            what + " per layer", keys + tuple(c[0] for c in curves)))
+    if "epidermis_thickness_gain" in tab:
+        ep = [("epidermis_thickness_gain", "epidermis", "tab:green", "-")]
+        panels.append((lambda ax, cu=ep: panel_days(ax, run, tab, cu, "epidermal thickness gain [%]", "Epidermis: mean thickness / baseline − 1"),
+                       "epidermal thickness gain", ("epidermis_thickness_gain",)))
     # topical delivery: what crossed the stratum corneum, treated against intact skin, and the flux
     cols = plt.get_cmap("tab10")
     names = [s for s in solutes(run) if f"{s}_delivered" in tab]
