@@ -268,7 +268,7 @@ def main():
         drawn = check_drawn(drv, "r2", h5b)
         check_drawn(drv, "r1", h5)
         kept = {s["chart"] for s in drawn["series"] if s["run"] == "r1"}
-        check(kept == {"ts_barrier", "ts_inflammation", "ts_collagen", "ts_elastin"}, f"the kept run is not drawn in every time-series chart: {kept}")
+        check(kept == {"ts_barrier", "ts_inflammation", "ts_collagen", "ts_elastin", "ts_epidermis"}, f"the kept run is not drawn in every time-series chart: {kept}")
         scales = drv.execute_script("return ['sec_current', 'sec_kept'].map(k => [studio.charts[k].scales.y.max, studio.charts[k].scales.x.max]);")
         check(scales[0] == scales[1], f"the two sections have other scales: {scales}")
         check("kept r1" in drv.find_element(By.ID, "fig_kept").text, "the kept section is not labelled")

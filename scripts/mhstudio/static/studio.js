@@ -15,10 +15,13 @@ const SERIES = {
     ["collagen_I_rel_reticular", "collagen I reticular", "#2ca02c"], ["collagen_III_rel_reticular", "collagen III reticular", "#98df8a"]] },
   ts_elastin: { title: "Elastin relative to baseline, per layer", cols: [
     ["elastin_rel_papillary", "elastin papillary", "#9467bd"], ["elastin_rel_reticular", "elastin reticular", "#8c564b"]] },
+  ts_epidermis: { title: "Epidermis: thickness over baseline − 1 (0.5 = 50 % thicker)", cols: [
+    ["epidermis_thickness_gain", "epidermal thickness gain", "#2ca02c"]] },
 };
 const OUTCOMES = [["collagen_gain_papillary", "collagen gain, papillary", ""], ["collagen_gain_reticular", "collagen gain, reticular", ""],
   ["collagen_gain_vs_untreated_papillary", "collagen gain over untreated skin of the same age, papillary", ""],
   ["collagen_I_fraction_papillary", "collagen I fraction, papillary", ""], ["elastin_rel_papillary", "elastin, papillary (rel.)", ""],
+  ["epidermis_thickness_gain", "epidermal thickness gain", ""],
   ["barrier_recovery_h_1", "barrier recovery, session 1", "h"], ["dye_tight_h_1", "channels dye-tight, session 1", "h"],
   ["inflammation_peak_1", "inflammation peak, session 1", ""], ["inflammation_resolution_h_1", "inflammation resolved, session 1", "h"]];
 
