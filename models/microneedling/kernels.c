@@ -14,8 +14,8 @@
      c3'  = [delta_c (1 - s_A) phi3 f + alpha_c rho_A q3 A] - (delta_c + g) c3 - J
      c1'  = [delta_c (1 - s_A) phi1 f + alpha_c rho_A (1 - q3) A] - (delta_c + g) c1 + J
      e'   = [delta_e f + alpha_e A] - delta_e e - k_el (n / N_ref) e
-     g'   = div(D_g grad g) + [k_g A] - k_g g                   keratinocyte growth factor (excess)
-     k'   = {r_k g - (k - 1) / tau_k}                           epidermal thickness / baseline
+     gf'  = div(D_gf grad gf) + [k_g A] - k_g gf               keratinocyte growth factor (excess)
+     ep'  = {r_k gf - (ep - 1) / tau_k}                         epidermal thickness / baseline
 
    with k_c = v_L / r the closure rate of the residual channel: the layer's wall speed v_L (slowed
    by the occlusion factor in the stratum corneum and epidermis while the site is occluded, and
@@ -28,9 +28,10 @@
    With h(T) = T/(K_T + T), A = max(f - fbar_L, 0) the fibroblast excess, g = k_mmp (n + m1)/N_ref
    the inflammatory (MMP) degradation and J = kappa (phi1 c3 - phi3 c1) the maturation of
    collagen III into I toward the baseline type ratio; the bracketed production exists in the
-   dermal layers only, the braced rate in the epidermis only. Collagen is a fraction of the layer's baseline total collagen, fibroblasts
-   and elastin are relative to the layer's baseline, so the untreated skin (d = s = n = m1 = m2 = T
-   = 0, f = c1 + c3 = e = 1 in the dermis, 0 in the epidermis) is an exact steady state.
+   dermal layers only, the braced rate in the epidermis only. Collagen is a fraction of the
+   layer's baseline total collagen, fibroblasts and elastin are relative to the layer's baseline,
+   so the untreated skin (d = s = n = m1 = m2 = T = gf = 0, f = c1 + c3 = e = 1 in the dermis and
+   0 in the epidermis, ep = 1 in the epidermis and 0 elsewhere) is an exact steady state.
 
    A treatment session is an event: every needle's channel (a cone frustum) is rasterised by
    volume fraction phi into d <- 1 - (1 - d)(1 - phi), with a damage-signal bolus and a platelet
